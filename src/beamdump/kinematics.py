@@ -1,0 +1,104 @@
+"""Relativistic kinematics on arrays of four-momenta.
+
+Four-momenta are arrays of shape (..., 4) ordered (E, px, py, pz), in GeV.
+Everything here is vectorised over the leading axes; no Python loop over particles.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+FloatArray = NDArray[np.float64]
+
+
+def kallen(a: ArrayLike, b: ArrayLike, c: ArrayLike) -> FloatArray:
+    """Källén function λ(a, b, c) = a² + b² + c² − 2ab − 2ac − 2bc (arguments are squared masses)."""
+    a, b, c = (np.asarray(x, dtype=float) for x in (a, b, c))
+    return a * a + b * b + c * c - 2.0 * (a * b + a * c + b * c)
+
+
+def two_body_momentum(m_parent: ArrayLike, m1: ArrayLike, m2: ArrayLike) -> FloatArray:
+    """Momentum (GeV) of either daughter in the rest frame of a parent of mass m_parent → m1 + m2.
+
+    Returns 0 where the decay is kinematically closed.
+    """
+    M = np.asarray(m_parent, dtype=float)
+    lam = kallen(M * M, np.square(m1), np.square(m2))
+    return np.sqrt(np.clip(lam, 0.0, None)) / (2.0 * M)
+
+
+def invariant_mass(p: ArrayLike) -> FloatArray:
+    """Invariant mass √(E² − |p|²) in GeV (0 for light-like or slightly space-like round-off)."""
+    p = np.asarray(p, dtype=float)
+    m2 = p[..., 0] ** 2 - np.sum(p[..., 1:] ** 2, axis=-1)
+    return np.sqrt(np.clip(m2, 0.0, None))
+
+
+def isotropic_directions(n: int, rng: np.random.Generator) -> FloatArray:
+    """n unit vectors (n, 3) uniformly distributed on the sphere."""
+    cos_t = rng.uniform(-1.0, 1.0, n)
+    phi = rng.uniform(0.0, 2.0 * np.pi, n)
+    sin_t = np.sqrt(1.0 - cos_t * cos_t)
+    return np.stack([sin_t * np.cos(phi), sin_t * np.sin(phi), cos_t], axis=-1)
+
+
+def boost(p_rest: ArrayLike, p_frame: ArrayLike) -> FloatArray:
+    """Boost four-momenta given in the rest frame of a body into the frame where that body has
+    four-momentum ``p_frame``.
+
+    ``p_rest`` (..., 4) and ``p_frame`` (..., 4) broadcast against each other. The body's mass is
+    taken from ``p_frame`` itself, so the transformation is an exact Lorentz boost along
+    β = p_frame / E_frame.
+    """
+    p_rest = np.asarray(p_rest, dtype=float)
+    p_frame = np.asarray(p_frame, dtype=float)
+    E_f = p_frame[..., 0]
+    vec_f = p_frame[..., 1:]
+    m_f = invariant_mass(p_frame)
+    beta = vec_f / E_f[..., None]
+    gamma = E_f / np.where(m_f > 0, m_f, np.inf)
+    gamma = np.where(m_f > 0, gamma, 1.0)
+    E_r = p_rest[..., 0]
+    vec_r = p_rest[..., 1:]
+    bp = np.sum(beta * vec_r, axis=-1)
+    # (γ − 1)/β² written as γ²/(γ + 1), exact and finite at β → 0
+    coef = gamma * gamma / (gamma + 1.0)
+    E = gamma * (E_r + bp)
+    vec = vec_r + (coef * bp + gamma * E_r)[..., None] * beta
+    return np.concatenate([E[..., None], vec], axis=-1)
+
+
+def two_body_decay(
+    p_parent: ArrayLike,
+    m1: float,
+    m2: float,
+    rng: np.random.Generator,
+    directions: ArrayLike | None = None,
+) -> tuple[FloatArray, FloatArray]:
+    """Decay parents (n, 4) isotropically in their rest frame into masses m1 and m2 (GeV).
+
+    ``directions`` (n, 3), unit vectors of daughter 1 in the parent rest frame, may be given;
+    otherwise they are drawn isotropically. Returns the lab four-momenta (n, 4) of both
+    daughters. Parents below threshold give daughters with zero rest-frame momentum.
+    """
+    p_parent = np.asarray(p_parent, dtype=float)
+    n = p_parent.shape[0]
+    M = invariant_mass(p_parent)
+    q = two_body_momentum(M, m1, m2)
+    if directions is None:
+        directions = isotropic_directions(n, rng)
+    d = np.asarray(directions, dtype=float)
+    e1 = np.sqrt(q * q + m1 * m1)
+    e2 = np.sqrt(q * q + m2 * m2)
+    p1 = np.concatenate([e1[:, None], q[:, None] * d], axis=-1)
+    p2 = np.concatenate([e2[:, None], -q[:, None] * d], axis=-1)
+    return boost(p1, p_parent), boost(p2, p_parent)
+
+
+def four_momentum(mass: ArrayLike, p: ArrayLike, theta: ArrayLike, phi: ArrayLike) -> FloatArray:
+    """Four-momenta (..., 4) from mass, momentum magnitude p (GeV), polar angle θ and azimuth φ (rad)."""
+    mass, p, theta, phi = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (mass, p, theta, phi)))
+    st = np.sin(theta)
+    E = np.sqrt(p * p + mass * mass)
+    return np.stack([E, p * st * np.cos(phi), p * st * np.sin(phi), p * np.cos(theta)], axis=-1)
