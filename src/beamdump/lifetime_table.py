@@ -1,0 +1,104 @@
+"""The coupling dependence of a flux, compressed: N(g) = g^k · Σ_b C_b exp(−U_b g^p).
+
+For a weighted sample of particles flying through a decay volume, the probability to decay
+inside and be accepted is a sum of exponentials in the path length x over the decay length
+λ = (|p|/m)·cτ(m, g): Σ_j c_j exp(−x_j/λ). With cτ ∝ g^{−p} every term is exp(−u_j g^p),
+u_j = x_j / λ(g = 1). The u_j of many particles are deposited on a logarithmic grid of nodes
+with cloud-in-cell weights that keep Σ c_j and Σ c_j u_j exact, so the long-lifetime limit
+(N ∝ g^{k+p}) is exact and the exponential regime is accurate to ≈ (Δu/u)²/8 ≈ 0.1% per node
+spacing of 0.01 in log10 u. Evaluating a whole coupling grid is then one small matrix
+exponential, whatever the number of particles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .kinematics import FloatArray
+
+NODES_PER_DECADE = 100
+
+
+@dataclass(frozen=True)
+class LifetimeTable:
+    """Coefficients C_b at nodes U_b = 10**(log10_u0 + b/NODES_PER_DECADE), plus a constant
+    term (paths starting inside the volume, u = 0). Units: particles per beam particle at g = 1."""
+
+    log10_u0: float
+    coef: FloatArray
+    constant: float
+    production_power: int
+    lifetime_power: int
+
+    @property
+    def nodes(self) -> FloatArray:
+        """The node values U_b (dimensionless, at g = 1)."""
+        return 10.0 ** (self.log10_u0 + np.arange(len(self.coef)) / NODES_PER_DECADE)
+
+    def evaluate(self, couplings: FloatArray | float) -> FloatArray:
+        """Accepted decays per beam particle at each coupling g (any shape)."""
+        g = np.asarray(couplings, dtype=float)
+        flat = g.reshape(-1)
+        nz = np.nonzero(self.coef)[0]
+        out = np.full(flat.shape, self.constant)
+        if len(nz):
+            u = self.nodes[nz]
+            out = out + np.exp(-np.outer(flat**self.lifetime_power, u)) @ self.coef[nz]
+        out = out * flat**self.production_power
+        return np.clip(out, 0.0, None).reshape(g.shape)
+
+    @classmethod
+    def empty(cls, production_power: int = 2, lifetime_power: int = 2) -> "LifetimeTable":
+        return cls(0.0, np.zeros(0), 0.0, production_power, lifetime_power)
+
+    @classmethod
+    def from_terms(
+        cls, u: FloatArray, c: FloatArray, production_power: int = 2, lifetime_power: int = 2
+    ) -> "LifetimeTable":
+        """Build from terms c_j·exp(−u_j g^p) (u_j ≥ 0, c_j of any sign)."""
+        u = np.asarray(u, dtype=float).ravel()
+        c = np.asarray(c, dtype=float).ravel()
+        at_zero = u <= 0.0
+        constant = float(c[at_zero].sum())
+        u, c = u[~at_zero], c[~at_zero]
+        keep = c != 0.0
+        u, c = u[keep], c[keep]
+        if not len(u):
+            return cls(0.0, np.zeros(0), constant, production_power, lifetime_power)
+        t = np.log10(u) * NODES_PER_DECADE
+        i0 = int(np.floor(t.min()))
+        pos = t - i0
+        lo = np.floor(pos).astype(np.int64)
+        n_nodes = int(lo.max()) + 2
+        nodes = 10.0 ** ((i0 + np.arange(n_nodes)) / NODES_PER_DECADE)
+        # linear weights in u between the two neighbouring nodes: keeps Σc and Σcu
+        frac = (u - nodes[lo]) / (nodes[lo + 1] - nodes[lo])
+        coef = np.bincount(lo, weights=c * (1.0 - frac), minlength=n_nodes)
+        coef += np.bincount(lo + 1, weights=c * frac, minlength=n_nodes)
+        return cls(i0 / NODES_PER_DECADE, coef, constant, production_power, lifetime_power)
+
+    def __add__(self, other: "LifetimeTable") -> "LifetimeTable":
+        if (self.production_power, self.lifetime_power) != (other.production_power, other.lifetime_power):
+            raise ValueError("cannot add lifetime tables with different coupling powers")
+        if not len(other.coef):
+            return LifetimeTable(self.log10_u0, self.coef, self.constant + other.constant, *self._powers)
+        if not len(self.coef):
+            return LifetimeTable(other.log10_u0, other.coef, self.constant + other.constant, *self._powers)
+        i_a = round(self.log10_u0 * NODES_PER_DECADE)
+        i_b = round(other.log10_u0 * NODES_PER_DECADE)
+        i0 = min(i_a, i_b)
+        n = max(i_a + len(self.coef), i_b + len(other.coef)) - i0
+        coef = np.zeros(n)
+        coef[i_a - i0 : i_a - i0 + len(self.coef)] += self.coef
+        coef[i_b - i0 : i_b - i0 + len(other.coef)] += other.coef
+        return LifetimeTable(i0 / NODES_PER_DECADE, coef, self.constant + other.constant, *self._powers)
+
+    def scaled(self, factor: float) -> "LifetimeTable":
+        """The same table times a constant (a branching fraction, POT, an efficiency)."""
+        return LifetimeTable(self.log10_u0, self.coef * factor, self.constant * factor, *self._powers)
+
+    @property
+    def _powers(self) -> tuple[int, int]:
+        return (self.production_power, self.lifetime_power)

@@ -1,0 +1,59 @@
+"""Agreement of a computed band with a published one (the metric of shared/tools/score.py).
+
+For each edge: the median and 90th percentile of |log10 ε_ours − log10 ε_ref| over the reference
+masses, our edge interpolated log-linearly in mass; reference masses outside our band's mass range
+count as a 99-decade miss. Coverage is the fraction of reference masses inside our mass range.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from ..contours import ExclusionBand
+
+MISS = 99.0
+
+
+@dataclass(frozen=True)
+class Score:
+    coverage: float
+    lower_median: float
+    lower_p90: float
+    upper_median: float
+    upper_p90: float
+    mass_max_ratio: float
+    n_ref: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def line(self) -> str:
+        return (
+            f"lower median {self.lower_median:.3f} p90 {self.lower_p90:.3g} | "
+            f"upper median {self.upper_median:.3f} p90 {self.upper_p90:.3g} | "
+            f"coverage {self.coverage:.2f} | m_max ratio {self.mass_max_ratio:.3f}"
+        )
+
+
+def score_band(ours: ExclusionBand, ref: ExclusionBand) -> Score:
+    """Compare ``ours`` with the reference ``ref``."""
+    n_ref = len(ref)
+    if len(ours) < 2:
+        inf = float("inf")
+        return Score(0.0, inf, inf, inf, inf, 0.0, n_ref)
+    lm = np.log(ours.masses)
+    inside = (ref.masses >= ours.masses[0]) & (ref.masses <= ours.masses[-1])
+    out = {}
+    for name, o, r in (("lower", ours.lower, ref.lower), ("upper", ours.upper, ref.upper)):
+        d = np.full(n_ref, MISS)
+        d[inside] = np.abs(np.interp(np.log(ref.masses[inside]), lm, np.log10(o)) - np.log10(r[inside]))
+        out[f"{name}_median"] = float(np.median(d))
+        out[f"{name}_p90"] = float(np.percentile(d, 90))
+    return Score(
+        coverage=float(inside.mean()),
+        mass_max_ratio=float(ours.masses[-1] / ref.masses[-1]),
+        n_ref=n_ref,
+        **out,
+    )
