@@ -12,6 +12,7 @@ exponential, whatever the number of particles.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,13 +25,18 @@ NODES_PER_DECADE = 100
 @dataclass(frozen=True)
 class LifetimeTable:
     """Coefficients C_b at nodes U_b = 10**(log10_u0 + b/NODES_PER_DECADE), plus a constant
-    term (paths starting inside the volume, u = 0). Units: particles per beam particle at g = 1."""
+    term (paths starting inside the volume, u = 0). Units: particles per beam particle at g = 1.
+
+    ``total`` is Σ_j c_j of the original terms summed exactly (math.fsum): it is usually 0 and
+    lets the evaluation use expm1, which keeps the ε⁴ regime free of cancellation.
+    """
 
     log10_u0: float
     coef: FloatArray
     constant: float
     production_power: int
     lifetime_power: int
+    total: float = 0.0
 
     @property
     def nodes(self) -> FloatArray:
@@ -42,16 +48,24 @@ class LifetimeTable:
         g = np.asarray(couplings, dtype=float)
         flat = g.reshape(-1)
         nz = np.nonzero(self.coef)[0]
-        out = np.full(flat.shape, self.constant)
+        out = np.full(flat.shape, self.total)
         if len(nz):
-            u = self.nodes[nz]
-            out = out + np.exp(-np.outer(flat**self.lifetime_power, u)) @ self.coef[nz]
+            # Σ c_b e^{−x_b} = constant + Σ_{x_b<1} c_b + Σ_{x_b<1} c_b expm1(−x_b) + Σ_{x_b≥1} c_b e^{−x_b}:
+            # no cancellation in the ε⁴ regime (x ≪ 1) nor a round-off floor in the tail (x ≫ 1)
+            u, c = self.nodes[nz], self.coef[nz]
+            x = np.outer(flat**self.lifetime_power, u)
+            small = x < 1.0
+            prefix = np.concatenate([[0.0], np.cumsum(c)])
+            prefix[-1] = self.total - self.constant
+            k = small.sum(axis=1)  # nodes are sorted, so the small ones are a prefix
+            terms = np.where(small, np.expm1(-np.where(small, x, 0.0)), np.exp(-x))
+            out = self.constant + prefix[k] + np.einsum("gb,b->g", terms, c)
         out = out * flat**self.production_power
         return np.clip(out, 0.0, None).reshape(g.shape)
 
     @classmethod
     def empty(cls, production_power: int = 2, lifetime_power: int = 2) -> "LifetimeTable":
-        return cls(0.0, np.zeros(0), 0.0, production_power, lifetime_power)
+        return cls(0.0, np.zeros(0), 0.0, production_power, lifetime_power, 0.0)
 
     @classmethod
     def from_terms(
@@ -60,13 +74,14 @@ class LifetimeTable:
         """Build from terms c_j·exp(−u_j g^p) (u_j ≥ 0, c_j of any sign)."""
         u = np.asarray(u, dtype=float).ravel()
         c = np.asarray(c, dtype=float).ravel()
+        total = math.fsum(c)
         at_zero = u <= 0.0
         constant = float(c[at_zero].sum())
         u, c = u[~at_zero], c[~at_zero]
         keep = c != 0.0
         u, c = u[keep], c[keep]
         if not len(u):
-            return cls(0.0, np.zeros(0), constant, production_power, lifetime_power)
+            return cls(0.0, np.zeros(0), constant, production_power, lifetime_power, total)
         t = np.log10(u) * NODES_PER_DECADE
         i0 = int(np.floor(t.min()))
         pos = t - i0
@@ -77,15 +92,16 @@ class LifetimeTable:
         frac = (u - nodes[lo]) / (nodes[lo + 1] - nodes[lo])
         coef = np.bincount(lo, weights=c * (1.0 - frac), minlength=n_nodes)
         coef += np.bincount(lo + 1, weights=c * frac, minlength=n_nodes)
-        return cls(i0 / NODES_PER_DECADE, coef, constant, production_power, lifetime_power)
+        return cls(i0 / NODES_PER_DECADE, coef, constant, production_power, lifetime_power, total)
 
     def __add__(self, other: "LifetimeTable") -> "LifetimeTable":
         if (self.production_power, self.lifetime_power) != (other.production_power, other.lifetime_power):
             raise ValueError("cannot add lifetime tables with different coupling powers")
+        const, total = self.constant + other.constant, self.total + other.total
         if not len(other.coef):
-            return LifetimeTable(self.log10_u0, self.coef, self.constant + other.constant, *self._powers)
+            return LifetimeTable(self.log10_u0, self.coef, const, *self._powers, total)
         if not len(self.coef):
-            return LifetimeTable(other.log10_u0, other.coef, self.constant + other.constant, *self._powers)
+            return LifetimeTable(other.log10_u0, other.coef, const, *self._powers, total)
         i_a = round(self.log10_u0 * NODES_PER_DECADE)
         i_b = round(other.log10_u0 * NODES_PER_DECADE)
         i0 = min(i_a, i_b)
@@ -93,11 +109,11 @@ class LifetimeTable:
         coef = np.zeros(n)
         coef[i_a - i0 : i_a - i0 + len(self.coef)] += self.coef
         coef[i_b - i0 : i_b - i0 + len(other.coef)] += other.coef
-        return LifetimeTable(i0 / NODES_PER_DECADE, coef, self.constant + other.constant, *self._powers)
+        return LifetimeTable(i0 / NODES_PER_DECADE, coef, const, *self._powers, total)
 
     def scaled(self, factor: float) -> "LifetimeTable":
         """The same table times a constant (a branching fraction, POT, an efficiency)."""
-        return LifetimeTable(self.log10_u0, self.coef * factor, self.constant * factor, *self._powers)
+        return LifetimeTable(self.log10_u0, self.coef * factor, self.constant * factor, *self._powers, self.total * factor)
 
     @property
     def _powers(self) -> tuple[int, int]:
