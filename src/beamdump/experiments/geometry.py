@@ -602,8 +602,14 @@ class DaughterAcceptance:
             ok &= (e1 >= self.min_energy_each) & (e2 >= self.min_energy_each)
         if self.min_energy_sum > 0.0:
             ok &= e1 + e2 >= self.min_energy_sum
-        for plane in self.planes:
+        by_z: dict[float, list[Aperture]] = {}
+        for plane in self.planes:  # planes sharing a z (an outer edge and a beam hole) share the tracking
+            by_z.setdefault(float(plane.z), []).append(plane)
+        for z, planes in by_z.items():
             for p, q in ((p1, charges[0]), (p2, charges[1])):
-                x, y, reached = track_position_at(v, p, plane.z, q, self.dipole)
-                ok &= reached & plane.contains(np.where(reached, x, 0.0), np.where(reached, y, 0.0))
+                x, y, reached = track_position_at(v, p, z, q, self.dipole)
+                x, y = np.where(reached, x, 0.0), np.where(reached, y, 0.0)
+                ok &= reached
+                for plane in planes:
+                    ok &= plane.contains(x, y)
         return ok

@@ -1,0 +1,186 @@
+"""The ``beamdump`` command line."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+import typer
+from tqdm import tqdm
+
+from .errors import BeamdumpInputError, CacheError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Event yields and exclusion regions for feebly coupled particles at beam dumps.",
+)
+spectra_app = typer.Typer(no_args_is_help=True, help="Meson spectra from Pythia 8 (generate, inspect).")
+app.add_typer(spectra_app, name="spectra")
+
+DEFAULT_REFERENCE_DIR = Path("..") / "shared" / "reference" / "limits"
+
+
+def parse_range(text: str, what: str) -> tuple[float, float, int]:
+    """'MIN:MAX:N' → (min, max, n); a malformed text names the option and the format."""
+    parts = text.split(":")
+    try:
+        if len(parts) != 3:
+            raise ValueError
+        lo, hi, n = float(parts[0]), float(parts[1]), int(parts[2])
+    except ValueError:
+        raise BeamdumpInputError(f"{what}: {text!r} must be MIN:MAX:N (e.g. 0.01:1.0:100)") from None
+    return lo, hi, n
+
+
+@app.command("list")
+def list_cmd() -> None:
+    """Experiments, models, final states and production channels, one line each."""
+    from .experiments.experiment import load_experiment, preset_names
+    from .models import MODELS
+    from .production.channels import channel_descriptions
+
+    typer.echo("Experiments:")
+    for name in preset_names():
+        cfg = load_experiment(name).config
+        typer.echo(f"  {name:<18} {cfg.title} [{cfg.status}]; final states {', '.join(cfg.final_states)}")
+    typer.echo("Models:")
+    for name, cls in MODELS.items():
+        model = cls()
+        typer.echo(f"  {name:<18} {model.description}")
+        typer.echo("    final states: " + "; ".join(f"{k} ({v})" for k, v in model.final_states().items()))
+    typer.echo("Production channels:")
+    for name, text in channel_descriptions().items():
+        typer.echo(f"  {name:<18} {text}")
+
+
+@app.command()
+def reach(
+    experiment: str = typer.Argument(..., help="preset name (see `beamdump list`) or a preset .toml file"),
+    model: str = typer.Option("dark-photon", help="new-particle model"),
+    out: Path = typer.Option(Path("out"), help="output directory"),
+    final_state: Optional[str] = typer.Option(None, help="final state(s), '+'-separated (default: the preset's)"),
+    masses: Optional[str] = typer.Option(None, help="MIN:MAX:N log-spaced masses in GeV (default: the channels' range, 100)"),
+    couplings: Optional[str] = typer.Option("1e-9:1e-2:141", help="MIN:MAX:N log-spaced couplings"),
+    channel: Optional[list[str]] = typer.Option(None, help="production channel (repeat; default: the preset's)"),
+    compare: Optional[Path] = typer.Option(None, help="a reference band CSV (mass_gev,eps_lower,eps_upper) to draw and score"),
+    seed: int = typer.Option(20231, help="random seed of the flux sampling"),
+) -> None:
+    """Events on a (mass, coupling) grid, the 90% CL excluded band and a figure."""
+    from .analysis import log_range, make_reach, run_reach
+    from .contours import read_band_csv
+    from .experiments.experiment import load_experiment
+    from .plotting import plot_bands
+    from .report.outputs import environment, write_events_csv, write_hepdata_yaml, write_run_json
+    from .report.score import score_band
+
+    t0 = time.perf_counter()
+    exp = load_experiment(experiment)
+    fs = final_state.split("+") if final_state else None
+    engine = make_reach(exp, model, final_states=fs, channels=channel, seed=seed)
+    ref = read_band_csv(compare) if compare else None
+    m_grid = log_range(*parse_range(masses, "--masses"), "--masses") if masses else None
+    g_grid = log_range(*parse_range(couplings, "--couplings"), "--couplings") if couplings else None
+    n_m = len(m_grid) if m_grid is not None else 100
+    with tqdm(total=n_m, desc=f"{exp.name}: masses", unit="mass", disable=None, leave=False) as bar:
+        result = run_reach(engine, m_grid, g_grid, progress=bar.update)
+    out.mkdir(parents=True, exist_ok=True)
+    grid = result.grid
+    write_events_csv(out / "events.csv", grid.masses, grid.couplings, grid.total, grid.by_channel)
+    result.band.write_csv(out / "contour.csv")
+    write_hepdata_yaml(out / "contour.yaml", result.band, "; ".join(result.band.comments))
+    label = f"beamdump: {exp.name} ({'+'.join(result.final_states)})"
+    plot_bands(
+        [(label, result.band)],
+        out / "reach.png",
+        title=f"{exp.config.title}, {result.model_name}",
+        references=[(f"reference: {compare.name}", ref)] if ref is not None else (),
+        events=(grid.masses, grid.couplings, grid.total, result.threshold),
+    )
+    score = score_band(result.band, ref) if ref is not None else None
+    write_run_json(
+        out / "run.json",
+        {
+            "command": sys.argv,
+            "experiment": exp.config.model_dump(mode="json"),
+            "model": result.model_name,
+            "final_states": result.final_states,
+            "channels": result.channels,
+            "masses_gev": [float(grid.masses[0]), float(grid.masses[-1]), len(grid.masses)],
+            "couplings": [float(grid.couplings[0]), float(grid.couplings[-1]), len(grid.couplings)],
+            "seed": seed,
+            "events_upper_limit": result.threshold,
+            "limit": vars(exp.limit),
+            "band_mass_range_gev": result.band.mass_range,
+            "score": score.as_dict() if score else None,
+            "timings_s": dict(result.timings, wall_s=time.perf_counter() - t0),
+            "versions": environment(),
+        },
+    )
+    lo, hi = result.band.mass_range
+    typer.echo(f"{exp.name}: N_up = {result.threshold:.3f} events; excluded masses {lo:.4g}–{hi:.4g} GeV "
+               f"({len(result.band)} rows) in {result.timings['total_s']:.2f} s")
+    if score:
+        typer.echo(f"against {compare.name}: {score.line()}")
+    typer.echo(f"wrote {out}/events.csv, contour.csv, contour.yaml, reach.png, run.json")
+
+
+@app.command()
+def validate(
+    reference_dir: Path = typer.Option(DEFAULT_REFERENCE_DIR, help="folder with the published bands (…/reference/limits)"),
+    model: str = typer.Option("dark-photon", help="model whose curves to check"),
+) -> None:
+    """Rerun every preset with a published counterpart and score it (median and 90th percentile
+    |Δlog10 ε| per edge, mass coverage)."""
+    from .validation import validate_all
+
+    rows = validate_all(reference_dir, model)
+    if not rows:
+        raise BeamdumpInputError(f"--reference-dir: no reference bands found under {reference_dir}")
+    for r in rows:
+        typer.echo(r)
+
+
+@spectra_app.command("generate")
+def spectra_generate(
+    beam_energy: float = typer.Option(400.0, help="proton beam energy in GeV (fixed target)"),
+    events: int = typer.Option(100_000, help="number of inelastic collisions to generate"),
+    workers: int = typer.Option(2, help="local Dask worker processes (0: run in this process)"),
+    scheduler: Optional[str] = typer.Option(None, help="address of an existing Dask scheduler (tcp://host:port)"),
+    chunk_size: int = typer.Option(25_000, help="events per chunk (each chunk has its own fixed seed)"),
+    seed: int = typer.Option(1, help="base seed"),
+    regenerate: bool = typer.Option(False, help="ignore a cached table and generate again"),
+) -> None:
+    """Generate π⁰, η, η′, ω, ρ⁰, φ spectra with Pythia 8 and cache them."""
+    from .sources.meson_spectra import SpectrumSettings, cached_spectra
+
+    if not 1.0 < beam_energy <= 1e5:
+        raise BeamdumpInputError(f"--beam-energy: {beam_energy:g} GeV; allowed 1 < E ≤ 1e5 GeV")
+    if events < 1:
+        raise BeamdumpInputError(f"--events: {events}; allowed ≥ 1")
+    if workers < 0:
+        raise BeamdumpInputError(f"--workers: {workers}; allowed ≥ 0")
+    settings = SpectrumSettings(beam_energy_gev=beam_energy, n_events=events, seed=seed, chunk_size=min(chunk_size, events))
+    t0 = time.perf_counter()
+    spec = cached_spectra(settings, workers=workers, scheduler=scheduler, regenerate=regenerate)
+    dt = time.perf_counter() - t0
+    typer.echo(f"{spec.n_events} events at {beam_energy:g} GeV in {dt:.1f} s; mesons per proton:")
+    for pdg in spec.pdg_ids:
+        typer.echo(f"  {pdg:>4}: {spec.multiplicity(pdg):.4f}")
+
+
+def main() -> None:
+    """Entry point: bad input is one line on stderr and exit code 2, never a traceback."""
+    try:
+        app()
+    except (BeamdumpInputError, CacheError) as exc:
+        typer.echo(f"beamdump: error: {exc}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,200 @@
+"""The schema of an experiment preset (a TOML file), validated with pydantic.
+
+Every number that describes the world is a :class:`Quantity` with the source it comes from.
+Lengths are metres along the beam from the dump's front face (z) or transverse (x, y); energies
+and momenta GeV. Validation errors become one line naming the field and what is allowed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ..datafiles import load_toml
+from ..errors import BeamdumpInputError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Quantity(_Strict):
+    """A number with its source; rel_unc is the relative 1σ uncertainty where known."""
+
+    value: float
+    source: str = Field(min_length=3)
+    rel_unc: float = Field(default=0.0, ge=0.0, le=5.0)
+    note: str = ""
+
+
+class Count(_Strict):
+    value: int = Field(ge=0)
+    source: str = Field(min_length=3)
+
+
+def _positive(q: Quantity, name: str) -> None:
+    if not q.value > 0:
+        raise ValueError(f"{name} must be > 0 (got {q.value})")
+
+
+class CylinderVolume(_Strict):
+    shape: Literal["cylinder"]
+    z_start: Quantity
+    z_end: Quantity
+    radius: Quantity
+    x0: Quantity | None = None
+    y0: Quantity | None = None
+
+
+class AnnulusVolume(_Strict):
+    shape: Literal["annulus"]
+    z_start: Quantity
+    z_end: Quantity
+    r_inner: Quantity
+    r_outer: Quantity
+    x0: Quantity | None = None
+    y0: Quantity | None = None
+
+
+class BoxVolume(_Strict):
+    shape: Literal["box"]
+    z_start: Quantity
+    z_end: Quantity
+    half_x: Quantity
+    half_y: Quantity
+    x0: Quantity | None = None
+    y0: Quantity | None = None
+
+
+DecayVolumeConfig = Annotated[Union[CylinderVolume, AnnulusVolume, BoxVolume], Field(discriminator="shape")]
+
+
+class AnnulusPlane(_Strict):
+    shape: Literal["annulus"]
+    name: str
+    z: Quantity
+    r_inner: Quantity
+    r_outer: Quantity
+    x0: Quantity | None = None
+    y0: Quantity | None = None
+
+
+class BoxPlane(_Strict):
+    shape: Literal["box"]
+    name: str
+    z: Quantity
+    half_x: Quantity
+    half_y: Quantity
+    hole_radius: Quantity | None = None
+    x0: Quantity | None = None
+    y0: Quantity | None = None
+
+
+class OctagonPlane(_Strict):
+    shape: Literal["octagon"]
+    name: str
+    z: Quantity
+    apothem: Quantity
+    hole_radius: Quantity | None = None
+    x0: Quantity | None = None
+    y0: Quantity | None = None
+
+
+PlaneConfig = Annotated[Union[AnnulusPlane, BoxPlane, OctagonPlane], Field(discriminator="shape")]
+
+
+class DipoleConfig(_Strict):
+    z: Quantity
+    kick_gev: Quantity
+    axis: Literal["x", "y"] = "x"
+
+
+class FinalStateDetector(_Strict):
+    """What one final state needs beyond the common detector (e.g. muon chambers for μμ)."""
+
+    planes: list[PlaneConfig] = Field(default_factory=list)
+    min_energy_each: Quantity | None = None
+    min_energy_sum: Quantity | None = None
+    efficiency: Quantity | None = None
+
+
+class DetectorConfig(_Strict):
+    planes: list[PlaneConfig] = Field(default_factory=list)
+    dipole: DipoleConfig | None = None
+    min_energy_each: Quantity | None = None
+    min_energy_sum: Quantity | None = None
+    efficiency: Quantity
+    final_state: dict[str, FinalStateDetector] = Field(default_factory=dict)
+
+
+class BeamConfig(_Strict):
+    particle: Literal["proton", "electron"]
+    energy_gev: Quantity
+    n_particles: Quantity
+    target: str = Field(min_length=1)
+    spectra_energy_gev: float | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> "BeamConfig":
+        _positive(self.energy_gev, "beam.energy_gev")
+        _positive(self.n_particles, "beam.n_particles")
+        return self
+
+
+class StatisticsConfig(_Strict):
+    observed: Count
+    background: Quantity
+    signal_rel_unc: Quantity | None = None
+    cl: float = Field(default=0.9, gt=0.0, lt=1.0)
+    method: Literal["cls", "classical"] = "cls"
+
+
+class ValidationConfig(_Strict):
+    reference: str = Field(min_length=5)
+    final_state: str
+    channels: list[str] | None = None
+    note: str = ""
+
+
+class ExperimentConfig(_Strict):
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")
+    title: str
+    description: str
+    status: Literal["published", "projection", "reinterpretation"]
+    references: list[str] = Field(min_length=1)
+    beam: BeamConfig
+    channels: list[str] = Field(min_length=1)
+    final_states: list[str] = Field(min_length=1)
+    decay_volume: DecayVolumeConfig
+    detector: DetectorConfig
+    statistics: StatisticsConfig
+    validation: list[ValidationConfig] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _final_states_consistent(self) -> "ExperimentConfig":
+        extra = set(self.detector.final_state) - set(self.final_states)
+        if extra:
+            raise ValueError(f"detector.final_state has {sorted(extra)} not listed in final_states {self.final_states}")
+        return self
+
+
+def _format_error(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:3]:
+        loc = ".".join(str(x) for x in err["loc"] if not str(x).startswith(("function-after", "tagged-union")))
+        parts.append(f"{loc or '(top level)'}: {err['msg']}")
+    more = f" (+{exc.error_count() - 3} more)" if exc.error_count() > 3 else ""
+    return "; ".join(parts) + more
+
+
+def load_experiment_config(path: str | Path) -> ExperimentConfig:
+    """Read and validate a preset file; any problem raises BeamdumpInputError naming the field."""
+    path = Path(path)
+    data = load_toml(path)
+    try:
+        return ExperimentConfig.model_validate(data)
+    except ValidationError as exc:
+        raise BeamdumpInputError(f"preset {path.name}: {_format_error(exc)}") from None

@@ -1,0 +1,146 @@
+"""An experiment: a validated preset turned into geometry objects and limit settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..datafiles import package_data
+from ..errors import BeamdumpInputError
+from ..stats import LimitSettings
+from . import geometry as geo
+from .config import (
+    AnnulusPlane,
+    AnnulusVolume,
+    BoxPlane,
+    BoxVolume,
+    CylinderVolume,
+    ExperimentConfig,
+    OctagonPlane,
+    Quantity,
+    load_experiment_config,
+)
+
+PRESET_DIR = ("presets",)
+
+
+def _v(q: Quantity | None, default: float = 0.0) -> float:
+    return default if q is None else float(q.value)
+
+
+def build_volume(cfg) -> object:
+    """Geometry object of a decay-volume config."""
+    off = dict(x0=_v(cfg.x0), y0=_v(cfg.y0))
+    if isinstance(cfg, CylinderVolume):
+        return geo.Cylinder(_v(cfg.z_start), _v(cfg.z_end), _v(cfg.radius), **off)
+    if isinstance(cfg, AnnulusVolume):
+        return geo.Annulus(_v(cfg.z_start), _v(cfg.z_end), _v(cfg.r_inner), _v(cfg.r_outer), **off)
+    if isinstance(cfg, BoxVolume):
+        return geo.Box(_v(cfg.z_start), _v(cfg.z_end), _v(cfg.half_x), _v(cfg.half_y), **off)
+    raise TypeError(cfg)
+
+
+def build_plane(cfg) -> object:
+    """Aperture object of a detector-plane config."""
+    off = dict(x0=_v(cfg.x0), y0=_v(cfg.y0))
+    if isinstance(cfg, AnnulusPlane):
+        return geo.AnnulusAperture(_v(cfg.z), _v(cfg.r_inner), _v(cfg.r_outer), **off)
+    if isinstance(cfg, BoxPlane):
+        return geo.BoxAperture(_v(cfg.z), _v(cfg.half_x), _v(cfg.half_y), hole_radius=_v(cfg.hole_radius), **off)
+    if isinstance(cfg, OctagonPlane):
+        return geo.OctagonAperture(_v(cfg.z), _v(cfg.apothem), hole_radius=_v(cfg.hole_radius), **off)
+    raise TypeError(cfg)
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A beam, a dump, a decay volume, a detector and what was observed.
+
+    ``acceptances`` and ``efficiencies`` hold, for each final state the experiment analyses, the
+    daughter acceptance (common planes plus that final state's own) and the efficiency.
+    """
+
+    config: ExperimentConfig
+    volume: object
+    acceptances: dict[str, geo.DaughterAcceptance]
+    efficiencies: dict[str, float]
+    limit: LimitSettings
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    @property
+    def n_beam(self) -> float:
+        """Beam particles on the dump."""
+        return float(self.config.beam.n_particles.value)
+
+    @property
+    def beam_energy(self) -> float:
+        """Beam energy in GeV."""
+        return float(self.config.beam.energy_gev.value)
+
+    def acceptance(self, final_state: str) -> geo.DaughterAcceptance:
+        return self.acceptances[self._check_fs(final_state)]
+
+    def efficiency(self, final_state: str) -> float:
+        return self.efficiencies[self._check_fs(final_state)]
+
+    def _check_fs(self, final_state: str) -> str:
+        if final_state not in self.acceptances:
+            raise BeamdumpInputError(
+                f"final state: {final_state!r} is not analysed by {self.name}; allowed: {', '.join(self.acceptances)}"
+            )
+        return final_state
+
+    @classmethod
+    def from_config(cls, cfg: ExperimentConfig) -> "Experiment":
+        det = cfg.detector
+        dipole = None
+        if det.dipole is not None:
+            dipole = geo.Dipole(_v(det.dipole.z), _v(det.dipole.kick_gev), axis=det.dipole.axis)
+        common = tuple(build_plane(p) for p in det.planes)
+        acceptances, efficiencies = {}, {}
+        for fs in cfg.final_states:
+            own = det.final_state.get(fs)
+            planes = common + (tuple(build_plane(p) for p in own.planes) if own else ())
+            e_each = own.min_energy_each if own and own.min_energy_each else det.min_energy_each
+            e_sum = own.min_energy_sum if own and own.min_energy_sum else det.min_energy_sum
+            eff = own.efficiency if own and own.efficiency else det.efficiency
+            acceptances[fs] = geo.DaughterAcceptance(
+                planes=planes, dipole=dipole, min_energy_each=_v(e_each), min_energy_sum=_v(e_sum)
+            )
+            efficiencies[fs] = _v(eff)
+        st = cfg.statistics
+        # the yield uncertainty: beam-particle count and the preset's own signal systematic, in quadrature
+        rel = (cfg.beam.n_particles.rel_unc**2 + (st.signal_rel_unc.value if st.signal_rel_unc else 0.0) ** 2) ** 0.5
+        limit = LimitSettings(
+            n_observed=st.observed.value,
+            background=st.background.value,
+            signal_rel_unc=rel,
+            background_rel_unc=st.background.rel_unc,
+            cl=st.cl,
+            method=st.method,
+        )
+        return cls(cfg, build_volume(cfg.decay_volume), acceptances, efficiencies, limit)
+
+
+def preset_names() -> list[str]:
+    """Names of the presets shipped with the package."""
+    return sorted(p.stem for p in package_data(*PRESET_DIR).glob("*.toml"))
+
+
+def load_experiment(name_or_path: str | Path) -> Experiment:
+    """A shipped preset by name, or a preset file by path."""
+    path = Path(name_or_path)
+    if path.suffix != ".toml":
+        path = package_data(*PRESET_DIR, f"{name_or_path}.toml")
+        if not path.exists():
+            raise BeamdumpInputError(
+                f"experiment: {name_or_path!r} is not known; known experiments: {', '.join(preset_names())}"
+            )
+    cfg = load_experiment_config(path)
+    try:
+        return Experiment.from_config(cfg)
+    except BeamdumpInputError as exc:
+        raise BeamdumpInputError(f"preset {path.name}: {exc}") from None

@@ -1,0 +1,80 @@
+"""Figures in the field's style: exclusion bands on log axes (mplhep), reference curves beside them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import mplhep  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.ticker import LogLocator, NullFormatter  # noqa: E402
+
+from .contours import ExclusionBand  # noqa: E402
+
+
+def _closed(band: ExclusionBand) -> tuple[np.ndarray, np.ndarray]:
+    """The band as one closed polygon (lower edge out, upper edge back)."""
+    x = np.concatenate([band.masses, band.masses[::-1], band.masses[:1]])
+    y = np.concatenate([band.lower, band.upper[::-1], band.lower[:1]])
+    return x, y
+
+
+def plot_bands(
+    bands: Sequence[tuple[str, ExclusionBand]],
+    path: str | Path,
+    title: str = "",
+    references: Sequence[tuple[str, ExclusionBand]] = (),
+    ylabel: str = r"$\varepsilon$",
+    events: tuple[np.ndarray, np.ndarray, np.ndarray, float] | None = None,
+) -> Path:
+    """Draw excluded bands (filled) and reference bands (dashed outlines) on log–log axes.
+
+    ``events`` = (masses, couplings, N, threshold) adds the event map as faint colour.
+    """
+    plt.style.use(mplhep.style.ROOT)
+    fig, ax = plt.subplots(figsize=(8, 6.4))
+    if events is not None:
+        m, g, n, thr = events
+        with np.errstate(divide="ignore"):
+            z = np.log10(np.clip(n.T, 1e-300, None))
+        mesh = ax.pcolormesh(m, g, z, shading="auto", cmap="Greys", vmin=np.log10(thr) - 1, vmax=np.log10(thr) + 6, alpha=0.5)
+        fig.colorbar(mesh, ax=ax, label=r"$\log_{10}$ signal events")
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, (label, band) in enumerate(bands):
+        if len(band) < 2:
+            continue
+        x, y = _closed(band)
+        c = colours[i % len(colours)]
+        ax.fill(x, y, color=c, alpha=0.35, lw=0)
+        ax.plot(x, y, color=c, lw=2, label=label)
+    for j, (label, band) in enumerate(references):
+        x, y = _closed(band)
+        ax.plot(x, y, color="k", lw=1.6, ls=("--", ":", "-.")[j % 3], label=label)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    shown = [b for _, b in list(bands) + list(references) if len(b) >= 2]
+    if shown:
+        m_lo = min(b.masses[0] for b in shown)
+        m_hi = max(b.masses[-1] for b in shown)
+        g_lo = min(b.lower.min() for b in shown)
+        g_hi = max(b.upper.max() for b in shown)
+        ax.set_xlim(m_lo / 1.5, m_hi * 1.5)
+        ax.set_ylim(g_lo / 8.0, g_hi * 8.0)
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(LogLocator(base=10, numticks=12))
+        axis.set_minor_locator(LogLocator(base=10, subs=np.arange(2, 10), numticks=12))
+        axis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel(r"$m$ [GeV]")
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title, fontsize=14, loc="left")
+    ax.legend(fontsize=12, loc="upper right", frameon=False)
+    fig.tight_layout()
+    path = Path(path)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

@@ -1,0 +1,166 @@
+"""Production in meson decays: P → γV (π⁰, η, η′) and V → PV′ (ω → π⁰A′, φ → ηA′).
+
+The meson's measured (generated) lab spectrum is sampled; each meson decays isotropically in its
+rest frame into the new vector and the partner (γ, π⁰ or η), and the vector is boosted to the lab.
+Branching fractions scale the photon mode of the Standard Model (data file
+``data/production/meson_decays.toml``, each number with its source).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from particle import Particle
+
+from ..datafiles import load_toml, package_data
+from ..errors import BeamdumpInputError
+from ..kinematics import FloatArray, kallen, two_body_decay, two_body_momentum
+from ..sources.meson_spectra import MesonSpectra
+from .sample import ParticleSample
+
+KINDS = ("P_to_gamma_V", "V_to_P_V")
+
+
+def _mass_gev(pdg: int) -> float:
+    return 0.0 if pdg == 22 else float(Particle.from_pdgid(pdg).mass) / 1000.0
+
+
+@dataclass(frozen=True)
+class MesonDecayDefinition:
+    """One decay mode of the data file: parent → partner + new vector."""
+
+    name: str
+    label: str
+    parent: int
+    partner: int
+    kind: str
+    sm_branching: float
+    sm_branching_unc: float
+    source: str
+
+    @cached_property
+    def parent_mass(self) -> float:
+        """Parent mass in GeV (PDG, via `particle`)."""
+        return _mass_gev(self.parent)
+
+    @cached_property
+    def partner_mass(self) -> float:
+        """Partner mass in GeV (0 for the photon)."""
+        return _mass_gev(self.partner)
+
+    @property
+    def max_mass(self) -> float:
+        """Largest mass of the new vector that the decay can make (GeV)."""
+        return self.parent_mass - self.partner_mass
+
+    def branching(self, mass: FloatArray | float, coupling_ratio: float = 1.0) -> FloatArray:
+        """BR(parent → partner + V) for a vector of mass ``mass`` (GeV) at coupling 1.
+
+        ``coupling_ratio`` is the vector's coupling to the electromagnetic current in units of
+        the dark photon's ε (1 for the dark photon). Zero above threshold.
+        """
+        m = np.asarray(mass, dtype=float)
+        M = self.parent_mass
+        if self.kind == "P_to_gamma_V":
+            phase = np.clip(1.0 - m * m / (M * M), 0.0, None) ** 3
+            br = 2.0 * phase * self.sm_branching
+        else:
+            mp = self.partner_mass
+            lam = np.clip(kallen(M * M, mp * mp, m * m), 0.0, None)
+            br = self.sm_branching * lam**1.5 / (M * M - mp * mp) ** 3
+        return np.where(m < self.max_mass, br * coupling_ratio**2, 0.0)
+
+
+def load_definitions() -> dict[str, MesonDecayDefinition]:
+    """All meson decay modes of the package data file, by channel name."""
+    raw = load_toml(package_data("production", "meson_decays.toml"))["channels"]
+    out = {}
+    for name, d in raw.items():
+        if d["kind"] not in KINDS:
+            raise BeamdumpInputError(f"meson_decays.toml [{name}].kind: {d['kind']!r}; allowed: {', '.join(KINDS)}")
+        out[name] = MesonDecayDefinition(
+            name=name,
+            label=d["label"],
+            parent=int(d["parent"]),
+            partner=int(d["partner"]),
+            kind=d["kind"],
+            sm_branching=float(d["sm_branching"]),
+            sm_branching_unc=float(d["sm_branching_unc"]),
+            source=d["source"],
+        )
+    return out
+
+
+def max_daughter_angle(p_parent: FloatArray, parent_mass: float, mass: float, partner_mass: float) -> FloatArray:
+    """Largest lab angle (rad) between a parent's direction (parent of mass ``parent_mass``, GeV)
+    and its daughter of mass ``mass`` recoiling against ``partner_mass``.
+
+    For a parent velocity β above the daughter's rest-frame velocity β*, tan θ_max =
+    β*/(γ √(β² − β*²)); otherwise every direction is reachable (π).
+    """
+    E = p_parent[:, 0]
+    p = np.linalg.norm(p_parent[:, 1:], axis=1)
+    M = parent_mass
+    q = float(two_body_momentum(M, mass, partner_mass))
+    beta_star = q / np.sqrt(q * q + mass * mass) if mass > 0 else 1.0
+    beta = p / E
+    gamma = E / M
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tan_max = beta_star / (gamma * np.sqrt(np.clip(beta * beta - beta_star * beta_star, 0.0, None)))
+    return np.where(beta > beta_star, np.arctan(tan_max), np.pi)
+
+
+@dataclass(frozen=True)
+class MesonDecayChannel:
+    """A production channel: a meson decay mode applied to a meson spectrum.
+
+    The parent mesons are drawn once per channel (``parents_per_bin`` per occupied (θ, p) bin of
+    the spectrum, fixed ``seed``) and reused at every mass: the flux is then smooth in mass, and
+    each mass only pays for the decays. Parents that cannot send the new particle inside
+    ``max_theta`` are dropped with the exact two-body kinematic cone.
+    """
+
+    definition: MesonDecayDefinition
+    spectra: MesonSpectra
+    coupling_ratio: float = 1.0
+    parents_per_bin: int = 2
+    seed: int = 7
+
+    @property
+    def name(self) -> str:
+        return self.definition.name
+
+    @property
+    def label(self) -> str:
+        return self.definition.label
+
+    def mass_range(self) -> tuple[float, float]:
+        return (0.0, self.definition.max_mass)
+
+    @cached_property
+    def _parents(self) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """(weights per beam particle, four-momenta, polar angles) of the parent mesons."""
+        w, p4 = self.spectra.sample(self.definition.parent, n_per_bin=self.parents_per_bin, rng=self.seed)
+        theta = np.arccos(np.clip(p4[:, 3] / np.linalg.norm(p4[:, 1:], axis=1), -1.0, 1.0))
+        return w, p4, theta
+
+    def sample(self, mass: float, rng: np.random.Generator, max_theta: float = np.pi) -> ParticleSample:
+        """Weighted new vectors of mass ``mass`` (GeV) per beam particle at coupling 1."""
+        d = self.definition
+        if not 0.0 < mass < d.max_mass:
+            return _empty(self.name, mass)
+        w, p_parent, theta = self._parents
+        if max_theta < np.pi and len(w):
+            keep = theta - max_daughter_angle(p_parent, d.parent_mass, mass, d.partner_mass) <= max_theta
+            w, p_parent = w[keep], p_parent[keep]
+        if not len(w):
+            return _empty(self.name, mass)
+        p_new, _ = two_body_decay(p_parent, mass, d.partner_mass, rng, parent_mass=d.parent_mass)
+        weights = w * float(d.branching(mass, self.coupling_ratio))
+        return ParticleSample(self.name, mass, weights, p_new, np.zeros((len(w), 3)), coupling_power=2)
+
+
+def _empty(channel: str, mass: float) -> ParticleSample:
+    return ParticleSample(channel, mass, np.zeros(0), np.zeros((0, 4)), np.zeros((0, 3)))

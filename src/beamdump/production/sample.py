@@ -1,0 +1,65 @@
+"""The common currency of production: a weighted sample of new particles at a reference coupling."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from ..kinematics import FloatArray
+
+
+@dataclass(frozen=True)
+class ParticleSample:
+    """Weighted new particles of one mass made by one channel.
+
+    weights: (n,) particles per beam particle at coupling g = 1 (the yield at coupling g is
+    weights · g**coupling_power); p4: (n, 4) lab four-momenta (E, px, py, pz) in GeV;
+    origin: (n, 3) production points in metres (z along the beam, 0 at the dump's front face).
+    """
+
+    channel: str
+    mass: float
+    weights: FloatArray
+    p4: FloatArray
+    origin: FloatArray
+    coupling_power: int = 2
+    info: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        n = len(self.weights)
+        if self.p4.shape != (n, 4) or self.origin.shape != (n, 3):
+            raise ValueError(
+                f"ParticleSample {self.channel}: shapes weights {self.weights.shape}, "
+                f"p4 {self.p4.shape}, origin {self.origin.shape} do not match"
+            )
+
+    def __len__(self) -> int:
+        return len(self.weights)
+
+    @property
+    def total(self) -> float:
+        """Particles per beam particle at g = 1."""
+        return float(self.weights.sum())
+
+    def select(self, mask: np.ndarray) -> "ParticleSample":
+        """The sub-sample where ``mask`` is true."""
+        return ParticleSample(
+            self.channel, self.mass, self.weights[mask], self.p4[mask], self.origin[mask], self.coupling_power, self.info
+        )
+
+
+class ProductionChannel(Protocol):
+    """A mechanism that makes the new particle: one per file in ``beamdump.production``."""
+
+    name: str
+    label: str
+
+    def mass_range(self) -> tuple[float, float]:
+        """Open interval of masses (GeV) this channel can make."""
+        ...
+
+    def sample(self, mass: float, rng: np.random.Generator, max_theta: float = np.pi) -> ParticleSample:
+        """A weighted sample at coupling 1; particles with polar angle > max_theta may be dropped."""
+        ...

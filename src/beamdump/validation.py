@@ -1,0 +1,55 @@
+"""Rerun the presets that have a published counterpart and score them against it."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .analysis import ReachResult, make_reach, run_reach
+from .contours import read_band_csv
+from .experiments.experiment import load_experiment, preset_names
+from .report.score import Score, score_band
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    experiment: str
+    reference: str
+    final_state: str
+    channels: tuple[str, ...]
+    score: Score
+    seconds: float
+    result: ReachResult
+
+    def __str__(self) -> str:
+        return (
+            f"{self.experiment:<16} vs {self.reference:<28} [{self.final_state}; {','.join(self.channels)}] "
+            f"{self.score.line()} ({self.seconds:.1f} s)"
+        )
+
+
+def validate_preset(name: str, reference_dir: Path, model: str = "dark-photon") -> list[ValidationResult]:
+    """Every validation entry of one preset whose reference file exists under ``reference_dir``."""
+    exp = load_experiment(name)
+    out = []
+    for v in exp.config.validation:
+        ref_path = Path(reference_dir) / model.replace("-", "_") / v.reference
+        if not ref_path.exists():
+            continue
+        t0 = time.perf_counter()
+        engine = make_reach(exp, model, final_states=[v.final_state], channels=v.channels)
+        res = run_reach(engine)
+        score = score_band(res.band, read_band_csv(ref_path))
+        out.append(
+            ValidationResult(name, v.reference, v.final_state, res.channels, score, time.perf_counter() - t0, res)
+        )
+    return out
+
+
+def validate_all(reference_dir: Path, model: str = "dark-photon") -> list[ValidationResult]:
+    """All presets with a reference under ``reference_dir`` (…/reference/limits)."""
+    rows: list[ValidationResult] = []
+    for name in preset_names():
+        rows += validate_preset(name, reference_dir, model)
+    return rows

@@ -1,0 +1,84 @@
+"""The command line as a user meets it: outputs, and one clear line with exit code 2 on bad input."""
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REF = Path(__file__).resolve().parents[1] / ".." / "shared" / "reference" / "limits" / "dark_photon"
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "beamdump.cli", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_list_names_experiments_models_and_final_states():
+    r = run("list")
+    assert r.returncode == 0, r.stderr
+    for word in ("na62-dump-2021", "na62-dump-1e18", "charm", "nucal", "dark-photon", "mumu", "eta"):
+        assert word in r.stdout
+
+
+def test_reach_writes_every_output(tmp_path):
+    args = ["reach", "na62-dump-2021", "--final-state", "mumu", "--masses", "0.22:0.5:12", "--couplings", "1e-8:1e-4:40", "--out", str(tmp_path)]
+    ref = REF / "na62_mumu_2021.csv"
+    if ref.exists():
+        args += ["--compare", str(ref)]
+    r = run(*args)
+    assert r.returncode == 0, r.stderr
+    for name in ("events.csv", "contour.csv", "contour.yaml", "reach.png", "run.json"):
+        assert (tmp_path / name).stat().st_size > 0
+    with (tmp_path / "events.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 12 * 40
+    assert {"mass_gev", "coupling", "events", "events_eta", "events_omega"} <= set(rows[0])
+    lines = [ln for ln in (tmp_path / "contour.csv").read_text().splitlines() if not ln.startswith("#")]
+    assert lines[0] == "mass_gev,eps_lower,eps_upper" and len(lines) > 5
+    meta = json.loads((tmp_path / "run.json").read_text())
+    assert meta["events_upper_limit"] == pytest.approx(2.41, abs=0.01)
+    assert "timings_s" in meta and "versions" in meta
+    if ref.exists():
+        assert meta["score"]["coverage"] > 0.5
+
+
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        (["reach", "na62-dump-2099"], "known experiments: charm"),
+        (["reach", "na62-dump-2021", "--model", "axion"], "known models: dark-photon"),
+        (["reach", "na62-dump-2021", "--masses", "0.5:0.1:10"], "--masses"),
+        (["reach", "na62-dump-2021", "--masses", "-1:0.1:10"], "--masses"),
+        (["reach", "na62-dump-2021", "--masses", "3:5:10"], "beyond what the channels"),
+        (["reach", "na62-dump-2021", "--masses", "0.1-0.5"], "MIN:MAX:N"),
+        (["reach", "na62-dump-2021", "--couplings", "0:1e-3:10"], "--couplings"),
+        (["reach", "na62-dump-2021", "--final-state", "gg"], "final state"),
+        (["reach", "charm", "--final-state", "mumu"], "not analysed by charm"),
+        (["reach", "na62-dump-2021", "--channel", "kaon"], "known channels"),
+        (["spectra", "generate", "--events", "0"], "--events"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_code_2(tmp_path, args, field):
+    r = run(*args, "--out", str(tmp_path)) if args[0] == "reach" else run(*args)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert "Traceback" not in r.stderr
+    err = r.stderr.strip().splitlines()
+    assert len(err) == 1 and field in err[0], r.stderr
+
+
+def test_malformed_preset_file_names_the_field(tmp_path):
+    src = Path(__file__).resolve().parents[1] / "src" / "beamdump" / "data" / "presets" / "charm.toml"
+    bad = tmp_path / "bad.toml"
+    bad.write_text(src.read_text().replace('z_end = { value = 515.0', 'z_end = { value = "far"'))
+    r = run("reach", str(bad), "--out", str(tmp_path / "o"))
+    assert r.returncode == 2 and "decay_volume" in r.stderr and "z_end" in r.stderr, r.stderr
+    broken = tmp_path / "broken.toml"
+    broken.write_text("name = [\n")
+    r = run("reach", str(broken), "--out", str(tmp_path / "o"))
+    assert r.returncode == 2 and "not valid TOML" in r.stderr and "Traceback" not in r.stderr
+    inverted = tmp_path / "inverted.toml"
+    inverted.write_text(src.read_text().replace("z_start = { value = 480.0", "z_start = { value = 600.0"))
+    r = run("reach", str(inverted), "--out", str(tmp_path / "o"))
+    assert r.returncode == 2 and "z_end" in r.stderr and "Traceback" not in r.stderr, r.stderr

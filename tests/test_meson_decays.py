@@ -1,0 +1,52 @@
+"""Meson-decay production: branching-fraction limits, thresholds, and the boosted sample."""
+
+import numpy as np
+import pytest
+
+from beamdump.production.meson_decays import load_definitions
+
+
+@pytest.fixture(scope="module")
+def defs():
+    return load_definitions()
+
+
+def test_every_number_has_a_source(defs):
+    assert set(defs) == {"pi0", "eta", "etaprime", "omega", "phi"}
+    for d in defs.values():
+        assert "PDG" in d.source and 0 < d.sm_branching < 1 and d.sm_branching_unc > 0
+
+
+@pytest.mark.parametrize("name", ["pi0", "eta", "etaprime"])
+def test_pseudoscalar_branching_tends_to_twice_the_two_photon_mode(name, defs):
+    d = defs[name]
+    eps = 1e-3
+    br = d.branching(1e-6, coupling_ratio=1.0) * eps**2
+    assert br / eps**2 == pytest.approx(2 * d.sm_branching, rel=1e-9)
+
+
+@pytest.mark.parametrize("name", ["omega", "phi"])
+def test_vector_branching_tends_to_the_photon_mode(name, defs):
+    d = defs[name]
+    assert d.branching(1e-6) == pytest.approx(d.sm_branching, rel=1e-9)
+
+
+def test_phase_space_suppression_and_threshold(defs):
+    pi0 = defs["pi0"]
+    m = 0.5 * pi0.parent_mass
+    assert pi0.branching(m) == pytest.approx(2 * pi0.sm_branching * (1 - 0.25) ** 3)
+    for d in defs.values():
+        assert d.branching(d.max_mass * 1.0001) == 0.0
+        assert d.branching(d.max_mass * 0.9999) >= 0.0
+        m = np.linspace(1e-4, d.max_mass * 0.999, 50)
+        assert np.all(np.diff(d.branching(m)) <= 0)  # phase space only closes
+
+
+def test_coupling_ratio_enters_squared(defs):
+    eta = defs["eta"]
+    assert eta.branching(0.1, coupling_ratio=3.0) == pytest.approx(9 * eta.branching(0.1))
+
+
+def test_omega_to_pi0_threshold(defs):
+    omega = defs["omega"]
+    assert omega.max_mass == pytest.approx(0.78266 - 0.1349768, rel=1e-3)
