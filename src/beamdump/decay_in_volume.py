@@ -3,8 +3,8 @@
 Each flight line is intersected once with the decay volume (entry and exit path lengths, several
 intervals for an annulus). The probability to decay in [L_in, L_out] is
 exp(−L_in/λ) − exp(−L_out/λ). When the daughters must reach detector planes, the interval is cut
-into ``segments`` pieces; in each piece one decay (at its midpoint, isotropic in the rest frame)
-decides the daughter acceptance A_k, and the probability becomes
+into ``segments`` pieces; at each piece's midpoint the daughters of one rest-frame decay (isotropic,
+the same for all pieces of a line) decide the daughter acceptance A_k, and the probability becomes
 Σ_k A_k [exp(−a_k/λ) − exp(−b_k/λ)]. Nothing here depends on the coupling: the result is a
 :class:`~beamdump.lifetime_table.LifetimeTable` that is evaluated for any coupling later.
 """
@@ -71,9 +71,10 @@ def lifetime_table(
     mids = 0.5 * (edges[:, 1:] + edges[:, :-1])  # (N, k)
     origin = sample.origin[i_part]
     vertex = points_along(origin, direction[i_part], mids).reshape(-1, 3)
-    parent = np.repeat(sample.p4[i_part], k, axis=0)
-    d1, d2 = two_body_decay(parent, daughter_masses[0], daughter_masses[1], rng, parent_mass=sample.mass)
-    acc = acceptance.accepts(vertex, d1, d2).reshape(-1, k).astype(float)
+    # the daughters' lab momenta do not depend on where along the line the decay happens:
+    # one rest-frame decay per flight line serves all its segments
+    d1, d2 = two_body_decay(sample.p4[i_part], daughter_masses[0], daughter_masses[1], rng, parent_mass=sample.mass)
+    acc = acceptance.accepts(vertex, np.repeat(d1, k, axis=0), np.repeat(d2, k, axis=0)).reshape(-1, k).astype(float)
     padded = np.pad(acc, ((0, 0), (1, 1)))
     coef_at_edge = padded[:, 1:] - padded[:, :-1]  # coefficient of exp(−x_j/λ), j = 0..k
     u = edges / decay_length[:, None]
