@@ -101,7 +101,7 @@ def _edge(log_g: FloatArray, f: FloatArray, i_in: int, i_out: int, exact: Callab
     if exact is not None:
         fa, fb = exact(a), exact(b)
         if np.isfinite(fa) and fa < 0.0 <= fb:
-            return float(optimize.brentq(exact, a, b, xtol=1e-6))
+            return float(optimize.brentq(exact, a, b, xtol=1e-5))  # 1e-5 in ln g
     fa, fb = f[i_out], f[i_in]
     if not np.isfinite(fa):
         return float(a + (b - a) * 0.999)  # the outer point underflowed: the edge hugs the inner one
@@ -137,7 +137,7 @@ def exclusion_band(
     events: FloatArray,
     threshold: float,
     events_at: Callable[[float], Callable[[FloatArray], FloatArray]] | None = None,
-    refine_ends: int = 6,
+    refine_ends: int = 5,
     comments: Sequence[str] = (),
 ) -> ExclusionBand:
     """Band of masses × couplings where events ≥ threshold.

@@ -21,7 +21,7 @@ from .production.sample import ParticleSample
 
 def flight_directions(sample: ParticleSample) -> tuple[np.ndarray, np.ndarray]:
     """Unit directions (n, 3) and momenta |p| (n,) in GeV of a sample."""
-    p = np.linalg.norm(sample.p4[:, 1:], axis=1)
+    p = np.sqrt(np.einsum("ij,ij->i", sample.p4[:, 1:], sample.p4[:, 1:]))
     return sample.p4[:, 1:] / np.where(p > 0, p, 1.0)[:, None], p
 
 
@@ -59,7 +59,7 @@ def lifetime_table(
     if not needs_daughters:
         u = np.concatenate([l_in, l_out]) / np.concatenate([decay_length, decay_length])
         c = np.concatenate([w, -w])
-        return LifetimeTable.from_terms(u, c, power, lifetime_power)
+        return LifetimeTable.from_terms(u, c, power, lifetime_power, total=0.0)  # Σc = Σ(w − w) = 0
 
     if daughter_masses is None:
         raise ValueError("daughter acceptance needs the daughter masses of the final state")
@@ -79,4 +79,5 @@ def lifetime_table(
     coef_at_edge = padded[:, 1:] - padded[:, :-1]  # coefficient of exp(−x_j/λ), j = 0..k
     u = edges / decay_length[:, None]
     c = w[:, None] * coef_at_edge
-    return LifetimeTable.from_terms(u, c, power, lifetime_power)
+    # the coefficients of each line telescope: Σ_j (A_{j+1} − A_j) = A_{k+1} − A_0 = 0
+    return LifetimeTable.from_terms(u, c, power, lifetime_power, total=0.0)

@@ -37,8 +37,9 @@ def invariant_mass(p: ArrayLike) -> FloatArray:
 
 def isotropic_directions(n: int, rng: np.random.Generator) -> FloatArray:
     """n unit vectors (n, 3) uniformly distributed on the sphere."""
-    cos_t = rng.uniform(-1.0, 1.0, n)
-    phi = rng.uniform(0.0, 2.0 * np.pi, n)
+    u = rng.random((2, n))
+    cos_t = 2.0 * u[0] - 1.0
+    phi = 2.0 * np.pi * u[1]
     sin_t = np.sqrt(1.0 - cos_t * cos_t)
     return np.stack([sin_t * np.cos(phi), sin_t * np.sin(phi), cos_t], axis=-1)
 
@@ -92,10 +93,9 @@ def two_body_decay(
         directions = isotropic_directions(n, rng)
     d = np.asarray(directions, dtype=float)
     e1 = np.sqrt(q * q + m1 * m1)
-    e2 = np.sqrt(q * q + m2 * m2)
     p1 = np.concatenate([e1[:, None], q[:, None] * d], axis=-1)
-    p2 = np.concatenate([e2[:, None], -q[:, None] * d], axis=-1)
-    return boost(p1, p_parent, M), boost(p2, p_parent, M)
+    lab1 = boost(p1, p_parent, M)
+    return lab1, p_parent - lab1  # momentum conservation: one boost instead of two
 
 
 def four_momentum(mass: ArrayLike, p: ArrayLike, theta: ArrayLike, phi: ArrayLike) -> FloatArray:

@@ -69,12 +69,21 @@ class LifetimeTable:
 
     @classmethod
     def from_terms(
-        cls, u: FloatArray, c: FloatArray, production_power: int = 2, lifetime_power: int = 2
+        cls,
+        u: FloatArray,
+        c: FloatArray,
+        production_power: int = 2,
+        lifetime_power: int = 2,
+        total: float | None = None,
     ) -> "LifetimeTable":
-        """Build from terms c_j·exp(−u_j g^p) (u_j ≥ 0, c_j of any sign)."""
+        """Build from terms c_j·exp(−u_j g^p) (u_j ≥ 0, c_j of any sign).
+
+        ``total`` = Σ c_j when the caller knows it exactly (decay probabilities telescope to 0);
+        otherwise it is summed exactly with math.fsum.
+        """
         u = np.asarray(u, dtype=float).ravel()
         c = np.asarray(c, dtype=float).ravel()
-        total = math.fsum(c)
+        total = math.fsum(c) if total is None else float(total)
         at_zero = u <= 0.0
         constant = float(c[at_zero].sum())
         u, c = u[~at_zero], c[~at_zero]
