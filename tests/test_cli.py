@@ -38,7 +38,7 @@ def test_reach_writes_every_output(tmp_path):
     lines = [ln for ln in (tmp_path / "contour.csv").read_text().splitlines() if not ln.startswith("#")]
     assert lines[0] == "mass_gev,eps_lower,eps_upper" and len(lines) > 5
     meta = json.loads((tmp_path / "run.json").read_text())
-    assert meta["events_upper_limit"] == pytest.approx(2.41, abs=0.01)
+    assert meta["events_upper_limit"] == pytest.approx(2.51, abs=0.01)  # 2.30 with a 28% yield uncertainty
     assert "timings_s" in meta and "versions" in meta
     if ref.exists():
         assert meta["score"]["coverage"] > 0.5

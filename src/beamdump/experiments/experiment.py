@@ -101,6 +101,7 @@ class Experiment:
             dipole = geo.Dipole(_v(det.dipole.z), _v(det.dipole.kick_gev), axis=det.dipole.axis)
         common = tuple(build_plane(p) for p in det.planes)
         acceptances, efficiencies = {}, {}
+        eff_unc = 0.0
         for fs in cfg.final_states:
             own = det.final_state.get(fs)
             planes = common + (tuple(build_plane(p) for p in own.planes) if own else ())
@@ -111,9 +112,12 @@ class Experiment:
                 planes=planes, dipole=dipole, min_energy_each=_v(e_each), min_energy_sum=_v(e_sum)
             )
             efficiencies[fs] = _v(eff)
+            eff_unc = max(eff_unc, eff.rel_unc)
         st = cfg.statistics
-        # the yield uncertainty: beam-particle count and the preset's own signal systematic, in quadrature
-        rel = (cfg.beam.n_particles.rel_unc**2 + (st.signal_rel_unc.value if st.signal_rel_unc else 0.0) ** 2) ** 0.5
+        # the yield uncertainty, in quadrature: beam-particle count, detector efficiency (the largest
+        # of the final states'), and the preset's own further signal systematic
+        extra = st.signal_rel_unc.value if st.signal_rel_unc else 0.0
+        rel = (cfg.beam.n_particles.rel_unc**2 + eff_unc**2 + extra**2) ** 0.5
         limit = LimitSettings(
             n_observed=st.observed.value,
             background=st.background.value,

@@ -48,7 +48,6 @@ def hepdata_table(band: ExclusionBand, description: str, coupling_name: str = "e
     return {
         "name": "Excluded region",
         "description": description,
-        "keywords": [{"name": "cmenergies", "values": []}],
         "independent_variables": [
             {"header": {"name": "M", "units": "GeV"}, "values": [{"value": float(m)} for m in band.masses]}
         ],
