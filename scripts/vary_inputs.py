@@ -39,7 +39,7 @@ def main() -> None:
     fs = [args.final_state] if args.final_state else None
     exp = load_experiment(args.preset)
 
-    def run(e=exp, seed=20231, parents_seed=None, segments=4):
+    def run(e=exp, seed=20231, parents_seed=None, segments=3):
         reach = make_reach(e, final_states=fs, channels=args.channel, seed=seed)
         reach.segments = segments
         if parents_seed is not None:
@@ -60,7 +60,7 @@ def main() -> None:
         ),
         "other decay seed (MC noise of decays)": run(seed=99),
         "other parent sample (MC noise of the spectrum sampling)": run(parents_seed=1234),
-        "8 acceptance segments instead of 4": run(segments=8),
+        "8 acceptance segments instead of 3": run(segments=8),
     }
     print(f"{args.preset} ({', '.join(nominal.final_states)}; {', '.join(nominal.channels)}): nominal band "
           f"{nominal.band.mass_range[0]:.4g}–{nominal.band.mass_range[1]:.4g} GeV")

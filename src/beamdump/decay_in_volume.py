@@ -11,10 +11,12 @@ the same for all pieces of a line) decide the daughter acceptance A_k, and the p
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .experiments.geometry import DaughterAcceptance, points_along
-from .kinematics import two_body_decay
+from .kinematics import FloatArray, two_body_decay
 from .lifetime_table import LifetimeTable
 from .production.sample import ParticleSample
 
@@ -25,41 +27,49 @@ def flight_directions(sample: ParticleSample) -> tuple[np.ndarray, np.ndarray]:
     return sample.p4[:, 1:] / np.where(p > 0, p, 1.0)[:, None], p
 
 
-def lifetime_table(
+@dataclass(frozen=True)
+class Flights:
+    """The pieces of flight lines inside a volume: particle index, entry and exit path (m)."""
+
+    particle: np.ndarray
+    l_in: FloatArray
+    l_out: FloatArray
+    direction: FloatArray  # (n, 3) of every particle of the sample
+    momentum: FloatArray  # (n,) |p| in GeV
+
+
+def flights_through(sample: ParticleSample, volume) -> Flights:
+    """Intersect every flight line of ``sample`` with ``volume`` once."""
+    direction, p = flight_directions(sample)
+    intervals = volume.intervals(sample.origin, direction)  # (n, k, 2)
+    i_part, i_int = np.nonzero(intervals[..., 1] > intervals[..., 0])
+    return Flights(i_part, intervals[i_part, i_int, 0], intervals[i_part, i_int, 1], direction, p)
+
+
+def decay_terms(
     sample: ParticleSample,
-    volume,
+    flights: Flights,
     ctau_at_unit_coupling: float,
-    lifetime_power: int,
     acceptance: DaughterAcceptance | None = None,
     daughter_masses: tuple[float, float] | None = None,
     rng: np.random.Generator | None = None,
-    segments: int = 4,
-) -> LifetimeTable:
-    """Lifetime table (accepted decays per beam particle, at coupling 1, before the branching
-    fraction of the final state) of ``sample`` in ``volume``.
+    segments: int = 3,
+) -> tuple[FloatArray, FloatArray, np.ndarray]:
+    """Terms c·exp(−u g^p) of the accepted-decay probability, and the particle each belongs to.
 
-    ctau_at_unit_coupling: cτ in metres at coupling 1; the decay length of each particle is
-    (|p|/m)·cτ. ``acceptance`` and ``daughter_masses`` (GeV) switch on the daughter acceptance.
+    u = path / decay length at coupling 1 (the decay length is (|p|/m)·cτ); c carries the
+    particle weight. Returns (u, c, particle index), flat. The terms of each flight line sum to 0.
     """
-    power = sample.coupling_power
-    if len(sample) == 0 or not np.isfinite(ctau_at_unit_coupling):
-        return LifetimeTable.empty(power, lifetime_power)
-    direction, p = flight_directions(sample)
-    intervals = volume.intervals(sample.origin, direction)  # (n, k, 2)
-    length = intervals[..., 1] - intervals[..., 0]
-    i_part, i_int = np.nonzero(length > 0)
-    if not len(i_part):
-        return LifetimeTable.empty(power, lifetime_power)
-    l_in = intervals[i_part, i_int, 0]
-    l_out = intervals[i_part, i_int, 1]
-    decay_length = p[i_part] / sample.mass * ctau_at_unit_coupling  # metres at g = 1
+    i_part = flights.particle
+    if not len(i_part) or not np.isfinite(ctau_at_unit_coupling):
+        return np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64)
+    l_in, l_out = flights.l_in, flights.l_out
+    decay_length = flights.momentum[i_part] / sample.mass * ctau_at_unit_coupling  # metres at g = 1
     w = sample.weights[i_part]
 
-    needs_daughters = acceptance is not None and not acceptance.accepts_everything
-    if not needs_daughters:
+    if acceptance is None or acceptance.accepts_everything:
         u = np.concatenate([l_in, l_out]) / np.concatenate([decay_length, decay_length])
-        c = np.concatenate([w, -w])
-        return LifetimeTable.from_terms(u, c, power, lifetime_power, total=0.0)  # Σc = Σ(w − w) = 0
+        return u, np.concatenate([w, -w]), np.concatenate([i_part, i_part])
 
     if daughter_masses is None:
         raise ValueError("daughter acceptance needs the daughter masses of the final state")
@@ -69,15 +79,37 @@ def lifetime_table(
     frac = np.arange(k + 1) / k
     edges = l_in[:, None] + (l_out - l_in)[:, None] * frac[None, :]  # (N, k+1)
     mids = 0.5 * (edges[:, 1:] + edges[:, :-1])  # (N, k)
-    origin = sample.origin[i_part]
-    vertex = points_along(origin, direction[i_part], mids).reshape(-1, 3)
+    vertex = points_along(sample.origin[i_part], flights.direction[i_part], mids).reshape(-1, 3)
     # the daughters' lab momenta do not depend on where along the line the decay happens:
     # one rest-frame decay per flight line serves all its segments
     d1, d2 = two_body_decay(sample.p4[i_part], daughter_masses[0], daughter_masses[1], rng, parent_mass=sample.mass)
     acc = acceptance.accepts(vertex, np.repeat(d1, k, axis=0), np.repeat(d2, k, axis=0)).reshape(-1, k).astype(float)
     padded = np.pad(acc, ((0, 0), (1, 1)))
-    coef_at_edge = padded[:, 1:] - padded[:, :-1]  # coefficient of exp(−x_j/λ), j = 0..k
+    coef_at_edge = padded[:, 1:] - padded[:, :-1]  # coefficient of exp(−x_j/λ), j = 0..k; sums to 0
     u = edges / decay_length[:, None]
     c = w[:, None] * coef_at_edge
-    # the coefficients of each line telescope: Σ_j (A_{j+1} − A_j) = A_{k+1} − A_0 = 0
-    return LifetimeTable.from_terms(u, c, power, lifetime_power, total=0.0)
+    return u.ravel(), c.ravel(), np.repeat(i_part, k + 1)
+
+
+def lifetime_table(
+    sample: ParticleSample,
+    volume,
+    ctau_at_unit_coupling: float,
+    lifetime_power: int,
+    acceptance: DaughterAcceptance | None = None,
+    daughter_masses: tuple[float, float] | None = None,
+    rng: np.random.Generator | None = None,
+    segments: int = 3,
+) -> LifetimeTable:
+    """Lifetime table (accepted decays per beam particle, at coupling 1, before the branching
+    fraction of the final state) of ``sample`` in ``volume``.
+
+    ctau_at_unit_coupling: cτ in metres at coupling 1. ``acceptance`` and ``daughter_masses``
+    (GeV) switch on the daughter acceptance.
+    """
+    if len(sample) == 0:
+        return LifetimeTable.empty(sample.coupling_power, lifetime_power)
+    flights = flights_through(sample, volume)
+    u, c, _ = decay_terms(sample, flights, ctau_at_unit_coupling, acceptance, daughter_masses, rng, segments)
+    # each line's terms telescope (w − w, or Σ_j (A_{j+1} − A_j) = 0): the exact total is 0
+    return LifetimeTable.from_terms(u, c, sample.coupling_power, lifetime_power, total=0.0)

@@ -16,12 +16,12 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .decay_in_volume import lifetime_table
+from .decay_in_volume import decay_terms, flights_through
 from .errors import BeamdumpInputError
 from .experiments.experiment import Experiment
 from .kinematics import FloatArray
 from .lifetime_table import LifetimeTable
-from .production.sample import ProductionChannel
+from .production.sample import ParticleSample, ProductionChannel
 
 
 @dataclass
@@ -69,7 +69,7 @@ class Reach:
         channels: Sequence[ProductionChannel],
         final_states: Sequence[str],
         seed: int = 20231,
-        segments: int = 4,
+        segments: int = 3,
     ) -> None:
         if not channels:
             raise BeamdumpInputError("channels: at least one production channel is needed")
@@ -109,25 +109,28 @@ class Reach:
             c, n = self._decay_constants(np.array([mass]))
             _constants = (float(c[0]), {fs: float(v[0]) for fs, v in n.items()})
         ctau, norms = _constants
-        tables: dict[str, LifetimeTable] = {}
-        for ch in self.channels:
-            sample = ch.sample(mass, rng, max_theta=self._max_theta)
-            total = LifetimeTable.empty(sample.coupling_power, self.model.lifetime_coupling_power)
-            for fs, norm in norms.items():
-                if norm <= 0.0 or len(sample) == 0:
-                    continue
-                t = lifetime_table(
-                    sample,
-                    exp.volume,
-                    ctau,
-                    self.model.lifetime_coupling_power,
-                    acceptance=exp.acceptance(fs),
-                    daughter_masses=self.model.daughter_masses(fs),
-                    rng=rng,
-                    segments=self.segments,
-                )
-                total = total + t.scaled(norm)
-            tables[ch.name] = total
+        power = self.model.lifetime_coupling_power
+        samples = [ch.sample(mass, rng, max_theta=self._max_theta) for ch in self.channels]
+        tables = {ch.name: LifetimeTable.empty(s.coupling_power, power) for ch, s in zip(self.channels, samples)}
+        if not any(len(s) for s in samples):
+            return MassFlux(mass, tables)
+        # all channels in one pass through the geometry and the detector, split again by channel
+        merged = ParticleSample.concatenate(samples)
+        owner = np.repeat(np.arange(len(samples)), [len(s) for s in samples])
+        flights = flights_through(merged, exp.volume)
+        for fs, norm in norms.items():
+            if norm <= 0.0:
+                continue
+            u, c, particle = decay_terms(
+                merged, flights, ctau, exp.acceptance(fs), self.model.daughter_masses(fs), rng, self.segments
+            )
+            which = owner[particle]
+            for j, ch in enumerate(self.channels):
+                mine = which == j
+                if mine.any():
+                    # each particle's terms sum to 0 exactly (they telescope)
+                    t = LifetimeTable.from_terms(u[mine], c[mine], merged.coupling_power, power, total=0.0)
+                    tables[ch.name] = tables[ch.name] + t.scaled(norm)
         return MassFlux(mass, tables)
 
     def grid(

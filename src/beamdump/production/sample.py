@@ -43,6 +43,22 @@ class ParticleSample:
         """Particles per beam particle at g = 1."""
         return float(self.weights.sum())
 
+    @classmethod
+    def concatenate(cls, samples: "list[ParticleSample]", channel: str = "all") -> "ParticleSample":
+        """One sample of several channels of the same mass and coupling power."""
+        powers = {s.coupling_power for s in samples}
+        masses = {s.mass for s in samples}
+        if len(powers) != 1 or len(masses) != 1:
+            raise ValueError("only samples of one mass and one coupling power can be joined")
+        return cls(
+            channel,
+            masses.pop(),
+            np.concatenate([s.weights for s in samples]),
+            np.concatenate([s.p4 for s in samples]),
+            np.concatenate([s.origin for s in samples]),
+            powers.pop(),
+        )
+
     def select(self, mask: np.ndarray) -> "ParticleSample":
         """The sub-sample where ``mask`` is true."""
         return ParticleSample(
