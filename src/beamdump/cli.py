@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Optional
 
@@ -173,8 +174,13 @@ def spectra_generate(
         typer.echo(f"  {pdg:>4}: {spec.multiplicity(pdg):.4f}")
 
 
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    typer.echo(f"beamdump: warning: {message}", err=True)
+
+
 def main() -> None:
     """Entry point: bad input is one line on stderr and exit code 2, never a traceback."""
+    warnings.showwarning = _one_line_warning
     try:
         app()
     except (BeamdumpInputError, CacheError) as exc:
