@@ -58,6 +58,7 @@ def test_reach_writes_every_output(tmp_path):
         (["reach", "charm", "--final-state", "mumu"], "not analysed by charm"),
         (["reach", "na62-dump-2021", "--channel", "kaon"], "known channels"),
         (["spectra", "generate", "--events", "0"], "--events"),
+        (["reach", "nucal", "--final-state", "mumu", "--channel", "pi0"], "make at most"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_code_2(tmp_path, args, field):
@@ -82,3 +83,30 @@ def test_malformed_preset_file_names_the_field(tmp_path):
     inverted.write_text(src.read_text().replace("z_start = { value = 480.0", "z_start = { value = 600.0"))
     r = run("reach", str(inverted), "--out", str(tmp_path / "o"))
     assert r.returncode == 2 and "z_end" in r.stderr and "Traceback" not in r.stderr, r.stderr
+
+
+def test_an_output_path_that_is_a_file_is_refused_before_any_work(tmp_path):
+    f = tmp_path / "taken"
+    f.write_text("")
+    r = run("reach", "charm", "--out", str(f))
+    assert r.returncode == 2 and "--out" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize(
+    "old, new, field",
+    [
+        ('efficiency = { value = 0.51', 'efficiency = { value = 1.5', "efficiency"),
+        ('n_particles = { value = 2.4e18', 'n_particles = { value = inf', "n_particles"),
+        ('method = "cls"', 'method = "classical"\n# b > limit below', None),
+    ],
+)
+def test_preset_values_out_of_range(tmp_path, old, new, field):
+    src = Path(__file__).resolve().parents[1] / "src" / "beamdump" / "data" / "presets" / "charm.toml"
+    text = src.read_text().replace(old, new)
+    if field is None:  # a classical limit with a background far above what was seen is 0 events
+        text = text.replace('background = { value = 0.0,', 'background = { value = 5.0,')
+        field = "upper limit is 0 events"
+    bad = tmp_path / "p.toml"
+    bad.write_text(text)
+    r = run("reach", str(bad), "--out", str(tmp_path / "o"))
+    assert r.returncode == 2 and field in r.stderr and "Traceback" not in r.stderr, r.stderr

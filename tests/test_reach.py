@@ -76,3 +76,10 @@ def test_band_for_na62_is_where_the_physics_says():
     assert 0.35 < hi < 0.7  # meson decays alone reach past the η mass but not the φ's
     assert np.all(res.band.lower < res.band.upper)
     assert np.all((res.band.lower > 1e-8) & (res.band.upper < 1e-4))
+
+
+def test_repeated_channel_names_count_once():
+    exp = load_experiment("charm")
+    once = make_reach(exp, channels=["eta"]).flux(0.1).total(np.array([1e-6]))
+    twice = make_reach(exp, channels=["eta", "eta"], final_states=["ee", "ee"]).flux(0.1).total(np.array([1e-6]))
+    assert twice[0] == pytest.approx(once[0], rel=1e-12)

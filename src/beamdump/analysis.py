@@ -46,7 +46,14 @@ def default_mass_range(reach: Reach) -> tuple[float, float]:
     """From just above the lightest final state's threshold to the heaviest channel's reach (GeV)."""
     thresholds = [sum(reach.model.daughter_masses(fs)) for fs in reach.final_states]
     lo = max(min(thresholds) * 1.0005, 1e-3)
-    return lo, reach.max_mass * 0.999
+    hi = reach.max_mass * 0.999
+    if lo >= hi:
+        names = ", ".join(c.name for c in reach.channels)
+        raise BeamdumpInputError(
+            f"final state: {'+'.join(reach.final_states)} needs m > {lo:.4g} GeV, but the channels ({names}) "
+            f"make at most {reach.max_mass:.4g} GeV"
+        )
+    return lo, hi
 
 
 def check_masses(masses: FloatArray, reach: Reach) -> None:
@@ -70,8 +77,9 @@ def make_reach(
     """A reach engine with the experiment's defaults where nothing is given."""
     model = get_model(model_name)
     cfg = experiment.config
-    fs = tuple(final_states) if final_states else tuple(cfg.final_states)
-    names = tuple(channels) if channels else tuple(cfg.channels)
+    # repeated names would count a channel twice: keep each once, in order
+    fs = tuple(dict.fromkeys(final_states or cfg.final_states))
+    names = tuple(dict.fromkeys(channels or cfg.channels))
     chans = build_channels(names, cfg.beam.particle, experiment.beam_energy, model)
     return Reach(experiment, model, chans, fs, seed=seed)
 
@@ -92,11 +100,18 @@ def run_reach(
     grid, fluxes = reach.grid(masses, couplings, progress=progress)
     t1 = time.perf_counter()
     threshold = reach.experiment.limit.upper_limit()
+    if threshold <= 0.0:
+        lim = reach.experiment.limit
+        raise BeamdumpInputError(
+            f"statistics: the {lim.method} upper limit is 0 events (n_observed = {lim.n_observed}, "
+            f"background = {lim.background:g}): nothing can be excluded; use method = \"cls\""
+        )
     known: dict[float, MassFlux] = {f.mass: f for f in fluxes}
 
     def events_at(m: float) -> Callable[[FloatArray], FloatArray]:
-        fl = known.get(m) or reach.flux(m)
-        return fl.total
+        if m not in known:
+            known[m] = reach.flux(m)
+        return known[m].total
 
     exp = reach.experiment
     comments = (

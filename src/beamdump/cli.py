@@ -84,12 +84,15 @@ def reach(
     fs = final_state.split("+") if final_state else None
     engine = make_reach(exp, model, final_states=fs, channels=channel, seed=seed)
     ref = read_band_csv(compare) if compare else None
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BeamdumpInputError(f"--out: {out} cannot be used as an output directory ({exc.strerror})") from None
     m_grid = log_range(*parse_range(masses, "--masses"), "--masses") if masses else None
     g_grid = log_range(*parse_range(couplings, "--couplings"), "--couplings") if couplings else None
     n_m = len(m_grid) if m_grid is not None else 100
     with tqdm(total=n_m, desc=f"{exp.name}: masses", unit="mass", disable=None, leave=False) as bar:
         result = run_reach(engine, m_grid, g_grid, progress=bar.update)
-    out.mkdir(parents=True, exist_ok=True)
     grid = result.grid
     write_events_csv(out / "events.csv", grid.masses, grid.couplings, grid.total, grid.by_channel)
     result.band.write_csv(out / "contour.csv")

@@ -20,9 +20,6 @@ from scipy import optimize
 from .errors import BeamdumpInputError
 from .kinematics import FloatArray
 
-EventsAt = Callable[[float], Callable[[FloatArray], FloatArray]]
-
-
 @dataclass(frozen=True)
 class ExclusionBand:
     """The excluded band: for each mass (GeV) the coupling interval [lower, upper]."""
@@ -86,7 +83,7 @@ def read_band_csv(path: str | Path) -> ExclusionBand:
     return ExclusionBand(a[:, 0], a[:, 1], a[:, 2])
 
 
-def _crossings(log_g: FloatArray, f: FloatArray) -> tuple[int, int] | None:
+def _crossings(f: FloatArray) -> tuple[int, int] | None:
     """Indices of the cells holding the first upward and last downward crossing of f = 0."""
     above = f >= 0.0
     if not above.any():
@@ -122,7 +119,7 @@ def band_edges(
     log_g = np.log(couplings)
     with np.errstate(divide="ignore"):
         f = np.log(np.clip(events, 0.0, None)) - np.log(threshold)
-    found = _crossings(log_g, f)
+    found = _crossings(f)
     if found is None:
         return None
     i_lo, i_hi = found
@@ -164,10 +161,10 @@ def exclusion_band(
     return ExclusionBand(a[:, 0], a[:, 1], a[:, 2], tuple(comments))
 
 
-def _exact(events_at, mass: float, threshold: float):
+def _exact(events_at, mass: float, threshold: float, fn=None):
     if events_at is None:
         return None
-    fn = events_at(mass)
+    fn = fn if fn is not None else events_at(mass)
 
     def f(log_g: float) -> float:
         n = float(fn(np.array([np.exp(log_g)]))[0])
@@ -189,7 +186,7 @@ def _refine_ends(masses, couplings, ok, threshold, events_at, n_bisect) -> list[
                 mid = 0.5 * (inside + outside)
                 m = float(np.exp(mid))
                 fn = events_at(m)
-                edges = band_edges(couplings, fn(couplings), threshold, _exact(events_at, m, threshold))
+                edges = band_edges(couplings, fn(couplings), threshold, _exact(events_at, m, threshold, fn))
                 if edges is None:
                     outside = mid
                 else:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 
 from .errors import BeamdumpInputError
 
@@ -111,11 +111,18 @@ def poisson_upper_limit(
         mu_up = float(stats.chi2.ppf(cl, 2 * (n_obs + 1)) / 2.0)
         if method == "classical":
             return max(mu_up - background, 0.0)
-        cl_b = float(stats.poisson.cdf(n_obs, background))
-        target = alpha * cl_b
+        # CLs = e^{−s} Σ_k (s+b)^k/k! / Σ_k b^k/k!: the e^{−b} cancel analytically, so nothing
+        # underflows however large the background
+        k = np.arange(n_obs + 1)
+        log_kfact = special.gammaln(k + 1)
+
+        def log_sum(mu: float) -> float:
+            return float(special.logsumexp(k * np.log(mu) - log_kfact)) if mu > 0 else 0.0
+
+        log_b = log_sum(background)
 
         def f_exact(s: float) -> float:
-            return float(stats.poisson.cdf(n_obs, s + background)) - target
+            return -s + log_sum(s + background) - log_b - np.log(alpha)
 
         return _solve(f_exact, mu_up + 1.0)
 

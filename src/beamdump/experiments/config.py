@@ -7,6 +7,7 @@ and momenta GeV. Validation errors become one line naming the field and what is 
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
@@ -35,8 +36,13 @@ class Count(_Strict):
 
 
 def _positive(q: Quantity, name: str) -> None:
-    if not q.value > 0:
-        raise ValueError(f"{name} must be > 0 (got {q.value})")
+    if not (math.isfinite(q.value) and q.value > 0):
+        raise ValueError(f"{name} must be finite and > 0 (got {q.value})")
+
+
+def _efficiency(q: Quantity | None, name: str) -> None:
+    if q is not None and not (math.isfinite(q.value) and 0.0 < q.value <= 1.0):
+        raise ValueError(f"{name} must be in (0, 1] (got {q.value})")
 
 
 class CylinderVolume(_Strict):
@@ -119,6 +125,11 @@ class FinalStateDetector(_Strict):
     min_energy_sum: Quantity | None = None
     efficiency: Quantity | None = None
 
+    @model_validator(mode="after")
+    def _check(self) -> "FinalStateDetector":
+        _efficiency(self.efficiency, "efficiency")
+        return self
+
 
 class DetectorConfig(_Strict):
     planes: list[PlaneConfig] = Field(default_factory=list)
@@ -128,13 +139,17 @@ class DetectorConfig(_Strict):
     efficiency: Quantity
     final_state: dict[str, FinalStateDetector] = Field(default_factory=dict)
 
+    @model_validator(mode="after")
+    def _check(self) -> "DetectorConfig":
+        _efficiency(self.efficiency, "efficiency")
+        return self
+
 
 class BeamConfig(_Strict):
     particle: Literal["proton", "electron"]
     energy_gev: Quantity
     n_particles: Quantity
     target: str = Field(min_length=1)
-    spectra_energy_gev: float | None = None
 
     @model_validator(mode="after")
     def _check(self) -> "BeamConfig":

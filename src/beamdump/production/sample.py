@@ -59,12 +59,6 @@ class ParticleSample:
             powers.pop(),
         )
 
-    def select(self, mask: np.ndarray) -> "ParticleSample":
-        """The sub-sample where ``mask`` is true."""
-        return ParticleSample(
-            self.channel, self.mass, self.weights[mask], self.p4[mask], self.origin[mask], self.coupling_power, self.info
-        )
-
 
 class ProductionChannel(Protocol):
     """A mechanism that makes the new particle: one per file in ``beamdump.production``."""
