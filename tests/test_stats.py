@@ -1,6 +1,5 @@
 """Poisson upper limits: known values, monotonicity, systematics (hypothesis for the properties)."""
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st

@@ -8,7 +8,6 @@ import warnings
 from pathlib import Path
 from typing import Optional
 
-import numpy as np
 import typer
 from tqdm import tqdm
 

@@ -17,32 +17,22 @@ All numbers come from ``beamdump/data/models/r_ratio_vmd.toml`` (each with its s
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
-from importlib import resources
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from particle import Particle
 
+from ..datafiles import load_toml, package_data
 from ..errors import BeamdumpInputError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 #: Fine-structure constant alpha(0) (CODATA 2018: 1/137.035999084), used throughout.
 ALPHA_EM: float = 1.0 / 137.036
 
-_DATA = ("data", "models", "r_ratio_vmd.toml")
-
-
 def load_parameters() -> dict[str, Any]:
     """The parameter file ``r_ratio_vmd.toml`` as a nested dict."""
-    with resources.files("beamdump").joinpath(*_DATA).open("rb") as f:
-        return tomllib.load(f)
+    return load_toml(package_data("models", "r_ratio_vmd.toml"))
 
 
 def _mass(pdgid: int) -> float:

@@ -27,14 +27,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.resources
 import json
 import logging
 import math
 import os
 import re
 import time
-import uuid
 import warnings
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -48,6 +46,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from beamdump.datafiles import atomic_write, package_data
 from beamdump.errors import BeamdumpInputError, CacheError
 from beamdump.kinematics import four_momentum
 
@@ -275,8 +274,6 @@ class MesonSpectra:
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write a compressed ``.npz`` with the JSON metadata embedded, atomically (temp file + os.replace)."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
         arrays = self._arrays()
         meta = {
             "format": FORMAT_VERSION,
@@ -287,17 +284,9 @@ class MesonSpectra:
             "checksum": _checksum(arrays),
             "provenance": self.metadata,
         }
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp")
-        try:
-            with open(tmp, "xb") as f:  # same directory, so os.replace is atomic; mode follows umask
-                np.savez_compressed(f, meta=np.array(json.dumps(meta, sort_keys=True)), **arrays)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        return atomic_write(
+            path, lambda f: np.savez_compressed(f, meta=np.array(json.dumps(meta, sort_keys=True)), **arrays)
+        )
         return path
 
     @classmethod
@@ -599,8 +588,7 @@ _SHIPPED = re.compile(r"^pythia8_p(\d+)gev\.npz$")
 
 def shipped_energies() -> tuple[float, ...]:
     """Beam energies (GeV) of the tables shipped in ``beamdump/data/spectra``."""
-    root = importlib.resources.files("beamdump").joinpath("data", "spectra")
-    found = (m.group(1) for m in (_SHIPPED.match(f.name) for f in root.iterdir()) if m)
+    found = (m.group(1) for m in (_SHIPPED.match(f.name) for f in package_data("spectra").iterdir()) if m)
     return tuple(sorted(float(e) for e in found))
 
 
@@ -614,7 +602,5 @@ def default_spectra(beam_energy_gev: float) -> MesonSpectra:
             f"beam_energy_gev={beam_energy_gev:g}: no shipped meson spectra; shipped energies (GeV): {listed}. "
             "Use cached_spectra(SpectrumSettings(beam_energy_gev=...)) to generate one."
         )
-    res = importlib.resources.files("beamdump").joinpath("data", "spectra", f"pythia8_p{match[0]:.0f}gev.npz")
-    with importlib.resources.as_file(res) as path:
-        return MesonSpectra.load(path)
+    return MesonSpectra.load(package_data("spectra", f"pythia8_p{match[0]:.0f}gev.npz"))
 
