@@ -14,6 +14,7 @@ from .experiments.experiment import Experiment
 from .kinematics import FloatArray
 from .models import get_model
 from .production.channels import build_channels
+from .production.proton_brems import BremsSettings
 from .reach import EventGrid, MassFlux, Reach
 
 
@@ -29,6 +30,18 @@ class ReachResult:
     threshold: float
     band: ExclusionBand
     timings: dict[str, float] = field(default_factory=dict)
+    fluxes: dict[float, MassFlux] = field(default_factory=dict, repr=False)
+
+    def events_at(self, reach: Reach, channel: str | None = None) -> Callable[[float], Callable[[FloatArray], FloatArray]]:
+        """mass ↦ (g ↦ events) of all channels or of one, computing (and keeping) new masses' fluxes."""
+
+        def at(m: float) -> Callable[[FloatArray], FloatArray]:
+            if m not in self.fluxes:
+                self.fluxes[m] = reach.flux(m)
+            flux = self.fluxes[m]
+            return flux.total if channel is None else flux.tables[channel].evaluate
+
+        return at
 
 
 def log_range(lo: float, hi: float, n: int, what: str) -> FloatArray:
@@ -73,14 +86,19 @@ def make_reach(
     final_states: Sequence[str] | None = None,
     channels: Sequence[str] | None = None,
     seed: int = 20231,
+    brems: BremsSettings | None = None,
 ) -> Reach:
-    """A reach engine with the experiment's defaults where nothing is given."""
+    """A reach engine with the experiment's defaults where nothing is given.
+
+    ``brems`` sets the (z, p_T) region and form factor of proton bremsstrahlung (default: the
+    published choice of the data file).
+    """
     model = get_model(model_name)
     cfg = experiment.config
     # repeated names would count a channel twice: keep each once, in order
     fs = tuple(dict.fromkeys(final_states or cfg.final_states))
     names = tuple(dict.fromkeys(channels or cfg.channels))
-    chans = build_channels(names, cfg.beam.particle, experiment.beam_energy, model)
+    chans = build_channels(names, cfg.beam.particle, experiment.beam_energy, model, brems=brems)
     return Reach(experiment, model, chans, fs, seed=seed)
 
 
@@ -106,13 +124,6 @@ def run_reach(
             f"statistics: the {lim.method} upper limit is 0 events (n_observed = {lim.n_observed}, "
             f"background = {lim.background:g}): nothing can be excluded; use method = \"cls\""
         )
-    known: dict[float, MassFlux] = {f.mass: f for f in fluxes}
-
-    def events_at(m: float) -> Callable[[FloatArray], FloatArray]:
-        if m not in known:
-            known[m] = reach.flux(m)
-        return known[m].total
-
     exp = reach.experiment
     comments = (
         f"beamdump reach {exp.name} --model {reach.model.name} --final-state {'+'.join(reach.final_states)}",
@@ -120,16 +131,33 @@ def run_reach(
         f"N_beam = {exp.n_beam:.4g}, efficiency = {', '.join(f'{fs} {exp.efficiency(fs):.3g}' for fs in reach.final_states)}, N_up = {threshold:.4g} events "
         f"({exp.limit.method}, {exp.limit.cl:.0%} CL, n_obs = {exp.limit.n_observed}, b = {exp.limit.background:g})",
     )
-    band = exclusion_band(masses, couplings, grid.total, threshold, events_at=events_at, comments=comments)
-    t2 = time.perf_counter()
-    timings = dict(grid.timings, grid_s=t1 - t0, contour_s=t2 - t1, total_s=t2 - t0)
-    return ReachResult(
+    result = ReachResult(
         experiment=exp,
         model_name=reach.model.name,
         final_states=reach.final_states,
         channels=tuple(c.name for c in reach.channels),
         grid=grid,
         threshold=threshold,
-        band=band,
-        timings=timings,
+        band=ExclusionBand(np.zeros(0), np.zeros(0), np.zeros(0)),
+        fluxes={f.mass: f for f in fluxes},
     )
+    result.band = exclusion_band(masses, couplings, grid.total, threshold, events_at=result.events_at(reach), comments=comments)
+    t2 = time.perf_counter()
+    result.timings = dict(grid.timings, grid_s=t1 - t0, contour_s=t2 - t1, total_s=t2 - t0)
+    return result
+
+
+def channel_bands(reach: Reach, result: ReachResult) -> dict[str, ExclusionBand]:
+    """The excluded band of each production channel on its own (same grid, same limit)."""
+    g = result.grid
+    return {
+        name: exclusion_band(
+            g.masses,
+            g.couplings,
+            events,
+            result.threshold,
+            events_at=result.events_at(reach, name),
+            comments=(f"channel {name} alone",),
+        )
+        for name, events in g.by_channel.items()
+    }

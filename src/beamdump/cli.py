@@ -37,6 +37,17 @@ def parse_range(text: str, what: str) -> tuple[float, float, int]:
     return lo, hi, n
 
 
+def parse_pair(text: str, what: str) -> tuple[float, float]:
+    """'MIN:MAX' → (min, max); a malformed text names the option and the format."""
+    parts = text.split(":")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        return float(parts[0]), float(parts[1])
+    except ValueError:
+        raise BeamdumpInputError(f"{what}: {text!r} must be MIN:MAX (e.g. 0.1:0.9)") from None
+
+
 @app.command("list")
 def list_cmd() -> None:
     """Experiments, models, final states and production channels, one line each."""
@@ -69,19 +80,27 @@ def reach(
     channel: Optional[list[str]] = typer.Option(None, help="production channel (repeat; default: the preset's)"),
     compare: Optional[Path] = typer.Option(None, help="a reference band CSV (mass_gev,eps_lower,eps_upper) to draw and score"),
     seed: int = typer.Option(20231, help="random seed of the flux sampling"),
+    band: bool = typer.Option(False, "--band", help="vary proton bremsstrahlung (z, pT region, form factor): write contour_low.csv / contour_high.csv and draw the band"),
+    channels: bool = typer.Option(False, "--channels", help="also the contour of each production channel alone: channels.png, contours_by_channel.csv"),
+    brems_z: Optional[str] = typer.Option(None, help="proton bremsstrahlung z range ZMIN:ZMAX (default: the published 0.1:0.9)"),
+    brems_pt_max: Optional[float] = typer.Option(None, help="proton bremsstrahlung largest pT in GeV (default: the published 1)"),
+    form_factor: Optional[str] = typer.Option(None, help="nucleon form factor of bremsstrahlung: vmd (default), dipole, none"),
 ) -> None:
     """Events on a (mass, coupling) grid, the 90% CL excluded band and a figure."""
-    from .analysis import log_range, make_reach, run_reach
+    from .analysis import channel_bands, log_range, make_reach, run_reach
     from .contours import read_band_csv
     from .experiments.experiment import load_experiment
     from .plotting import plot_bands
-    from .report.outputs import environment, write_events_csv, write_hepdata_yaml, write_run_json
+    from .production.proton_brems import default_brems_settings
+    from .report.outputs import environment, write_channel_contours, write_events_csv, write_hepdata_yaml, write_run_json
     from .report.score import score_band
 
     t0 = time.perf_counter()
     exp = load_experiment(experiment)
     fs = final_state.split("+") if final_state else None
-    engine = make_reach(exp, model, final_states=fs, channels=channel, seed=seed)
+    z_lo, z_hi = parse_pair(brems_z, "--brems-z") if brems_z else (None, None)
+    brems = default_brems_settings(z_min=z_lo, z_max=z_hi, pt_max=brems_pt_max, form_factor=form_factor)
+    engine = make_reach(exp, model, final_states=fs, channels=channel, seed=seed, brems=brems)
     ref = read_band_csv(compare) if compare else None
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -93,9 +112,24 @@ def reach(
     with tqdm(total=n_m, desc=f"{exp.name}: masses", unit="mass", disable=None, leave=False) as bar:
         result = run_reach(engine, m_grid, g_grid, progress=bar.update)
     grid = result.grid
+    written = ["events.csv", "contour.csv", "contour.yaml", "reach.png", "run.json"]
     write_events_csv(out / "events.csv", grid.masses, grid.couplings, grid.total, grid.by_channel)
     result.band.write_csv(out / "contour.csv")
     write_hepdata_yaml(out / "contour.yaml", result.band, "; ".join(result.band.comments))
+    envelope = None
+    band_scores = {}
+    if band:
+        from .production.proton_brems import band_variations
+        from .uncertainty_band import uncertainty_band
+
+        n_var = len(band_variations())
+        with tqdm(total=n_var * len(grid.masses), desc="band: variations", unit="mass", disable=None, leave=False) as bar:
+            ub = uncertainty_band(engine, result, progress=bar.update)
+        ub.low.write_csv(out / "contour_low.csv")
+        ub.high.write_csv(out / "contour_high.csv")
+        written[2:2] = ["contour_low.csv", "contour_high.csv"]
+        envelope = (ub.low, ub.high)
+        band_scores = {k: b.mass_range for k, b in ub.per_variation.items()}
     label = f"beamdump: {exp.name} ({'+'.join(result.final_states)})"
     plot_bands(
         [(label, result.band)],
@@ -103,7 +137,19 @@ def reach(
         title=f"{exp.config.title}, {result.model_name}",
         references=[(f"reference: {compare.name}", ref)] if ref is not None else (),
         events=(grid.masses, grid.couplings, grid.total, result.threshold),
+        envelope=envelope,
     )
+    if channels:
+        per = channel_bands(engine, result)
+        write_channel_contours(out / "contours_by_channel.csv", per)
+        plot_bands(
+            [*[(name, b) for name, b in per.items() if len(b) >= 2], ("all channels", result.band)],
+            out / "channels.png",
+            title=f"{exp.config.title}: by production channel",
+            references=[(f"reference: {compare.name}", ref)] if ref is not None else (),
+            filled=False,
+        )
+        written += ["channels.png", "contours_by_channel.csv"]
     score = score_band(result.band, ref) if ref is not None else None
     write_run_json(
         out / "run.json",
@@ -116,6 +162,8 @@ def reach(
             "masses_gev": [float(grid.masses[0]), float(grid.masses[-1]), len(grid.masses)],
             "couplings": [float(grid.couplings[0]), float(grid.couplings[-1]), len(grid.couplings)],
             "seed": seed,
+            "proton_brems": {k: getattr(brems, k) for k in ("z_min", "z_max", "pt_max", "form_factor", "points")},
+            "band_variations_mass_range_gev": band_scores or None,
             "events_upper_limit": result.threshold,
             "limit": vars(exp.limit),
             "band_mass_range_gev": result.band.mass_range,
@@ -129,7 +177,65 @@ def reach(
                f"({len(result.band)} rows) in {result.timings['total_s']:.2f} s")
     if score:
         typer.echo(f"against {compare.name}: {score.line()}")
-    typer.echo(f"wrote {out}/events.csv, contour.csv, contour.yaml, reach.png, run.json")
+    typer.echo(f"wrote {out}/" + ", ".join(written))
+
+
+@app.command()
+def compare(
+    experiments: list[str] = typer.Argument(..., help="two or more presets (names or .toml files)"),
+    model: str = typer.Option("dark-photon", help="new-particle model"),
+    out: Path = typer.Option(Path("compare"), help="output directory"),
+    masses: Optional[str] = typer.Option(None, help="MIN:MAX:N log-spaced masses in GeV (default: each preset's range, 100)"),
+    couplings: Optional[str] = typer.Option("1e-10:1e-2:161", help="MIN:MAX:N log-spaced couplings"),
+    seed: int = typer.Option(20231, help="random seed of the flux sampling"),
+) -> None:
+    """The excluded bands of several presets in one figure (compare.png) and one table (compare.csv)."""
+    from .analysis import log_range, make_reach, run_reach
+    from .experiments.experiment import load_experiment
+    from .plotting import plot_bands
+    from .report.outputs import environment, write_channel_contours, write_run_json
+
+    if len(experiments) < 2:
+        raise BeamdumpInputError("experiments: give at least two presets to compare (see `beamdump list`)")
+    t0 = time.perf_counter()
+    exps = [load_experiment(e) for e in experiments]
+    engines = [make_reach(e, model, seed=seed) for e in exps]
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BeamdumpInputError(f"--out: {out} cannot be used as an output directory ({exc.strerror})") from None
+    m_grid = log_range(*parse_range(masses, "--masses"), "--masses") if masses else None
+    g_grid = log_range(*parse_range(couplings, "--couplings"), "--couplings") if couplings else None
+    bands, summary = {}, {}
+    for exp, engine in zip(exps, engines):
+        with tqdm(total=len(m_grid) if m_grid is not None else 100, desc=f"{exp.name}: masses", unit="mass", disable=None, leave=False) as bar:
+            result = run_reach(engine, m_grid, g_grid, progress=bar.update)
+        bands[exp.name] = result.band
+        summary[exp.name] = _band_summary(result)
+        typer.echo(f"{exp.name:<18} {summary[exp.name]['line']}")
+    write_channel_contours(out / "compare.csv", bands, key="experiment")
+    plot_bands(list(bands.items()), out / "compare.png", title=f"{model}: excluded at 90% CL", filled=False)
+    write_run_json(
+        out / "run.json",
+        {"command": sys.argv, "model": model, "seed": seed, "experiments": summary,
+         "wall_s": time.perf_counter() - t0, "versions": environment()},
+    )
+    typer.echo(f"wrote {out}/compare.png, compare.csv, run.json")
+
+
+def _band_summary(result) -> dict:
+    """Excluded mass range, smallest excluded coupling and where, channels and POT of one run."""
+    b = result.band
+    exp = result.experiment
+    if len(b) == 0:
+        return {"excluded": False, "line": "nothing excluded", "channels": result.channels}
+    i = int(b.lower.argmin())
+    lo, hi = b.mass_range
+    line = (f"m {lo:.3g}–{hi:.3g} GeV; smallest coupling {b.lower[i]:.3g} at {b.masses[i]:.3g} GeV; "
+            f"{exp.n_beam:.3g} {exp.config.beam.particle}s; channels {', '.join(result.channels)}")
+    return {"excluded": True, "mass_range_gev": [lo, hi], "min_coupling": float(b.lower[i]),
+            "min_coupling_mass_gev": float(b.masses[i]), "n_beam": exp.n_beam,
+            "channels": result.channels, "final_states": result.final_states, "line": line}
 
 
 @app.command()

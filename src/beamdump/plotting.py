@@ -30,10 +30,14 @@ def plot_bands(
     references: Sequence[tuple[str, ExclusionBand]] = (),
     ylabel: str = r"$\varepsilon$",
     events: tuple[np.ndarray, np.ndarray, np.ndarray, float] | None = None,
+    envelope: tuple[ExclusionBand, ExclusionBand] | None = None,
+    filled: bool = True,
 ) -> Path:
-    """Draw excluded bands (filled) and reference bands (dashed outlines) on log–log axes.
+    """Draw excluded bands (filled, or outlines only) and reference bands (dashed outlines) on log–log axes.
 
-    ``events`` = (masses, couplings, N, threshold) adds the event map as faint colour.
+    ``events`` = (masses, couplings, N, threshold) adds the event map as faint colour;
+    ``envelope`` = (low, high) draws the uncertainty band of the first band: the region excluded
+    under some variation lightly shaded, the region excluded under every one outlined dotted.
     """
     plt.style.use(mplhep.style.ROOT)
     fig, ax = plt.subplots(figsize=(8, 6.4))
@@ -43,20 +47,30 @@ def plot_bands(
             z = np.log10(np.clip(n.T, 1e-300, None))
         mesh = ax.pcolormesh(m, g, z, shading="auto", cmap="Greys", vmin=np.log10(thr) - 1, vmax=np.log10(thr) + 6, alpha=0.5)
         fig.colorbar(mesh, ax=ax, label=r"$\log_{10}$ signal events")
-    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    colours = list(plt.get_cmap("tab10").colors)
+    if envelope is not None:
+        low, high = envelope
+        c = colours[0]
+        if len(high) >= 2:
+            ax.fill(*_closed(high), color=c, alpha=0.15, lw=0, label="uncertainty band (some variation)")
+        if len(low) >= 2:
+            ax.plot(*_closed(low), color=c, lw=1.2, ls=":", label="excluded under every variation")
     for i, (label, band) in enumerate(bands):
         if len(band) < 2:
             continue
         x, y = _closed(band)
         c = colours[i % len(colours)]
-        ax.fill(x, y, color=c, alpha=0.35, lw=0)
-        ax.plot(x, y, color=c, lw=2, label=label)
+        if filled:
+            ax.fill(x, y, color=c, alpha=0.35, lw=0)
+        ax.plot(x, y, color=c, lw=2, ls=("-", "--")[(i // len(colours)) % 2], label=label)
     for j, (label, band) in enumerate(references):
         x, y = _closed(band)
         ax.plot(x, y, color="k", lw=1.6, ls=("--", ":", "-.")[j % 3], label=label)
     ax.set_xscale("log")
     ax.set_yscale("log")
     shown = [b for _, b in list(bands) + list(references) if len(b) >= 2]
+    if envelope is not None:
+        shown += [b for b in envelope if len(b) >= 2]
     if shown:
         m_lo = min(b.masses[0] for b in shown)
         m_hi = max(b.masses[-1] for b in shown)

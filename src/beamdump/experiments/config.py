@@ -74,7 +74,21 @@ class BoxVolume(_Strict):
     y0: Quantity | None = None
 
 
-DecayVolumeConfig = Annotated[Union[CylinderVolume, AnnulusVolume, BoxVolume], Field(discriminator="shape")]
+class FrustumVolume(_Strict):
+    shape: Literal["frustum"]
+    z_start: Quantity
+    z_end: Quantity
+    half_x_start: Quantity
+    half_y_start: Quantity
+    half_x_end: Quantity
+    half_y_end: Quantity
+    x0: Quantity | None = None
+    y0: Quantity | None = None
+
+
+DecayVolumeConfig = Annotated[
+    Union[CylinderVolume, AnnulusVolume, BoxVolume, FrustumVolume], Field(discriminator="shape")
+]
 
 
 class AnnulusPlane(_Strict):

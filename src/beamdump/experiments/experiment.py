@@ -16,6 +16,7 @@ from .config import (
     BoxVolume,
     CylinderVolume,
     ExperimentConfig,
+    FrustumVolume,
     OctagonPlane,
     Quantity,
     load_experiment_config,
@@ -37,6 +38,11 @@ def build_volume(cfg) -> object:
         return geo.Annulus(_v(cfg.z_start), _v(cfg.z_end), _v(cfg.r_inner), _v(cfg.r_outer), **off)
     if isinstance(cfg, BoxVolume):
         return geo.Box(_v(cfg.z_start), _v(cfg.z_end), _v(cfg.half_x), _v(cfg.half_y), **off)
+    if isinstance(cfg, FrustumVolume):
+        return geo.Frustum(
+            _v(cfg.z_start), _v(cfg.z_end), _v(cfg.half_x_start), _v(cfg.half_y_start),
+            _v(cfg.half_x_end), _v(cfg.half_y_end), **off,
+        )
     raise TypeError(cfg)
 
 

@@ -353,6 +353,90 @@ class Box(_VolumeBase):
         return near, math.hypot(ax + self.half_x, ay + self.half_y)
 
 
+@dataclass(frozen=True)
+class Frustum(_VolumeBase):
+    """Rectangular frustum (a pyramid cut at both ends): |x − x0| ≤ hx(z), |y − y0| ≤ hy(z),
+    z_start ≤ z ≤ z_end, with half-widths growing linearly from (half_x_start, half_y_start) at
+    z_start to (half_x_end, half_y_end) at z_end; metres. SHiP's decay vessel has this shape."""
+
+    z_start: float
+    z_end: float
+    half_x_start: float
+    half_y_start: float
+    half_x_end: float
+    half_y_end: float
+    x0: float = 0.0
+    y0: float = 0.0
+
+    def __post_init__(self) -> None:
+        _check_z_range(self, self.z_start, self.z_end)
+        n = "Frustum"
+        _set(
+            self,
+            half_x_start=_positive(n, "half_x_start", self.half_x_start),
+            half_y_start=_positive(n, "half_y_start", self.half_y_start),
+            half_x_end=_positive(n, "half_x_end", self.half_x_end),
+            half_y_end=_positive(n, "half_y_end", self.half_y_end),
+            x0=_finite(n, "x0", self.x0),
+            y0=_finite(n, "y0", self.y0),
+        )
+
+    @property
+    def max_intervals(self) -> int:
+        return 1
+
+    def _slopes(self) -> tuple[float, float]:
+        length = self.z_end - self.z_start
+        return (self.half_x_end - self.half_x_start) / length, (self.half_y_end - self.half_y_start) / length
+
+    def half_widths(self, z: ArrayLike) -> tuple[FloatArray, FloatArray]:
+        """(hx, hy) in m at z (m), extrapolated linearly outside [z_start, z_end]."""
+        kx, ky = self._slopes()
+        dz = np.asarray(z, dtype=float) - self.z_start
+        return self.half_x_start + kx * dz, self.half_y_start + ky * dz
+
+    def intervals(self, origin: ArrayLike, direction: ArrayLike) -> FloatArray:
+        """Path-length intervals (..., 1, 2) in metres inside the frustum (a convex solid)."""
+        ox, oy, oz, dx, dy, dz = _lines(origin, direction)
+        kx, ky = self._slopes()
+        lo, hi = _slab(oz, dz, self.z_start, self.z_end)
+        ux, uy = ox - self.x0, oy - self.y0
+        # each side face u ≤ h(z) reads a + b·t ≤ 0 along the line
+        for u, du, h0, k in ((ux, dx, self.half_x_start, kx), (uy, dy, self.half_y_start, ky)):
+            base = h0 + k * (oz - self.z_start)
+            for sign in (1.0, -1.0):
+                a, b = sign * u - base, sign * du - k * dz
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    t = -a / b
+                lo = np.where(b < 0.0, np.maximum(lo, t), lo)
+                hi = np.where(b > 0.0, np.minimum(hi, t), hi)
+                outside = (b == 0.0) & (a > 0.0)
+                hi = np.where(outside, -_INF, hi)
+        lo, hi, ok = _clean(lo, hi)
+        return _pack(ok.shape, (lo, hi))
+
+    def contains(self, points: ArrayLike) -> BoolArray:
+        """True for points (..., 3) inside or on the surface."""
+        p = np.asarray(points, dtype=float)
+        ux, uy = self._centred(p)
+        hx, hy = self.half_widths(p[..., 2])
+        return (p[..., 2] >= self.z_start) & (p[..., 2] <= self.z_end) & (np.abs(ux) <= hx) & (np.abs(uy) <= hy)
+
+    def angular_bounds(self, origin: ArrayLike = (0.0, 0.0, 0.0)) -> tuple[float, float]:
+        """(θ_min, θ_max) in rad bounding every point seen from ``origin`` (m). θ_max is exact (the
+        largest angle of a convex solid seen from upstream is at a corner); θ_min is 0 (a bound)."""
+        o = np.asarray(origin, dtype=float).reshape(3)
+        if self.contains(o) or o[2] >= self.z_start:
+            return 0.0, math.pi
+        corners = []
+        for z, hx, hy in ((self.z_start, self.half_x_start, self.half_y_start), (self.z_end, self.half_x_end, self.half_y_end)):
+            for sx in (-1.0, 1.0):
+                for sy in (-1.0, 1.0):
+                    rho = math.hypot(self.x0 + sx * hx - o[0], self.y0 + sy * hy - o[1])
+                    corners.append(math.atan2(rho, z - o[2]))
+        return 0.0, max(corners)
+
+
 def points_along(origin: ArrayLike, direction: ArrayLike, lengths: ArrayLike) -> FloatArray:
     """Positions (m) at path ``lengths`` (m) along the normalised direction from ``origin``.
 

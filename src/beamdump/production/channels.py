@@ -7,12 +7,22 @@ from typing import Sequence
 from ..errors import BeamdumpInputError
 from ..sources.meson_spectra import MesonSpectra, default_spectra
 from .meson_decays import MesonDecayChannel, load_definitions
+from .proton_brems import BremsSettings, ProtonBremsChannel, default_brems_settings
 from .sample import ProductionChannel
+from .vector_mixing import VectorMixingChannel
+
+PROTON_BREMS = "proton_brems"
+VECTOR_MIXING = "vector_mixing"
 
 
 def channel_descriptions() -> dict[str, str]:
     """Every channel name with a one-line description."""
-    return {name: f"{d.label} (proton beams; {d.source})" for name, d in load_definitions().items()}
+    out = {name: f"{d.label} (proton beams; {d.source})" for name, d in load_definitions().items()}
+    out[PROTON_BREMS] = (
+        "p → p A′ bremsstrahlung, Fermi–Weizsäcker–Williams with timelike form factor (proton beams; arXiv:1311.3870)"
+    )
+    out[VECTOR_MIXING] = "A′ inherits ρ⁰/ω/φ kinematics with Breit–Wigner mixing (proton beams; alternative to bremsstrahlung)"
+    return out
 
 
 def build_channels(
@@ -21,19 +31,33 @@ def build_channels(
     beam_energy_gev: float,
     model,
     spectra: MesonSpectra | None = None,
+    brems: BremsSettings | None = None,
 ) -> list[ProductionChannel]:
     """Production channels ``names`` for a beam, for a model that couples like the photon.
 
-    The meson spectrum is the package's default table at the beam energy unless given.
+    The meson spectrum is the package's default table at the beam energy unless given; the
+    bremsstrahlung settings are the published defaults unless given.
     """
     defs = load_definitions()
-    unknown = [n for n in names if n not in defs]
+    known = channel_descriptions()
+    unknown = [n for n in names if n not in known]
     if unknown:
-        raise BeamdumpInputError(f"channel: {', '.join(map(repr, unknown))} not known; known channels: {', '.join(defs)}")
+        raise BeamdumpInputError(f"channel: {', '.join(map(repr, unknown))} not known; known channels: {', '.join(known)}")
     if beam_particle != "proton":
-        raise BeamdumpInputError(f"channel: meson-decay channels need a proton beam, not {beam_particle!r}")
+        raise BeamdumpInputError(f"channel: {', '.join(names)} need a proton beam, not {beam_particle!r}")
     ratio = getattr(model, "photon_coupling_ratio", None)
     if ratio is None:
-        raise BeamdumpInputError(f"model: {model.name} does not couple like the photon; meson channels {', '.join(names)} do not apply")
-    spectra = spectra if spectra is not None else default_spectra(beam_energy_gev)
-    return [MesonDecayChannel(defs[n], spectra, coupling_ratio=float(ratio)) for n in names]
+        raise BeamdumpInputError(f"model: {model.name} does not couple like the photon; channels {', '.join(names)} do not apply")
+    ratio = float(ratio)
+    needs_spectra = any(n in defs or n == VECTOR_MIXING for n in names)
+    if needs_spectra and spectra is None:
+        spectra = default_spectra(beam_energy_gev)
+    out: list[ProductionChannel] = []
+    for n in names:
+        if n == PROTON_BREMS:
+            out.append(ProtonBremsChannel(beam_energy_gev, brems or default_brems_settings(), coupling_ratio=ratio))
+        elif n == VECTOR_MIXING:
+            out.append(VectorMixingChannel(spectra, coupling_ratio=ratio))
+        else:
+            out.append(MesonDecayChannel(defs[n], spectra, coupling_ratio=ratio))
+    return out

@@ -34,6 +34,14 @@ def write_events_csv(path: Path, masses, couplings, total, by_channel: dict[str,
             w.writerow([f"{v:.6g}" for v in row])
 
 
+def write_channel_contours(path: Path, bands: dict[str, ExclusionBand], key: str = "channel") -> None:
+    """Long table of several bands: ``key`` (channel or experiment), mass_gev, eps_lower, eps_upper."""
+    lines = [f"{key},mass_gev,eps_lower,eps_upper"]
+    for name, band in bands.items():
+        lines += [f"{name},{m:.6g},{lo:.6g},{hi:.6g}" for m, lo, hi in zip(band.masses, band.lower, band.upper)]
+    atomic_write_text(path, "\n".join(lines) + "\n")
+
+
 def hepdata_table(band: ExclusionBand, description: str, coupling_name: str = "epsilon") -> dict[str, Any]:
     """The band as a HEPData table (independent variable: mass; dependent: the two edges)."""
     return {

@@ -1,0 +1,289 @@
+"""Proton bremsstrahlung p + N → p + N + V of a vector V that couples to the electromagnetic current.
+
+Fermi–Weizsäcker–Williams splitting of the beam proton (Blümlein & Brunner, arXiv:1311.3870,
+eqs. 5–8): with z the fraction of the beam momentum carried by V along the beam and p_T its
+transverse momentum, the number of V per beam proton is
+
+    d²N/dz dp_T² = σ_pp(s′)/σ_pp(s) · |F₁(m²)|² · w(z, p_T²),
+    w = (g² α / 2πH) [ (1+(1−z)²)/z − 2z(1−z)((2M²+m²)/H − 2z²M⁴/H²)
+                       + 2z(1−z)(1+(1−z)²) M²m²/H² + 2z(1−z)² m⁴/H² ],
+    H = p_T² + (1−z) m² + z² M²,  s = 2 M E_beam,  s′ = 2 M (E_beam − E_V),
+
+where M is the proton mass and g the coupling in units of e (ε for the dark photon). The
+region in (z, p_T) where the approximation is trusted, the form factor F₁ and the cross
+section fit are data (``data/production/proton_brems.toml``, each with its source).
+
+The sample is importance-sampled on a fixed scrambled Sobol sequence shared by every mass
+(log z uniform, log H uniform, azimuth uniform): weights are nearly flat and the flux is smooth
+in mass. Units: GeV, GeV², metres.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
+from typing import Any
+
+import numpy as np
+from particle import Particle
+from scipy.stats import qmc
+
+from ..datafiles import load_toml, package_data
+from ..errors import BeamdumpInputError
+from ..kinematics import FloatArray
+from .sample import ParticleSample
+
+ALPHA_EM = 1.0 / 137.035999084  # CODATA 2018, Thomson limit
+PROTON_MASS = float(Particle.from_pdgid(2212).mass) / 1000.0  # GeV
+FORM_FACTOR_KINDS = ("vmd", "dipole", "none")
+
+
+@dataclass(frozen=True)
+class FormFactor:
+    """Timelike nucleon Dirac form factor |F₁(m²)|² for an emitted vector of mass m (GeV).
+
+    ``vmd``: Σ_V f_V m_V² / (m_V² − m² − i m_V Γ_V) over the poles (ρ, ω and their excitations),
+    each width switched on above its family's lightest decay threshold;
+    ``dipole``: |F|² = (Λ²/m²)⁴ above m² = Λ², 1 below (the high-mass penalty of a dipole);
+    ``none``: |F|² = 1.
+    """
+
+    name: str
+    kind: str
+    poles: tuple[tuple[float, float, float, float], ...] = ()  # (mass, width, coefficient, threshold) in GeV
+    lambda2: float = 0.71
+    source: str = ""
+
+    def amplitude(self, m2: FloatArray | float) -> FloatArray:
+        """Complex F₁(m²) for the ``vmd`` kind (real 1 or the dipole's real suppression otherwise)."""
+        m2 = np.asarray(m2, dtype=float)
+        if self.kind == "vmd":
+            out = np.zeros(m2.shape, dtype=complex)
+            for mv, gv, f, threshold in self.poles:
+                width = np.where(m2 > threshold * threshold, gv, 0.0)
+                out += f * mv * mv / (mv * mv - m2 - 1j * mv * width)
+            return out
+        return np.sqrt(self.squared(m2)).astype(complex)
+
+    def squared(self, m2: FloatArray | float) -> FloatArray:
+        """|F₁(m²)|² (dimensionless)."""
+        m2 = np.asarray(m2, dtype=float)
+        if self.kind == "vmd":
+            return np.abs(self.amplitude(m2)) ** 2
+        if self.kind == "dipole":
+            return (self.lambda2 / np.maximum(m2, self.lambda2)) ** 4
+        return np.ones_like(m2)
+
+
+@dataclass(frozen=True)
+class CrossSectionFit:
+    """Total pp cross section σ(s) = Z + B ln²(s/s₀) + Y₁ (s₁/s)^η₁ − Y₂ (s₁/s)^η₂ in mb (s in GeV²)."""
+
+    Z: float
+    B: float
+    Y1: float
+    Y2: float
+    eta1: float
+    eta2: float
+    s0: float
+    s1: float
+    s_min: float
+    source: str = ""
+
+    def __call__(self, s: FloatArray | float) -> FloatArray:
+        s = np.maximum(np.asarray(s, dtype=float), self.s_min)
+        return (
+            self.Z
+            + self.B * np.log(s / self.s0) ** 2
+            + self.Y1 * (self.s1 / s) ** self.eta1
+            - self.Y2 * (self.s1 / s) ** self.eta2
+        )
+
+
+@dataclass(frozen=True)
+class BremsSettings:
+    """The (z, p_T) region and form factor of the splitting, and the sampling.
+
+    z_min, z_max: range of the momentum fraction (0 < z_min < z_max < 1); pt_max: largest
+    transverse momentum in GeV; form_factor: a name in the data file; points: Sobol points per
+    mass (a power of two); seed: scrambling seed of the Sobol sequence.
+    """
+
+    z_min: float = 0.1
+    z_max: float = 0.9
+    pt_max: float = 1.0
+    form_factor: str = "vmd"
+    points: int = 4096
+    seed: int = 11
+
+    def __post_init__(self) -> None:
+        if not (np.isfinite(self.z_min) and np.isfinite(self.z_max) and 0.0 < self.z_min < self.z_max < 1.0):
+            raise BeamdumpInputError(
+                f"brems z range: {self.z_min:g}:{self.z_max:g}; allowed 0 < z_min < z_max < 1"
+            )
+        if not (np.isfinite(self.pt_max) and 0.0 < self.pt_max <= 10.0):
+            raise BeamdumpInputError(f"brems pt_max: {self.pt_max:g} GeV; allowed 0 < pt_max <= 10 GeV")
+        forms = load_form_factors()
+        if self.form_factor not in forms:
+            raise BeamdumpInputError(f"form factor: {self.form_factor!r} not known; known: {', '.join(forms)}")
+        if self.points < 64 or self.points & (self.points - 1):
+            raise BeamdumpInputError(f"brems points: {self.points}; allowed a power of two >= 64")
+
+    def label(self) -> str:
+        """Short description, e.g. 'z 0.1–0.9, pT < 1 GeV, vmd'."""
+        return f"z {self.z_min:g}–{self.z_max:g}, pT < {self.pt_max:g} GeV, F₁ {self.form_factor}"
+
+
+@lru_cache(maxsize=1)
+def _raw_data() -> dict[str, Any]:
+    return load_toml(package_data("production", "proton_brems.toml"))
+
+
+@lru_cache(maxsize=1)
+def load_form_factors() -> dict[str, FormFactor]:
+    """The form-factor models of ``data/production/proton_brems.toml``, by name."""
+    forms = {}
+    for name, d in _raw_data()["form_factors"].items():
+        if d["kind"] not in FORM_FACTOR_KINDS:
+            raise BeamdumpInputError(
+                f"proton_brems.toml [form_factors.{name}].kind: {d['kind']!r}; allowed: {', '.join(FORM_FACTOR_KINDS)}"
+            )
+        poles = tuple(
+            (float(p["mass"]), float(p["width"]), float(p["coefficient"]), float(p["threshold"])) for p in d.get("poles", [])
+        )
+        forms[name] = FormFactor(name, d["kind"], poles, float(d.get("lambda2", 0.71)), d["source"])
+    return forms
+
+
+@lru_cache(maxsize=1)
+def load_sigma_fit() -> CrossSectionFit:
+    """The total pp cross-section fit of the data file."""
+    s = _raw_data()["sigma_pp"]
+    keys = ("Z", "B", "Y1", "Y2", "eta1", "eta2", "s0", "s1", "s_min")
+    return CrossSectionFit(**{k: float(s[k]) for k in keys}, source=s["source"])
+
+
+def band_variations() -> tuple[dict[str, Any], ...]:
+    """The settings varied for the uncertainty band: each a dict of changes and a ``label``."""
+    return tuple(dict(v) for v in _raw_data().get("band", []))
+
+
+_SETTING_KEYS = ("z_min", "z_max", "pt_max", "form_factor", "points", "seed")
+
+
+def default_brems_settings(**changes: Any) -> BremsSettings:
+    """The published (z, p_T, F₁) choice of the data file, with optional changes (validated)."""
+    d = _raw_data()["defaults"]
+    fields = {k: d[k] for k in _SETTING_KEYS}
+    fields.update({k: v for k, v in changes.items() if v is not None})
+    return BremsSettings(**fields)
+
+
+def splitting_function(z: FloatArray, pt2: FloatArray, mass: float, proton_mass: float = PROTON_MASS) -> FloatArray:
+    """w(z, p_T²) in GeV⁻² at coupling g = 1 (in units of e) for a vector of mass ``mass`` (GeV)."""
+    z = np.asarray(z, dtype=float)
+    pt2 = np.asarray(pt2, dtype=float)
+    M2 = proton_mass * proton_mass
+    m2 = mass * mass
+    H = pt2 + (1.0 - z) * m2 + z * z * M2
+    omz = 1.0 - z
+    bracket = (
+        (1.0 + omz * omz) / z
+        - 2.0 * z * omz * ((2.0 * M2 + m2) / H - 2.0 * z * z * M2 * M2 / (H * H))
+        + 2.0 * z * omz * (1.0 + omz * omz) * M2 * m2 / (H * H)
+        + 2.0 * z * omz * omz * m2 * m2 / (H * H)
+    )
+    return ALPHA_EM / (2.0 * np.pi * H) * bracket
+
+
+@dataclass(frozen=True)
+class ProtonBremsChannel:
+    """A production channel: proton bremsstrahlung of a beam of ``beam_energy`` GeV on nucleons at rest."""
+
+    beam_energy: float
+    settings: BremsSettings = field(default_factory=default_brems_settings)
+    coupling_ratio: float = 1.0
+    name: str = "proton_brems"
+
+    @property
+    def label(self) -> str:
+        return "p bremsstrahlung"
+
+    @cached_property
+    def form_factor(self) -> FormFactor:
+        return load_form_factors()[self.settings.form_factor]
+
+    @cached_property
+    def sigma(self) -> CrossSectionFit:
+        return load_sigma_fit()
+
+    @cached_property
+    def beam_momentum(self) -> float:
+        return float(np.sqrt(self.beam_energy**2 - PROTON_MASS**2))
+
+    def mass_range(self) -> tuple[float, float]:
+        """Masses (GeV) the channel makes: up to where |F₁|² < 1e-4 (or the kinematic limit)."""
+        kinematic = self.settings.z_max * self.beam_momentum
+        grid = np.geomspace(1e-3, kinematic, 2000)
+        big = self.form_factor.squared(grid * grid) >= 1e-4
+        return (0.0, float(min(kinematic, grid[big].max() if big.any() else kinematic)))
+
+    @cached_property
+    def _unit_points(self) -> FloatArray:
+        """(points, 3) scrambled Sobol points in [0, 1)³: (z, log H, azimuth)."""
+        s = self.settings
+        return qmc.Sobol(d=3, scramble=True, seed=s.seed).random(s.points)
+
+    def density(self, z: FloatArray, pt2: FloatArray, mass: float) -> FloatArray:
+        """d²N/dz dp_T² (GeV⁻²) per beam proton at coupling 1; 0 where E_V would exceed the beam energy."""
+        P = self.beam_momentum
+        energy = np.sqrt((z * P) ** 2 + pt2 + mass * mass)
+        s = 2.0 * PROTON_MASS * self.beam_energy
+        s_prime = 2.0 * PROTON_MASS * (self.beam_energy - energy)
+        ratio = np.where(s_prime > 0.0, self.sigma(np.maximum(s_prime, 1e-9)) / self.sigma(s), 0.0)
+        ff = float(self.form_factor.squared(mass * mass))
+        return self.coupling_ratio**2 * ff * ratio * np.clip(splitting_function(z, pt2, mass), 0.0, None)
+
+    def sample(self, mass: float, rng: np.random.Generator | None = None, max_theta: float = np.pi) -> ParticleSample:
+        """Weighted vectors of mass ``mass`` (GeV) per beam proton at coupling 1.
+
+        Only p_T up to the cone ``max_theta`` around the beam is sampled (exact, as V starts on
+        the axis), so no point is wasted on directions that miss the detector. ``rng`` is unused:
+        the sample is deterministic.
+        """
+        s = self.settings
+        lo, hi = self.mass_range()
+        if not lo < mass < hi:
+            return _empty(self.name, mass)
+        u = self._unit_points
+        log_z = np.log(s.z_max / s.z_min)
+        z = s.z_min * np.exp(u[:, 0] * log_z)
+        p_long = z * self.beam_momentum
+        pt_cap = np.full_like(z, s.pt_max)
+        if max_theta < np.pi / 2:
+            pt_cap = np.minimum(pt_cap, p_long * np.tan(max_theta))
+        h0 = (1.0 - z) * mass * mass + z * z * PROTON_MASS**2
+        log_h = np.log1p(pt_cap * pt_cap / h0)
+        h = h0 * np.exp(u[:, 1] * log_h)
+        pt2 = np.clip(h - h0, 0.0, None)
+        # Jacobian: dz = z ln(z_max/z_min) du₁, dp_T² = H ln(H₁/H₀) du₂
+        weights = self.density(z, pt2, mass) * (z * log_z) * (h * log_h) / len(z)
+        pt = np.sqrt(pt2)
+        phi = 2.0 * np.pi * u[:, 2]
+        p4 = np.column_stack([np.sqrt(p_long**2 + pt2 + mass * mass), pt * np.cos(phi), pt * np.sin(phi), p_long])
+        keep = weights > 0.0
+        return ParticleSample(self.name, mass, weights[keep], p4[keep], np.zeros((int(keep.sum()), 3)))
+
+    def total_rate(self, mass: float) -> float:
+        """V per beam proton at coupling 1 over the whole (z, p_T) region (Sobol estimate)."""
+        return self.sample(mass).total
+
+    def with_settings(self, **changes: Any) -> "ProtonBremsChannel":
+        """The same channel with some settings changed (validated)."""
+        fields = {k: getattr(self.settings, k) for k in _SETTING_KEYS}
+        fields.update(changes)
+        return replace(self, settings=BremsSettings(**fields))
+
+
+def _empty(channel: str, mass: float) -> ParticleSample:
+    return ParticleSample(channel, mass, np.zeros(0), np.zeros((0, 4)), np.zeros((0, 3)))
