@@ -51,7 +51,15 @@ def test_reach_writes_every_output(tmp_path):
         (["reach", "na62-dump-2021", "--model", "axion"], "known models: dark-photon"),
         (["reach", "na62-dump-2021", "--masses", "0.5:0.1:10"], "--masses"),
         (["reach", "na62-dump-2021", "--masses", "-1:0.1:10"], "--masses"),
-        (["reach", "na62-dump-2021", "--masses", "3:5:10"], "beyond what the channels"),
+        (["reach", "na62-dump-2021", "--masses", "4:5:10"], "beyond what the channels"),
+        (["reach", "na62-dump-2021", "--masses", "1.2:1.5:10", "--channel", "eta"], "beyond what the channels"),
+        (["reach", "nucal", "--brems-z", "0.9:0.1"], "z_min < z_max"),
+        (["reach", "nucal", "--brems-z", "0.1-0.9"], "--brems-z"),
+        (["reach", "nucal", "--brems-pt-max", "-1"], "pt_max"),
+        (["reach", "nucal", "--form-factor", "monopole"], "known: vmd, dipole, none"),
+        (["reach", "nucal", "--band", "--channel", "pi0"], "--band"),
+        (["compare", "nucal"], "at least two presets"),
+        (["compare", "nucal", "na62-dump-2099"], "known experiments"),
         (["reach", "na62-dump-2021", "--masses", "0.1-0.5"], "MIN:MAX:N"),
         (["reach", "na62-dump-2021", "--couplings", "0:1e-3:10"], "--couplings"),
         (["reach", "na62-dump-2021", "--final-state", "gg"], "final state"),
@@ -62,7 +70,7 @@ def test_reach_writes_every_output(tmp_path):
     ],
 )
 def test_bad_input_is_one_line_and_exit_code_2(tmp_path, args, field):
-    r = run(*args, "--out", str(tmp_path)) if args[0] == "reach" else run(*args)
+    r = run(*args, "--out", str(tmp_path)) if args[0] in ("reach", "compare") else run(*args)
     assert r.returncode == 2, (r.stdout, r.stderr)
     assert "Traceback" not in r.stderr
     err = r.stderr.strip().splitlines()
@@ -110,3 +118,27 @@ def test_preset_values_out_of_range(tmp_path, old, new, field):
     bad.write_text(text)
     r = run("reach", str(bad), "--out", str(tmp_path / "o"))
     assert r.returncode == 2 and field in r.stderr and "Traceback" not in r.stderr, r.stderr
+
+
+def test_band_and_channels_write_their_files(tmp_path):
+    r = run("reach", "nucal", "--final-state", "ee", "--masses", "0.01:0.9:10", "--couplings", "1e-9:1e-3:40",
+            "--band", "--channels", "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    for name in ("contour_low.csv", "contour_high.csv", "channels.png", "contours_by_channel.csv"):
+        assert (tmp_path / name).stat().st_size > 0
+    with (tmp_path / "contours_by_channel.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert {"pi0", "proton_brems"} <= {row["channel"] for row in rows}
+    meta = json.loads((tmp_path / "run.json").read_text())
+    assert meta["proton_brems"]["form_factor"] == "vmd"
+    assert len(meta["band_variations_mass_range_gev"]) >= 4
+
+
+def test_compare_writes_one_figure_and_one_table(tmp_path):
+    r = run("compare", "nucal", "darkquest", "--masses", "0.01:0.5:8", "--couplings", "1e-9:1e-3:40", "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "compare.png").stat().st_size > 0
+    with (tmp_path / "compare.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert {row["experiment"] for row in rows} == {"nucal", "darkquest"}
+    assert "nucal" in r.stdout and "darkquest" in r.stdout

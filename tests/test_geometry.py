@@ -21,6 +21,7 @@ from beamdump.experiments.geometry import (
     DaughterAcceptance,
     DecayVolume,
     Dipole,
+    Frustum,
     OctagonAperture,
     points_along,
     track_position_at,
@@ -508,3 +509,68 @@ def test_empty_acceptance_accepts_everything_and_pz_rule() -> None:
     assert np.all(wide.accepts(vertex, forward, forward))
     forward[0, 3] = 0.0
     assert not wide.accepts(vertex, forward, forward)[0]
+
+
+# ----------------------------------------------------------------------------- frustum
+
+
+@st.composite
+def frusta(draw: st.DrawFn) -> Frustum:
+    zs = draw(z_start)
+    return Frustum(zs, zs + draw(length), draw(radius), draw(radius), draw(radius), draw(radius), draw(coord), draw(coord))
+
+
+@settings(max_examples=200, deadline=None)
+@given(boxes(), seeds)
+def test_frustum_with_equal_faces_is_a_box(box: Box, seed: int) -> None:
+    fr = Frustum(box.z_start, box.z_end, box.half_x, box.half_y, box.half_x, box.half_y, box.x0, box.y0)
+    o, d = random_lines(box, seed)
+    assert np.allclose(fr.intervals(o, d), box.intervals(o, d), atol=1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(frusta(), seeds)
+def test_frustum_intervals_agree_with_contains(fr: Frustum, seed: int) -> None:
+    """Points inside an interval are inside the solid; points just beyond its ends are not."""
+    hx, hy = max(fr.half_x_start, fr.half_x_end), max(fr.half_y_start, fr.half_y_end)
+    box = Box(fr.z_start, fr.z_end, hx, hy, fr.x0, fr.y0)
+    o, d = random_lines(box, seed)
+    iv = fr.intervals(o, d)[:, 0]
+    hit = iv[:, 1] - iv[:, 0] > 1e-6
+    frac = np.random.default_rng(seed).uniform(0, 1, hit.sum())
+    mid = points_along(o[hit], d[hit], iv[hit, 0] + frac * (iv[hit, 1] - iv[hit, 0]))
+    grown = dataclasses.replace(
+        fr, z_start=fr.z_start - MARGIN, z_end=fr.z_end + MARGIN,
+        half_x_start=fr.half_x_start + MARGIN, half_y_start=fr.half_y_start + MARGIN,
+        half_x_end=fr.half_x_end + MARGIN, half_y_end=fr.half_y_end + MARGIN,
+    )
+    assert np.all(grown.contains(mid))
+    after = points_along(o[hit], d[hit], iv[hit, 1] + EPS)
+    before = points_along(o[hit], d[hit], np.maximum(iv[hit, 0] - EPS, 0.0))
+    assert not np.any(fr.contains(after))
+    started_outside = iv[hit, 0] > EPS
+    assert not np.any(fr.contains(before[started_outside]))
+    # the solid is convex: one interval, never longer than its space diagonal
+    diag = math.sqrt((fr.z_end - fr.z_start) ** 2 + (2 * hx) ** 2 + (2 * hy) ** 2)
+    assert np.all(iv[:, 1] - iv[:, 0] <= diag + 1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(frusta(), seeds, st.tuples(coord, coord, st.floats(-40.0, -0.1)))
+def test_frustum_angular_bound_contains_all_points(fr: Frustum, seed: int, origin: tuple) -> None:
+    th_max = fr.bounding_half_angle(origin)
+    hx, hy = max(fr.half_x_start, fr.half_x_end), max(fr.half_y_start, fr.half_y_end)
+    pts = np.random.default_rng(seed).uniform([fr.x0 - hx, fr.y0 - hy, fr.z_start], [fr.x0 + hx, fr.y0 + hy, fr.z_end], (4000, 3))
+    pts = pts[fr.contains(pts)]
+    rel = pts - origin
+    assert np.all(np.arctan2(np.hypot(rel[:, 0], rel[:, 1]), rel[:, 2]) <= th_max + 1e-12)
+
+
+def test_frustum_on_axis_path_and_corner_angle() -> None:
+    fr = Frustum(32.0, 82.0, 0.5, 1.35, 2.0, 3.1)
+    iv = fr.intervals(np.zeros(3), np.array([[0.0, 0.0, 1.0]]))
+    assert np.allclose(iv[0, 0], [32.0, 82.0])
+    assert fr.bounding_half_angle() == pytest.approx(math.atan2(math.hypot(2.0, 3.1), 82.0))
+    assert fr.half_widths(57.0) == pytest.approx((1.25, 2.225))
+    with pytest.raises(BeamdumpInputError, match="half_x_end"):
+        Frustum(0.0, 1.0, 1.0, 1.0, -1.0, 1.0)

@@ -42,7 +42,7 @@ def test_total_is_the_sum_of_the_channels(na62):
     g = np.geomspace(1e-8, 1e-4, 9)
     grid, _ = na62.grid(masses, g)
     assert np.allclose(grid.total, sum(grid.by_channel.values()))
-    assert set(grid.by_channel) == {"pi0", "eta", "etaprime", "omega", "phi"}
+    assert set(grid.by_channel) == {"pi0", "eta", "etaprime", "omega", "phi", "proton_brems"}
     assert np.all(grid.by_channel["pi0"] == 0)  # π⁰ cannot make an A′ that decays to μμ
 
 
@@ -69,8 +69,11 @@ def test_more_beam_moves_the_lower_edge_as_the_fourth_root():
     assert np.all(b.band.upper[:3] > a.band.upper[:3])  # and the upper edge rises, slowly
 
 
+MESONS = ["pi0", "eta", "etaprime", "omega", "phi"]
+
+
 def test_band_for_na62_is_where_the_physics_says():
-    res = run_reach(make_reach(load_experiment("na62-dump-2021"), final_states=["mumu"]))
+    res = run_reach(make_reach(load_experiment("na62-dump-2021"), final_states=["mumu"], channels=MESONS))
     lo, hi = res.band.mass_range
     assert lo == pytest.approx(2 * 0.10566, rel=0.01)  # opens at the μμ threshold
     assert 0.35 < hi < 0.7  # meson decays alone reach past the η mass but not the φ's
@@ -83,3 +86,16 @@ def test_repeated_channel_names_count_once():
     once = make_reach(exp, channels=["eta"]).flux(0.1).total(np.array([1e-6]))
     twice = make_reach(exp, channels=["eta", "eta"], final_states=["ee", "ee"]).flux(0.1).total(np.array([1e-6]))
     assert twice[0] == pytest.approx(once[0], rel=1e-12)
+
+
+def test_bremsstrahlung_extends_the_band_through_the_rho_omega_and_dominates_above_600_mev():
+    exp = load_experiment("na62-dump-2021")
+    reach = make_reach(exp, final_states=["mumu"])
+    res = run_reach(reach, np.geomspace(0.25, 1.2, 24))
+    assert res.band.mass_range[1] > 0.8  # the vector-meson poles of the form factor
+    g = res.grid
+    i_lo, i_hi = np.searchsorted(g.masses, [0.3, 0.65])
+    meson = g.total - g.by_channel["proton_brems"]
+    j = np.searchsorted(g.couplings, 1e-6)
+    assert meson[i_lo, j] > g.by_channel["proton_brems"][i_lo, j]  # mesons win at 0.3 GeV
+    assert g.by_channel["proton_brems"][i_hi, j] > meson[i_hi, j]  # bremsstrahlung above 0.6 GeV

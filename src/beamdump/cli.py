@@ -101,6 +101,10 @@ def reach(
     z_lo, z_hi = parse_pair(brems_z, "--brems-z") if brems_z else (None, None)
     brems = default_brems_settings(z_min=z_lo, z_max=z_hi, pt_max=brems_pt_max, form_factor=form_factor)
     engine = make_reach(exp, model, final_states=fs, channels=channel, seed=seed, brems=brems)
+    if band:
+        from .uncertainty_band import brems_channel
+
+        brems_channel(engine)  # fail before the work, not after
     ref = read_band_csv(compare) if compare else None
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -40,30 +40,37 @@ class UncertaintyBand:
     per_variation: dict[str, ExclusionBand] = field(default_factory=dict)
 
 
+def brems_channel(reach: Reach) -> ProtonBremsChannel:
+    """The reach's proton-bremsstrahlung channel; an input error if there is none."""
+    for c in reach.channels:
+        if c.name == PROTON_BREMS and isinstance(c, ProtonBremsChannel):
+            return c
+    names = ", ".join(c.name for c in reach.channels)
+    raise BeamdumpInputError(
+        f"--band: the band varies proton bremsstrahlung, which is not among the channels ({names}); add --channel {PROTON_BREMS}"
+    )
+
+
 def _variant_reaches(reach: Reach) -> list[tuple[str, Reach]]:
-    brems = [c for c in reach.channels if c.name == PROTON_BREMS]
-    if not brems or not isinstance(brems[0], ProtonBremsChannel):
-        names = ", ".join(c.name for c in reach.channels)
-        raise BeamdumpInputError(
-            f"--band: the band varies proton bremsstrahlung, which is not among the channels ({names}); add --channel {PROTON_BREMS}"
-        )
+    brems = brems_channel(reach)
     out = []
     for v in band_variations():
         changes = {k: val for k, val in v.items() if k != "label"}
-        channel = brems[0].with_settings(**changes)
+        channel = brems.with_settings(**changes)
         out.append((v["label"], Reach(reach.experiment, reach.model, [channel], reach.final_states, reach.seed, reach.segments)))
     return out
 
 
 def uncertainty_band(reach: Reach, result: ReachResult, progress: Callable[[int], None] | None = None) -> UncertaintyBand:
     """Vary proton bremsstrahlung as the data file says and return the envelope bands."""
+    variants = _variant_reaches(reach)  # raises first if there is no bremsstrahlung to vary
     g = result.grid
     central = result.events_at(reach)
     central_brems = result.events_at(reach, PROTON_BREMS)
     rest = g.total - g.by_channel[PROTON_BREMS]
     totals: dict[str, FloatArray] = {}
     events_at: dict[str, EventsAt] = {}
-    for label, variant in _variant_reaches(reach):
+    for label, variant in variants:
         vgrid, vfluxes = variant.grid(g.masses, g.couplings, progress=progress)
         totals[label] = np.clip(rest + vgrid.by_channel[PROTON_BREMS], 0.0, None)
         events_at[label] = _swap_brems(central, central_brems, variant, {f.mass: f for f in vfluxes})
