@@ -113,7 +113,7 @@ class BremsSettings:
     z_max: float = 0.9
     pt_max: float = 1.0
     form_factor: str = "vmd"
-    points: int = 4096
+    points: int = 2048
     seed: int = 11
 
     def __post_init__(self) -> None:
