@@ -13,7 +13,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..datafiles import load_toml
+from ..datafiles import load_toml, package_data
 from ..errors import BeamdumpInputError
 
 
@@ -219,10 +219,40 @@ def _format_error(exc: ValidationError) -> str:
     return "; ".join(parts) + more
 
 
+def _deep_merge(base: dict, override: dict) -> dict:
+    """``base`` with ``override`` on top: tables merge key by key, everything else is replaced."""
+    out = dict(base)
+    for key, value in override.items():
+        out[key] = _deep_merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def preset_data(path: Path, _chain: tuple[Path, ...] = ()) -> dict:
+    """The raw preset table of ``path`` with its ``extends`` chain resolved.
+
+    ``extends = "na62-dump-2021"`` (a shipped preset) or ``extends = "base.toml"`` (a file beside
+    this one) starts from that preset and overrides only what this file sets; arrays (planes,
+    channels, validation) are replaced whole.
+    """
+    path = Path(path).resolve()
+    if path in _chain:
+        raise BeamdumpInputError(f"preset {path.name}: extends itself through {' -> '.join(p.name for p in _chain)}")
+    data = load_toml(path)
+    base = data.pop("extends", None)
+    if base is None:
+        return data
+    if not isinstance(base, str) or not base:
+        raise BeamdumpInputError(f"preset {path.name}: extends must be a preset name or a .toml file, got {base!r}")
+    base_path = path.parent / base if base.endswith(".toml") else package_data("presets", f"{base}.toml")
+    if not base_path.exists():
+        raise BeamdumpInputError(f"preset {path.name}: extends {base!r}, which does not exist")
+    return _deep_merge(preset_data(base_path, (*_chain, path)), data)
+
+
 def load_experiment_config(path: str | Path) -> ExperimentConfig:
     """Read and validate a preset file; any problem raises BeamdumpInputError naming the field."""
     path = Path(path)
-    data = load_toml(path)
+    data = preset_data(path)
     try:
         return ExperimentConfig.model_validate(data)
     except ValidationError as exc:

@@ -1,0 +1,67 @@
+"""Presets: every shipped one loads, cites its numbers, and `extends` builds projections from them."""
+
+import pytest
+from pydantic import BaseModel
+
+from beamdump.errors import BeamdumpInputError
+from beamdump.experiments.config import ExperimentConfig, Quantity
+from beamdump.experiments.experiment import load_experiment, preset_names
+
+
+def _quantities(model, path=""):
+    for name, value in model:
+        where = f"{path}.{name}" if path else name
+        if isinstance(value, Quantity):
+            yield where, value
+        elif isinstance(value, BaseModel):
+            yield from _quantities(value, where)
+        elif isinstance(value, (list, dict)):
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for k, v in items:
+                if isinstance(v, BaseModel):
+                    yield from _quantities(v, f"{where}[{k}]")
+
+
+@pytest.mark.parametrize("name", preset_names())
+def test_every_number_of_every_preset_has_a_source(name):
+    cfg = load_experiment(name).config
+    assert isinstance(cfg, ExperimentConfig)
+    found = list(_quantities(cfg))
+    assert len(found) >= 6
+    for where, q in found:
+        assert len(q.source.strip()) >= 5, f"{name}: {where} has no source"
+
+
+def test_new_presets_exist():
+    assert {"ship", "darkquest", "darkquest-phase2", "nucal", "na62-dump-1e18"} <= set(preset_names())
+    ship = load_experiment("ship")
+    assert ship.n_beam == 6e20 and ship.beam_energy == 400.0
+    assert type(ship.volume).__name__ == "Frustum"
+
+
+def test_extends_overrides_only_what_it_sets(tmp_path):
+    f = tmp_path / "thin.toml"
+    f.write_text(
+        'extends = "na62-dump-2021"\nname = "na62-more"\nvalidation = []\n'
+        '[beam]\nn_particles = { value = 5e18, source = "what if" }\n'
+    )
+    base, more = load_experiment("na62-dump-2021"), load_experiment(f)
+    assert more.n_beam == 5e18 and more.beam_energy == base.beam_energy
+    assert more.volume == base.volume and more.config.channels == base.config.channels
+    assert more.config.validation == [] and base.config.validation
+
+
+def test_extends_chain_and_errors(tmp_path):
+    a, b = tmp_path / "a.toml", tmp_path / "b.toml"
+    a.write_text('extends = "b.toml"\n')
+    b.write_text('extends = "a.toml"\n')
+    with pytest.raises(BeamdumpInputError, match="extends itself"):
+        load_experiment(a)
+    c = tmp_path / "c.toml"
+    c.write_text('extends = "no-such-preset"\n')
+    with pytest.raises(BeamdumpInputError, match="does not exist"):
+        load_experiment(c)
+    d = tmp_path / "d.toml"
+    d.write_text('extends = "darkquest"\n[decay_volume]\nz_end = { value = 4.0, source = "bad" }\n')
+    with pytest.raises(BeamdumpInputError, match="z_end|z_start"):
+        load_experiment(d)
