@@ -59,6 +59,9 @@ def test_reach_writes_every_output(tmp_path):
         (["reach", "nucal", "--form-factor", "monopole"], "known: vmd, dipole, none"),
         (["reach", "nucal", "--band", "--channel", "pi0"], "--band"),
         (["compare", "nucal"], "at least two presets"),
+        (["compare", "nucal", "nucal"], "given twice"),
+        (["reach", "nucal", "--channel", "proton_brems", "--channel", "vector_mixing"], "same production"),
+        (["reach", "nucal", "--brems-z", "1e-300:0.5"], "0.01 <= z_min"),
         (["compare", "nucal", "na62-dump-2099"], "known experiments"),
         (["reach", "na62-dump-2021", "--masses", "0.1-0.5"], "MIN:MAX:N"),
         (["reach", "na62-dump-2021", "--couplings", "0:1e-3:10"], "--couplings"),
@@ -129,7 +132,7 @@ def test_band_and_channels_write_their_files(tmp_path):
     with (tmp_path / "contours_by_channel.csv").open() as f:
         rows = list(csv.DictReader(f))
     assert {"pi0", "proton_brems"} <= {row["channel"] for row in rows}
-    meta = json.loads((tmp_path / "run.json").read_text())
+    meta = json.loads((tmp_path / "run.json").read_text(), parse_constant=lambda c: pytest.fail(f"{c} in run.json"))
     assert meta["proton_brems"]["form_factor"] == "vmd"
     assert len(meta["band_variations_mass_range_gev"]) >= 4
 
@@ -142,3 +145,17 @@ def test_compare_writes_one_figure_and_one_table(tmp_path):
         rows = list(csv.DictReader(f))
     assert {row["experiment"] for row in rows} == {"nucal", "darkquest"}
     assert "nucal" in r.stdout and "darkquest" in r.stdout
+
+
+def test_band_that_excludes_nothing_writes_valid_json(tmp_path):
+    r = run("reach", "nucal", "--final-state", "ee", "--channel", "proton_brems", "--masses", "1.3:2.5:5",
+            "--couplings", "1e-9:1e-3:30", "--band", "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    meta = json.loads((tmp_path / "run.json").read_text(), parse_constant=lambda c: pytest.fail(f"{c} in run.json"))
+    assert None in meta["band_variations_mass_range_gev"].values() or meta["band_mass_range_gev"] is None
+
+
+def test_brems_options_without_brems_warn_on_one_line(tmp_path):
+    r = run("reach", "nucal", "--channel", "pi0", "--form-factor", "dipole", "--masses", "0.01:0.1:4", "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert "ignored" in r.stderr and "Traceback" not in r.stderr

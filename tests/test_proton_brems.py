@@ -139,6 +139,11 @@ def test_mass_range_ends_where_the_form_factor_dies():
     assert ProtonBremsChannel(400.0).sample(hi * 1.01).total == 0.0
 
 
+def test_beam_below_threshold_is_an_input_error():
+    with pytest.raises(BeamdumpInputError, match="beam.energy_gev"):
+        ProtonBremsChannel(0.5)
+
+
 def test_band_variations_are_valid_settings():
     labels = [v["label"] for v in band_variations()]
     assert len(labels) == len(set(labels)) >= 4

@@ -59,7 +59,7 @@ def default_mass_range(reach: Reach) -> tuple[float, float]:
     """From just above the lightest final state's threshold to the heaviest channel's reach (GeV)."""
     thresholds = [sum(reach.model.daughter_masses(fs)) for fs in reach.final_states]
     lo = max(min(thresholds) * 1.0005, 1e-3)
-    hi = reach.max_mass * 0.999
+    hi = min(reach.max_mass * 0.999, getattr(reach.model, "valid_masses", (0.0, np.inf))[1])
     if lo >= hi:
         names = ", ".join(c.name for c in reach.channels)
         raise BeamdumpInputError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 import warnings
@@ -101,6 +102,9 @@ def reach(
     z_lo, z_hi = parse_pair(brems_z, "--brems-z") if brems_z else (None, None)
     brems = default_brems_settings(z_min=z_lo, z_max=z_hi, pt_max=brems_pt_max, form_factor=form_factor)
     engine = make_reach(exp, model, final_states=fs, channels=channel, seed=seed, brems=brems)
+    has_brems = any(c.name == "proton_brems" for c in engine.channels)
+    if not has_brems and (brems_z or brems_pt_max is not None or form_factor):
+        warnings.warn("--brems-z, --brems-pt-max and --form-factor are ignored: proton_brems is not among the channels")
     if band:
         from .uncertainty_band import brems_channel
 
@@ -133,7 +137,7 @@ def reach(
         ub.high.write_csv(out / "contour_high.csv")
         written[2:2] = ["contour_low.csv", "contour_high.csv"]
         envelope = (ub.low, ub.high)
-        band_scores = {k: b.mass_range for k, b in ub.per_variation.items()}
+        band_scores = {k: _mass_range_or_none(b) for k, b in ub.per_variation.items()}
     label = f"beamdump: {exp.name} ({'+'.join(result.final_states)})"
     plot_bands(
         [(label, result.band)],
@@ -166,11 +170,11 @@ def reach(
             "masses_gev": [float(grid.masses[0]), float(grid.masses[-1]), len(grid.masses)],
             "couplings": [float(grid.couplings[0]), float(grid.couplings[-1]), len(grid.couplings)],
             "seed": seed,
-            "proton_brems": {k: getattr(brems, k) for k in ("z_min", "z_max", "pt_max", "form_factor", "points")},
+            "proton_brems": dataclasses.asdict(brems) if has_brems else None,
             "band_variations_mass_range_gev": band_scores or None,
             "events_upper_limit": result.threshold,
             "limit": vars(exp.limit),
-            "band_mass_range_gev": result.band.mass_range,
+            "band_mass_range_gev": _mass_range_or_none(result.band),
             "score": score.as_dict() if score else None,
             "timings_s": dict(result.timings, wall_s=time.perf_counter() - t0),
             "versions": environment(),
@@ -203,6 +207,10 @@ def compare(
         raise BeamdumpInputError("experiments: give at least two presets to compare (see `beamdump list`)")
     t0 = time.perf_counter()
     exps = [load_experiment(e) for e in experiments]
+    names = [e.name for e in exps]
+    if len(set(names)) < len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise BeamdumpInputError(f"experiments: {', '.join(twice)} given twice; each preset name may appear once")
     engines = [make_reach(e, model, seed=seed) for e in exps]
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -225,6 +233,11 @@ def compare(
          "wall_s": time.perf_counter() - t0, "versions": environment()},
     )
     typer.echo(f"wrote {out}/compare.png, compare.csv, run.json")
+
+
+def _mass_range_or_none(band) -> list[float] | None:
+    """[first, last] excluded mass in GeV, or None (valid JSON) when nothing is excluded."""
+    return list(band.mass_range) if len(band) else None
 
 
 def _band_summary(result) -> dict:

@@ -33,6 +33,7 @@ __all__ = [
     "DaughterAcceptance",
     "DecayVolume",
     "Dipole",
+    "Frustum",
     "OctagonAperture",
     "points_along",
     "track_position_at",

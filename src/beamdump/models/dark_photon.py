@@ -68,6 +68,8 @@ class DarkPhoton:
     coupling_name: ClassVar[str] = "epsilon"
     description: ClassVar[str] = "Dark photon A' with kinetic mixing epsilon; decays to l+l- and hadrons via R(s)"
     lifetime_coupling_power: ClassVar[int] = 2
+    #: masses (GeV) where the widths are trusted (R(s) continuum above 2 GeV; no τ-charm resonances)
+    valid_masses: ClassVar[tuple[float, float]] = (1e-3, 10.0)
     # coupling to the electromagnetic current in units of ε·e: production channels that replace a
     # photon (meson decays, bremsstrahlung) scale their photon rates by (ratio·ε)²
     photon_coupling_ratio: ClassVar[float] = 1.0

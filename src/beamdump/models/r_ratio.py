@@ -24,11 +24,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from particle import Particle
 
+from ..constants import ALPHA_EM  # re-exported: alpha(0), used throughout
 from ..datafiles import load_toml, package_data
 from ..errors import BeamdumpInputError
 
-#: Fine-structure constant alpha(0) (CODATA 2018: 1/137.035999084), used throughout.
-ALPHA_EM: float = 1.0 / 137.036
+__all__ = ["ALPHA_EM", "RRatio", "load_parameters"]
 
 def load_parameters() -> dict[str, Any]:
     """The parameter file ``r_ratio_vmd.toml`` as a nested dict."""

@@ -49,6 +49,11 @@ def build_channels(
     if ratio is None:
         raise BeamdumpInputError(f"model: {model.name} does not couple like the photon; channels {', '.join(names)} do not apply")
     ratio = float(ratio)
+    if PROTON_BREMS in names and VECTOR_MIXING in names:
+        raise BeamdumpInputError(
+            f"channel: {PROTON_BREMS} and {VECTOR_MIXING} describe the same production (the bremsstrahlung form "
+            "factor already holds the rho/omega/phi); choose one"
+        )
     needs_spectra = any(n in defs or n == VECTOR_MIXING for n in names)
     if needs_spectra and spectra is None:
         spectra = default_spectra(beam_energy_gev)

@@ -142,25 +142,21 @@ class MesonDecayChannel:
     @cached_property
     def _parents(self) -> tuple[FloatArray, FloatArray, FloatArray]:
         """(weights per beam particle, four-momenta, polar angles) of the parent mesons."""
-        w, p4 = self.spectra.sample(self.definition.parent, n_per_bin=self.parents_per_bin, rng=self.seed)
-        theta = np.arccos(np.clip(p4[:, 3] / np.linalg.norm(p4[:, 1:], axis=1), -1.0, 1.0))
-        return w, p4, theta
+        return self.spectra.sample_with_angles(self.definition.parent, n_per_bin=self.parents_per_bin, rng=self.seed)
 
     def sample(self, mass: float, rng: np.random.Generator, max_theta: float = np.pi) -> ParticleSample:
         """Weighted new vectors of mass ``mass`` (GeV) per beam particle at coupling 1."""
         d = self.definition
         if not 0.0 < mass < d.max_mass:
-            return _empty(self.name, mass)
+            return ParticleSample.empty(self.name, mass)
         w, p_parent, theta = self._parents
         if max_theta < np.pi and len(w):
             keep = theta - max_daughter_angle(p_parent, d.parent_mass, mass, d.partner_mass) <= max_theta
             w, p_parent = w[keep], p_parent[keep]
         if not len(w):
-            return _empty(self.name, mass)
+            return ParticleSample.empty(self.name, mass)
         p_new, _ = two_body_decay(p_parent, mass, d.partner_mass, rng, parent_mass=d.parent_mass)
         weights = w * float(d.branching(mass, self.coupling_ratio))
         return ParticleSample(self.name, mass, weights, p_new, np.zeros((len(w), 3)), coupling_power=2)
 
 
-def _empty(channel: str, mass: float) -> ParticleSample:
-    return ParticleSample(channel, mass, np.zeros(0), np.zeros((0, 4)), np.zeros((0, 3)))

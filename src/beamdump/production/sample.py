@@ -38,6 +38,11 @@ class ParticleSample:
     def __len__(self) -> int:
         return len(self.weights)
 
+    @classmethod
+    def empty(cls, channel: str, mass: float, coupling_power: int = 2) -> "ParticleSample":
+        """A sample without particles (the channel cannot make this mass, or nothing points at the detector)."""
+        return cls(channel, mass, np.zeros(0), np.zeros((0, 4)), np.zeros((0, 3)), coupling_power)
+
     @property
     def total(self) -> float:
         """Particles per beam particle at g = 1."""

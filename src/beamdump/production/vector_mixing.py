@@ -1,8 +1,9 @@
 """Production by vector-meson mixing: the new vector inherits the kinematics of a ρ⁰, ω or φ.
 
 An alternative to proton bremsstrahlung near the resonances (off by default). For a vector of
-mass m coupled to the electromagnetic current with strength g·e, each produced meson V turns
-into it with probability
+mass m coupled to the electromagnetic current with strength g·e, each produced meson V gives
+a yield (a ratio of rates, not a probability: at coupling 1 it reaches 2.7 at the ω peak and
+29 at the φ's)
 
     P_V(m) = g² (e/g_V)² m_V⁴ / [(m² − m_V²)² + m_V² Γ_V²],   (e/g_V)² = 3 Γ(V→ee) / (α m_V),
 
@@ -18,10 +19,10 @@ from functools import cached_property, lru_cache
 import numpy as np
 from particle import Particle
 
+from ..constants import ALPHA_EM
 from ..datafiles import load_toml, package_data
 from ..kinematics import FloatArray
 from ..sources.meson_spectra import MesonSpectra
-from .proton_brems import ALPHA_EM
 from .sample import ParticleSample
 
 
@@ -45,7 +46,7 @@ class MixingMeson:
         return float(Particle.from_pdgid(self.pdg).width) / 1000.0
 
     def mixing_probability(self, mass: FloatArray | float, coupling_ratio: float = 1.0) -> FloatArray:
-        """P_V(m) at coupling 1 for a vector of mass ``mass`` (GeV)."""
+        """P_V(m), the new vectors per meson V at coupling 1, for a vector of mass ``mass`` (GeV)."""
         m2 = np.asarray(mass, dtype=float) ** 2
         mv2 = self.mass**2
         strength = 3.0 * self.b_ee * self.width / (ALPHA_EM * self.mass)
@@ -88,16 +89,14 @@ class VectorMixingChannel:
         """(meson, weights per beam proton, 3-momenta, polar angles) for each meson species."""
         out = []
         for meson in load_mixing_mesons()[0]:
-            w, p4 = self.spectra.sample(meson.pdg, n_per_bin=self.parents_per_bin, rng=self.seed)
-            p3 = p4[:, 1:]
-            theta = np.arccos(np.clip(p3[:, 2] / np.maximum(np.linalg.norm(p3, axis=1), 1e-300), -1.0, 1.0))
-            out.append((meson, w, p3, theta))
+            w, p4, theta = self.spectra.sample_with_angles(meson.pdg, n_per_bin=self.parents_per_bin, rng=self.seed)
+            out.append((meson, w, p4[:, 1:], theta))
         return out
 
     def sample(self, mass: float, rng: np.random.Generator | None = None, max_theta: float = np.pi) -> ParticleSample:
         """Weighted vectors of mass ``mass`` (GeV) per beam proton at coupling 1 (deterministic)."""
         if not 0.0 < mass < self.mass_range()[1]:
-            return ParticleSample(self.name, mass, np.zeros(0), np.zeros((0, 4)), np.zeros((0, 3)))
+            return ParticleSample.empty(self.name, mass)
         weights, momenta = [], []
         for meson, w, p3, theta in self._parents:
             keep = theta <= max_theta

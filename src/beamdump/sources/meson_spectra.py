@@ -263,6 +263,14 @@ class MesonSpectra:
         p = 10.0 ** (lp_lo + u[1] * lp_w)
         return y / n_per_bin, four_momentum(b.mass, p, theta, 2.0 * np.pi * u[2])
 
+    def sample_with_angles(
+        self, pdg: int, n_per_bin: int = 1, rng: np.random.Generator | int | None = None
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+        """:meth:`sample` plus each meson's polar angle to the beam axis (rad)."""
+        w, p4 = self.sample(pdg, n_per_bin=n_per_bin, rng=rng)
+        p = np.maximum(np.linalg.norm(p4[:, 1:], axis=1), 1e-300)
+        return w, p4, np.arccos(np.clip(p4[:, 3] / p, -1.0, 1.0))
+
     # ------------------------------------------------------------------ persistence
     def _arrays(self) -> dict[str, NDArray[Any]]:
         return {
