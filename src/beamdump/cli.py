@@ -49,6 +49,28 @@ def parse_pair(text: str, what: str) -> tuple[float, float]:
         raise BeamdumpInputError(f"{what}: {text!r} must be MIN:MAX (e.g. 0.1:0.9)") from None
 
 
+def _grids_and_out(out: Path, masses: str | None, couplings: str | None):
+    """Create the output directory and parse the grids; bad values are one-line input errors."""
+    from .analysis import log_range
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BeamdumpInputError(f"--out: {out} cannot be used as an output directory ({exc.strerror})") from None
+    m_grid = log_range(*parse_range(masses, "--masses"), "--masses") if masses else None
+    g_grid = log_range(*parse_range(couplings, "--couplings"), "--couplings") if couplings else None
+    return m_grid, g_grid
+
+
+def _run_with_progress(engine, m_grid, g_grid):
+    """run_reach with a progress bar over the masses."""
+    from .analysis import run_reach
+
+    n_m = len(m_grid) if m_grid is not None else 100
+    with tqdm(total=n_m, desc=f"{engine.experiment.name}: masses", unit="mass", disable=None, leave=False) as bar:
+        return run_reach(engine, m_grid, g_grid, progress=bar.update)
+
+
 @app.command("list")
 def list_cmd() -> None:
     """Experiments, models, final states and production channels, one line each."""
@@ -88,7 +110,7 @@ def reach(
     form_factor: Optional[str] = typer.Option(None, help="nucleon form factor of bremsstrahlung: vmd (default), dipole, none"),
 ) -> None:
     """Events on a (mass, coupling) grid, the 90% CL excluded band and a figure."""
-    from .analysis import channel_bands, log_range, make_reach, run_reach
+    from .analysis import channel_bands, make_reach
     from .contours import read_band_csv
     from .experiments.experiment import load_experiment
     from .plotting import plot_bands
@@ -110,15 +132,8 @@ def reach(
 
         brems_channel(engine)  # fail before the work, not after
     ref = read_band_csv(compare) if compare else None
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BeamdumpInputError(f"--out: {out} cannot be used as an output directory ({exc.strerror})") from None
-    m_grid = log_range(*parse_range(masses, "--masses"), "--masses") if masses else None
-    g_grid = log_range(*parse_range(couplings, "--couplings"), "--couplings") if couplings else None
-    n_m = len(m_grid) if m_grid is not None else 100
-    with tqdm(total=n_m, desc=f"{exp.name}: masses", unit="mass", disable=None, leave=False) as bar:
-        result = run_reach(engine, m_grid, g_grid, progress=bar.update)
+    m_grid, g_grid = _grids_and_out(out, masses, couplings)
+    result = _run_with_progress(engine, m_grid, g_grid)
     grid = result.grid
     written = ["events.csv", "contour.csv", "contour.yaml", "reach.png", "run.json"]
     write_events_csv(out / "events.csv", grid.masses, grid.couplings, grid.total, grid.by_channel)
@@ -198,7 +213,7 @@ def compare(
     seed: int = typer.Option(20231, help="random seed of the flux sampling"),
 ) -> None:
     """The excluded bands of several presets in one figure (compare.png) and one table (compare.csv)."""
-    from .analysis import log_range, make_reach, run_reach
+    from .analysis import make_reach
     from .experiments.experiment import load_experiment
     from .plotting import plot_bands
     from .report.outputs import environment, write_channel_contours, write_run_json
@@ -212,16 +227,10 @@ def compare(
         twice = sorted({n for n in names if names.count(n) > 1})
         raise BeamdumpInputError(f"experiments: {', '.join(twice)} given twice; each preset name may appear once")
     engines = [make_reach(e, model, seed=seed) for e in exps]
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BeamdumpInputError(f"--out: {out} cannot be used as an output directory ({exc.strerror})") from None
-    m_grid = log_range(*parse_range(masses, "--masses"), "--masses") if masses else None
-    g_grid = log_range(*parse_range(couplings, "--couplings"), "--couplings") if couplings else None
+    m_grid, g_grid = _grids_and_out(out, masses, couplings)
     bands, summary = {}, {}
     for exp, engine in zip(exps, engines):
-        with tqdm(total=len(m_grid) if m_grid is not None else 100, desc=f"{exp.name}: masses", unit="mass", disable=None, leave=False) as bar:
-            result = run_reach(engine, m_grid, g_grid, progress=bar.update)
+        result = _run_with_progress(engine, m_grid, g_grid)
         bands[exp.name] = result.band
         summary[exp.name] = _band_summary(result)
         typer.echo(f"{exp.name:<18} {summary[exp.name]['line']}")
