@@ -54,11 +54,14 @@ def decay_terms(
     daughter_masses: tuple[float, float] | None = None,
     rng: np.random.Generator | None = None,
     segments: int = 3,
+    directions: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray, np.ndarray]:
     """Terms c·exp(−u g^p) of the accepted-decay probability, and the particle each belongs to.
 
     u = path / decay length at coupling 1 (the decay length is (|p|/m)·cτ); c carries the
     particle weight. Returns (u, c, particle index), flat. The terms of each flight line sum to 0.
+    ``directions`` (n, 3), one rest-frame direction of the first daughter per particle of the
+    sample, fixes the decays; otherwise they are drawn from ``rng``.
     """
     i_part = flights.particle
     if not len(i_part) or not np.isfinite(ctau_at_unit_coupling):
@@ -82,7 +85,10 @@ def decay_terms(
     vertex = points_along(sample.origin[i_part], flights.direction[i_part], mids).reshape(-1, 3)
     # the daughters' lab momenta do not depend on where along the line the decay happens:
     # one rest-frame decay per flight line serves all its segments
-    d1, d2 = two_body_decay(sample.p4[i_part], daughter_masses[0], daughter_masses[1], rng, parent_mass=sample.mass)
+    fixed = None if directions is None else np.asarray(directions, dtype=float)[i_part]
+    d1, d2 = two_body_decay(
+        sample.p4[i_part], daughter_masses[0], daughter_masses[1], rng, directions=fixed, parent_mass=sample.mass
+    )
     acc = acceptance.accepts(vertex, np.repeat(d1, k, axis=0), np.repeat(d2, k, axis=0)).reshape(-1, k).astype(float)
     padded = np.pad(acc, ((0, 0), (1, 1)))
     coef_at_edge = padded[:, 1:] - padded[:, :-1]  # coefficient of exp(−x_j/λ), j = 0..k; sums to 0

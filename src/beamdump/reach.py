@@ -10,6 +10,7 @@ acceptance included) and every coupling is then analytic:
 from __future__ import annotations
 
 import time
+import zlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable, Sequence
@@ -19,7 +20,7 @@ import numpy as np
 from .decay_in_volume import decay_terms, flights_through
 from .errors import BeamdumpInputError
 from .experiments.experiment import Experiment
-from .kinematics import FloatArray
+from .kinematics import FloatArray, isotropic_directions
 from .lifetime_table import LifetimeTable
 from .production.sample import ParticleSample, ProductionChannel
 
@@ -117,12 +118,15 @@ class Reach:
         # all channels in one pass through the geometry and the detector, split again by channel
         merged = ParticleSample.concatenate(samples)
         owner = np.repeat(np.arange(len(samples)), [len(s) for s in samples])
+        # each channel's daughters get their own random stream: a channel's events do not
+        # depend on which other channels run beside it
+        directions = np.concatenate([self._decay_directions(s, mass) for s in samples])
         flights = flights_through(merged, exp.volume)
         for fs, norm in norms.items():
             if norm <= 0.0:
                 continue
             u, c, particle = decay_terms(
-                merged, flights, ctau, exp.acceptance(fs), self.model.daughter_masses(fs), rng, self.segments
+                merged, flights, ctau, exp.acceptance(fs), self.model.daughter_masses(fs), rng, self.segments, directions
             )
             which = owner[particle]
             for j, ch in enumerate(self.channels):
@@ -132,6 +136,12 @@ class Reach:
                     t = LifetimeTable.from_terms(u[mine], c[mine], merged.coupling_power, power, total=0.0)
                     tables[ch.name] = tables[ch.name] + t.scaled(norm)
         return MassFlux(mass, tables)
+
+    def _decay_directions(self, sample: ParticleSample, mass: float) -> FloatArray:
+        """Rest-frame daughter directions (n, 3) for one channel's sample, from a stream keyed by
+        (seed, mass, channel)."""
+        key = [self.seed, int(round(mass * 1e9)), zlib.crc32(sample.channel.encode())]
+        return isotropic_directions(len(sample), np.random.default_rng(key))
 
     def grid(
         self,

@@ -9,10 +9,9 @@ the band is the envelope:
 * ``low``  — excluded under every variation (events = the minimum over variations and central);
 * ``high`` — excluded under at least one (events = the maximum).
 
-So ``low`` ⊆ central ⊆ ``high`` by construction, at every grid point. The variations are run
-without the other channels, so their daughter-decay random numbers differ from the central
-run's: the band carries Monte Carlo noise of ≲ 3% in the bremsstrahlung events (≲ 0.01 decades
-on an edge).
+So ``low`` ⊆ central ⊆ ``high`` by construction, at every grid point. Each channel draws its
+daughter decays from its own random stream (:meth:`Reach._decay_directions`), so the
+bremsstrahlung events of a variation run alone are those it would have beside the other channels.
 """
 
 from __future__ import annotations
