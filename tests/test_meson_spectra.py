@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from beamdump.datafiles import array_checksum
 from beamdump.errors import BeamdumpInputError, CacheError
 from beamdump.kinematics import invariant_mass
 from beamdump.sources import meson_spectra as ms
@@ -130,7 +131,7 @@ def test_damaged_files_raise_cache_error(tmp_path: Path) -> None:
     arrays = {**sp._arrays(), "yields": y}
     with np.load(good) as z:
         meta = json.loads(str(z["meta"][()]))
-    meta["checksum"] = ms._checksum(arrays)  # consistent checksum, invalid content
+    meta["checksum"] = array_checksum(arrays, ms._ARRAY_NAMES)  # consistent checksum, invalid content
     _rewrite(neg, meta=np.array(json.dumps(meta)), yields=y)
     with pytest.raises(CacheError, match="finite"):
         MesonSpectra.load(neg)

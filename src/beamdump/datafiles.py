@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
 import sys
 import uuid
 from importlib import resources
 from pathlib import Path
-from typing import Any, BinaryIO, Callable
+from typing import Any, BinaryIO, Callable, Mapping, Sequence
+
+import numpy as np
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-from .errors import BeamdumpInputError
+from .errors import BeamdumpInputError, CacheError
 
 
 def package_data(*parts: str) -> Path:
@@ -53,3 +57,36 @@ def atomic_write(path: str | Path, write: Callable[[BinaryIO], None]) -> Path:
             os.unlink(tmp)
         raise
     return path
+
+
+def array_checksum(arrays: Mapping[str, Any], names: Sequence[str]) -> str:
+    """sha256 over name, dtype, shape and bytes of each named array (in the given order)."""
+    h = hashlib.sha256()
+    for name in names:
+        a = np.ascontiguousarray(arrays[name])
+        h.update(f"{name}|{a.dtype.str}|{a.shape}|".encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
+
+
+def write_table(path: str | Path, arrays: dict[str, Any], meta: dict[str, Any]) -> Path:
+    """Cache table: a compressed ``.npz`` of ``arrays`` with ``meta`` (plus the arrays' checksum)
+    embedded as JSON, written atomically."""
+    meta = dict(meta, checksum=array_checksum(arrays, list(arrays)))
+    payload = np.array(json.dumps(meta, sort_keys=True))
+    return atomic_write(path, lambda f: np.savez_compressed(f, meta=payload, **arrays))
+
+
+def read_table(path: str | Path, names: Sequence[str], what: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(meta, arrays) of a table written by :func:`write_table`; an unreadable or damaged file
+    (truncated zip, bad JSON, missing member, checksum mismatch) raises :class:`CacheError`."""
+    path = Path(path)
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(str(z["meta"][()]))
+            arrays = {name: z[name] for name in names}
+    except Exception as exc:
+        raise CacheError(f"{path}: unreadable {what} ({type(exc).__name__}: {exc})") from exc
+    if meta.get("checksum") != array_checksum(arrays, names):
+        raise CacheError(f"{path}: array checksum mismatch (file damaged)")
+    return meta, arrays

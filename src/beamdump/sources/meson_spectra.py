@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from beamdump.datafiles import atomic_write, package_data
+from beamdump.datafiles import package_data, read_table, write_table
 from beamdump.errors import BeamdumpInputError, CacheError
 from beamdump.kinematics import four_momentum
 
@@ -289,26 +289,20 @@ class MesonSpectra:
             "settings": self.settings.to_dict(),
             "pdg_ids": list(self.pdg_ids),
             "n_events": self.n_events,
-            "checksum": _checksum(arrays),
             "provenance": self.metadata,
         }
-        return atomic_write(
-            path, lambda f: np.savez_compressed(f, meta=np.array(json.dumps(meta, sort_keys=True)), **arrays)
-        )
-        return path
+        return write_table(path, arrays, meta)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], expected_key: str | None = None) -> MesonSpectra:
         """Read and validate a table written by :meth:`save`; any problem raises :class:`CacheError`."""
         path = Path(path)
+        meta, arrays = read_table(path, _ARRAY_NAMES, "spectrum table")
         try:
-            with np.load(path, allow_pickle=False) as z:
-                meta = json.loads(str(z["meta"][()]))
-                arrays = {name: z[name] for name in _ARRAY_NAMES}
             settings = SpectrumSettings.from_dict(meta["settings"])
             key, pdg_ids, n_events = meta["key"], tuple(int(p) for p in meta["pdg_ids"]), int(meta["n_events"])
-            checksum, provenance = meta["checksum"], dict(meta.get("provenance", {}))
-        except Exception as exc:  # truncated zip, zlib error, bad JSON, missing member, bad settings…
+            provenance = dict(meta.get("provenance", {}))
+        except Exception as exc:  # missing or bad settings
             raise CacheError(f"{path}: unreadable spectrum table ({type(exc).__name__}: {exc})") from exc
         if meta.get("format") != FORMAT_VERSION:
             raise CacheError(f"{path}: table format {meta.get('format')!r}, expected {FORMAT_VERSION}")
@@ -316,8 +310,6 @@ class MesonSpectra:
             raise CacheError(f"{path}: stored key does not match the stored settings")
         if expected_key is not None and key != expected_key:
             raise CacheError(f"{path}: key {key[:12]}… differs from the requested {expected_key[:12]}…")
-        if checksum != _checksum(arrays):
-            raise CacheError(f"{path}: array checksum mismatch (file damaged)")
         lt, lp, y, c = (arrays[n] for n in _ARRAY_NAMES)
         try:
             bad = _problems(settings, pdg_ids, n_events, lt, lp, y, c)
@@ -350,14 +342,6 @@ def _problems(
     return []
 
 
-def _checksum(arrays: dict[str, NDArray[Any]]) -> str:
-    """sha256 over name, dtype, shape and bytes of each array (fixed order)."""
-    h = hashlib.sha256()
-    for name in _ARRAY_NAMES:
-        a = np.ascontiguousarray(arrays[name])
-        h.update(f"{name}|{a.dtype.str}|{a.shape}|".encode())
-        h.update(a.tobytes())
-    return h.hexdigest()
 
 
 # ---------------------------------------------------------------------- generation

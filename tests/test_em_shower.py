@@ -1,0 +1,238 @@
+"""Physics tests of the 1D electromagnetic cascade (beamdump.sources.em_shower).
+
+Reference values: Rossi approximation B (total e± track = E0/E_c X0; approximation A:
+∫dt dℓ/dE → 0.437 E0/E² for E_c ≪ E ≪ E0), PDG "Passage of particles through matter"
+(t_max = ln(E0/E_c) − 0.5 for electron-induced showers), thin-target Bethe–Heitler spectrum
+t·(4/3 − 4/3 y + y²)/k.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+
+from beamdump.errors import BeamdumpInputError
+from beamdump.sources import em_shower as es
+from beamdump.sources.em_shower import ShowerSettings, ShowerTable, get_material, simulate, thin_target
+
+
+@pytest.fixture(scope="module")
+def w10() -> ShowerTable:
+    """10 GeV e⁻ on 40 X0 of tungsten, e± tabulated above 10 MeV."""
+    return simulate(ShowerSettings(material="W", beam_energy=10.0, e_min=0.01, thickness=40.0, n_showers=400, seed=3))
+
+
+@pytest.fixture(scope="module")
+def al_low_cut() -> ShowerTable:
+    """2 GeV e⁻ on 60 X0 of aluminium, tracked down to E_c/20."""
+    ec = get_material("Al").critical_energy
+    return simulate(ShowerSettings(material="Al", beam_energy=2.0, e_min=ec / 20, thickness=60.0, n_showers=300, seed=5))
+
+
+# ---------------------------------------------------------------------- materials
+def test_materials_table_is_consistent() -> None:
+    mats = es.load_materials()
+    for name in ("tungsten", "lead", "iron", "copper", "aluminium", "water", "e137_dump"):
+        m = mats[name]
+        assert m.radiation_length_cm * m.density == pytest.approx(m.radiation_length_g_cm2, rel=0.01)
+        assert m.source
+    assert get_material("W").radiation_length_g_cm2 == pytest.approx(6.76)
+    assert get_material("w") is get_material("tungsten")
+    e137, al, water = get_material("e137"), get_material("Al"), get_material("water")
+    assert water.radiation_length_g_cm2 < e137.radiation_length_g_cm2 < al.radiation_length_g_cm2 or (
+        al.radiation_length_g_cm2 < e137.radiation_length_g_cm2 < water.radiation_length_g_cm2
+    )
+    assert al.critical_energy_mev < e137.critical_energy_mev < water.critical_energy_mev
+    assert sum(w for _, _, w in e137.elements) == pytest.approx(1.0)
+
+
+def test_unknown_material_lists_known_ones() -> None:
+    with pytest.raises(BeamdumpInputError, match="known materials:.*tungsten"):
+        get_material("unobtainium")
+
+
+def test_bad_material_file_is_rejected(tmp_path) -> None:
+    p = tmp_path / "m.toml"
+    p.write_text(
+        '[materials.bad]\nZ = 74\nA = 183.84\ndensity = 19.3\nradiation_length_g_cm2 = 6.76\n'
+        'radiation_length_cm = 1.0\ncritical_energy_mev = 7.97\nsource = "test"\n'
+    )
+    with pytest.raises(BeamdumpInputError, match="radiation_length_cm"):
+        es.load_materials(p)
+
+
+# ---------------------------------------------------------------------- bad input
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"beam_energy": 0.01, "e_min": 0.01}, "beam_energy"),
+        ({"beam_energy": 0.005, "e_min": 0.01}, "beam_energy"),
+        ({"thickness": -1.0}, "thickness"),
+        ({"thickness": 0.0}, "thickness"),
+        ({"e_min": 1e-5}, "e_min"),
+        ({"n_showers": 0}, "n_showers"),
+        ({"material": "kryptonite"}, "material"),
+    ],
+)
+def test_bad_settings(kwargs, field) -> None:
+    with pytest.raises(BeamdumpInputError, match=field):
+        ShowerSettings(**kwargs)
+
+
+def test_bad_queries(w10: ShowerTable) -> None:
+    with pytest.raises(BeamdumpInputError, match="E_min"):
+        w10.total_track_length(0.001)  # below the table's e_min but not 0
+    with pytest.raises(BeamdumpInputError, match="t_edges"):
+        w10.track_length(None, [0.0, 50.0])
+    with pytest.raises(BeamdumpInputError, match="n="):
+        w10.sample(0)
+    with pytest.raises(BeamdumpInputError, match="thickness"):
+        thin_target("W", 10.0, 0.5)
+
+
+# ---------------------------------------------------------------------- Rossi: total track length
+def test_total_track_length_is_e0_over_ec(w10: ShowerTable, al_low_cut: ShowerTable) -> None:
+    for tab in (w10, al_low_cut):
+        e0, ec = tab.settings.beam_energy, tab.material.critical_energy
+        escaped = sum(tab.escaped.values())
+        # approximation B: every GeV ends as ionisation at E_c per X0 (exact in the model)
+        assert tab.total_track_length(0.0) == pytest.approx((e0 - escaped) / ec, rel=1e-9)
+        assert escaped < 1e-3 * e0  # 40–60 X0 contain the shower
+        assert tab.total_track_length(0.0) == pytest.approx(e0 / ec, rel=1e-3)
+    # charged track above E_min = E_c/20 (explicitly simulated): measured 0.79 E0/E_c; the rest is
+    # the track of e± below E_c/20 (approximation B keeps pair production of soft photons)
+    ratio = al_low_cut.total_track_length() / (2.0 / al_low_cut.material.critical_energy)
+    assert 0.75 <= ratio <= 1.0
+
+
+def test_differential_track_length_falls_like_inverse_square() -> None:
+    # E_c ≪ E ≪ E0: ∫dt dℓ/dE → 0.437 E0/E² (Rossi approximation A); the table is exact above
+    # e_min, so a high cut keeps the run short
+    tab = simulate(ShowerSettings(material="Pb", beam_energy=100.0, e_min=0.1, thickness=40.0, n_showers=300, seed=7))
+    edges = np.geomspace(0.3, 3.0, 6)  # 40–400 E_c, 0.003–0.03 E0
+    dl = tab.track_length(edges, None).sum(axis=1)
+    # ∫ c E0/E² dE over a bin = c E0 (1/E1 − 1/E2)
+    c = dl / (100.0 * (1 / edges[:-1] - 1 / edges[1:]))
+    assert np.all(np.abs(c / es.ELECTRON_TRACK_CONSTANT - 1) < 0.12), c
+    assert np.mean(c) == pytest.approx(es.ELECTRON_TRACK_CONSTANT, rel=0.06)
+    # photons: 0.572 E0/k²
+    dg = tab.photon_track_length(edges, None).sum(axis=1)
+    cg = dg / (100.0 * (1 / edges[:-1] - 1 / edges[1:]))
+    assert np.mean(cg) == pytest.approx(es.PHOTON_TRACK_CONSTANT, rel=0.08)
+
+
+# ---------------------------------------------------------------------- shower maximum
+@pytest.mark.parametrize("material, e0, e_min, n", [("W", 10.0, 0.01, 400), ("Al", 2.0, 0.005, 400), ("Pb", 30.0, 0.02, 300)])
+def test_shower_maximum_matches_pdg(material, e0, e_min, n) -> None:
+    tab = simulate(ShowerSettings(material=material, beam_energy=e0, e_min=e_min, thickness=30.0, n_showers=n, seed=11))
+    t_pdg = math.log(e0 / tab.material.critical_energy) - 0.5
+    assert es.shower_max_pdg(e0, material) == pytest.approx(t_pdg)
+    assert abs(tab.shower_maximum() - t_pdg) < 1.0
+
+
+# ---------------------------------------------------------------------- energy conservation
+def test_energy_conservation(w10: ShowerTable) -> None:
+    thin = simulate(ShowerSettings(material="Cu", beam_energy=5.0, e_min=0.01, thickness=3.0, n_showers=200, seed=2))
+    for tab in (w10, thin):
+        bal = tab.energy_balance()
+        assert bal["total"] == pytest.approx(tab.settings.beam_energy, rel=1e-9)
+    assert thin.escaped["electrons"] > 0 and thin.escaped["photons"] > 0
+
+
+# ---------------------------------------------------------------------- thin target
+def test_thin_target_limit() -> None:
+    t = 0.02
+    mc = simulate(ShowerSettings(material="W", beam_energy=10.0, e_min=0.01, thickness=t, depth_bin=0.002, n_showers=20000, seed=4))
+    th = thin_target("W", 10.0, t)
+    # the beam electron's track is the thickness (secondaries are O(t²))
+    assert mc.total_track_length() == pytest.approx(t, rel=0.01)
+    assert th.total_track_length() == pytest.approx(t, rel=1e-12)
+    # photon spectrum t·φ(y)/k: at y ≪ 1 this is (4/3) t ln(k2/k1) per bin
+    k = np.array([0.01, 0.1, 1.0, 5.0, 9.0])
+    n_mc, n_th = mc.photon_spectrum(k), th.photon_spectrum(k)
+    assert n_th[0] == pytest.approx(4 / 3 * t * math.log(10), rel=0.01)
+    sigma = np.sqrt(n_mc * 20000) / 20000
+    assert np.all(np.abs(n_mc - n_th) < 4 * sigma + 0.02 * n_th)
+    assert th.energy_balance()["total"] == pytest.approx(10.0)
+
+
+# ---------------------------------------------------------------------- scaling with material
+def test_same_shape_in_units_of_x0_and_ec() -> None:
+    ec_w, ec_al = get_material("W").critical_energy, get_material("Al").critical_energy
+    y0, ymin = 10.0 / ec_w, 0.01 / ec_w
+    tabs = [
+        simulate(ShowerSettings(material=m, beam_energy=y0 * ec, e_min=ymin * ec, thickness=30.0, n_showers=200, seed=9))
+        for m, ec in (("W", ec_w), ("Al", ec_al))
+    ]
+    a, b = tabs
+    assert a.total_track_length() / y0 == pytest.approx(b.total_track_length() / y0, rel=0.03)
+    assert a.shower_maximum() == pytest.approx(b.shower_maximum(), abs=0.3)
+    # energy spectrum in E/E_c: same fractions of track per decade
+    fa = a.track.sum(axis=1) / a.track.sum()
+    fb = b.track.sum(axis=1) / b.track.sum()
+    assert np.allclose(np.add.reduceat(fa, [0, 20, 40]), np.add.reduceat(fb, [0, 20, 40]), atol=0.02)
+
+
+# ---------------------------------------------------------------------- sampling and rebinning
+def test_sample_reproduces_table(w10: ShowerTable) -> None:
+    e, t, w = w10.sample(200_000, rng=1)
+    assert w.sum() == pytest.approx(w10.total_track_length())
+    assert np.all((e >= 0.01 * (1 - 1e-9)) & (e <= 10.0 * (1 + 1e-9)) & (t >= 0) & (t <= 40.0))
+    frac_above_1gev = w[e > 1.0].sum() / w.sum()
+    assert frac_above_1gev == pytest.approx(w10.total_track_length(1.0) / w10.total_track_length(), abs=0.01)
+    e_c, t_c, dens = w10.density()
+    assert dens.shape == w10.track.shape and np.all(dens >= 0)
+
+
+def test_rebinning_preserves_totals(w10: ShowerTable) -> None:
+    coarse = w10.track_length(np.geomspace(0.01, 10.0, 4), np.linspace(0.0, 40.0, 5))
+    assert coarse.sum() == pytest.approx(w10.track.sum(), rel=1e-12)
+
+
+# ---------------------------------------------------------------------- property-based checks
+@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(t1=st.floats(0.0, 40.0), t2=st.floats(0.0, 40.0), e_lo=st.floats(0.01, 9.0))
+def test_track_monotonic_in_thickness(w10: ShowerTable, t1: float, t2: float, e_lo: float) -> None:
+    # 1D model: the track in the first t X0 is that of a target of thickness t
+    lo, hi = sorted((t1, t2))
+    if hi <= 0.0:
+        return
+    a = w10.track_length([e_lo, 10.0], [0.0, lo]).sum() if lo > 0 else 0.0
+    b = w10.track_length([e_lo, 10.0], [0.0, hi]).sum()
+    assert 0.0 <= a <= b + 1e-12
+
+
+@hsettings(max_examples=15, deadline=None)
+@given(
+    material=st.sampled_from(["W", "Pb", "Fe", "Cu", "Al", "water", "e137"]),
+    e0=st.floats(0.1, 3.0),
+    thickness=st.floats(0.05, 25.0),
+    seed=st.integers(0, 2**32),
+)
+def test_small_cascades_are_physical(material: str, e0: float, thickness: float, seed: int) -> None:
+    tab = simulate(ShowerSettings(material=material, beam_energy=e0, e_min=0.02, thickness=thickness, n_showers=5, seed=seed))
+    for arr in (tab.track, tab.photon_track, tab.photons_emitted, tab.deposit, tab.track_below_min):
+        assert np.all(arr >= 0) and np.all(np.isfinite(arr))
+    assert tab.energy_balance()["total"] == pytest.approx(e0, rel=1e-9)
+    # beam electron alone already travels min(thickness, range) ≤ track; total ≤ E0/E_c + thickness
+    assert tab.total_track_length(0.0) <= e0 / tab.material.critical_energy + 1e-9
+
+
+# ---------------------------------------------------------------------- cache
+def test_cache_roundtrip_and_damage(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("BEAMDUMP_CACHE_DIR", str(tmp_path))
+    s = ShowerSettings(material="Cu", beam_energy=2.0, e_min=0.02, thickness=10.0, n_showers=20, seed=1)
+    first = es.cached_table(s)
+    path = tmp_path / "em_shower" / f"{s.key()}.npz"
+    assert path.exists()
+    again = es.cached_table(s)
+    np.testing.assert_array_equal(first.track, again.track)
+    assert again.escaped == first.escaped
+    path.write_bytes(b"not a zip file")
+    with pytest.warns(RuntimeWarning, match="damaged"):
+        regen = es.cached_table(s)
+    np.testing.assert_allclose(regen.track, first.track)
+    assert s.key() != ShowerSettings(material="Cu", beam_energy=2.0, e_min=0.02, thickness=10.0, n_showers=20, seed=2).key()
