@@ -98,7 +98,7 @@ def make_reach(
     # repeated names would count a channel twice: keep each once, in order
     fs = tuple(dict.fromkeys(final_states or cfg.final_states))
     names = tuple(dict.fromkeys(channels or cfg.channels))
-    chans = build_channels(names, cfg.beam.particle, experiment.beam_energy, model, brems=brems)
+    chans = build_channels(names, cfg.beam.particle, experiment.beam_energy, model, brems=brems, target=cfg.beam.target)
     return Reach(experiment, model, chans, fs, seed=seed)
 
 

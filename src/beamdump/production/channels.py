@@ -6,6 +6,7 @@ from typing import Sequence
 
 from ..errors import BeamdumpInputError
 from ..sources.meson_spectra import MesonSpectra, default_spectra
+from .electron_brems import ElectronBremsChannel
 from .meson_decays import MesonDecayChannel, load_definitions
 from .proton_brems import BremsSettings, ProtonBremsChannel, default_brems_settings
 from .sample import ProductionChannel
@@ -13,6 +14,7 @@ from .vector_mixing import VectorMixingChannel
 
 PROTON_BREMS = "proton_brems"
 VECTOR_MIXING = "vector_mixing"
+ELECTRON_BREMS = "electron_brems"
 
 
 def channel_descriptions() -> dict[str, str]:
@@ -22,6 +24,10 @@ def channel_descriptions() -> dict[str, str]:
         "p → p A′ bremsstrahlung, Fermi–Weizsäcker–Williams with timelike form factor (proton beams; arXiv:1311.3870)"
     )
     out[VECTOR_MIXING] = "A′ inherits ρ⁰/ω/φ kinematics with Breit–Wigner mixing (proton beams; alternative to bremsstrahlung)"
+    out[ELECTRON_BREMS] = (
+        "e → e A′ bremsstrahlung of the shower e± in a thick target, improved Weizsäcker–Williams "
+        "(electron beams; arXiv:0906.0580, Tsai RMP 46 (1974) 815)"
+    )
     return out
 
 
@@ -32,20 +38,34 @@ def build_channels(
     model,
     spectra: MesonSpectra | None = None,
     brems: BremsSettings | None = None,
+    target: str | None = None,
 ) -> list[ProductionChannel]:
     """Production channels ``names`` for a beam, for a model that couples like the photon.
 
     The meson spectrum is the package's default table at the beam energy unless given; the
-    bremsstrahlung settings are the published defaults unless given.
+    bremsstrahlung settings are the published defaults unless given. ``target`` is the dump
+    material of an electron beam (a name known to ``em_shower.get_material``, i.e. the preset's
+    ``beam.target``); electron beams need it.
     """
     defs = load_definitions()
     known = channel_descriptions()
     unknown = [n for n in names if n not in known]
     if unknown:
         raise BeamdumpInputError(f"channel: {', '.join(map(repr, unknown))} not known; known channels: {', '.join(known)}")
+    ratio = getattr(model, "photon_coupling_ratio", None)
+    if beam_particle == "electron":
+        wrong = [n for n in names if n != ELECTRON_BREMS]
+        if wrong:
+            raise BeamdumpInputError(f"channel: {', '.join(wrong)} need a proton beam, not 'electron'; allowed: {ELECTRON_BREMS}")
+        if ratio is None:
+            raise BeamdumpInputError(f"model: {model.name} does not couple like the photon; channels {', '.join(names)} do not apply")
+        if target is None:
+            raise BeamdumpInputError("beam.target: an electron beam needs the dump material (see materials.toml)")
+        return [ElectronBremsChannel(beam_energy_gev, target, coupling_ratio=float(ratio))] if names else []
+    if ELECTRON_BREMS in names:
+        raise BeamdumpInputError(f"channel: {ELECTRON_BREMS} needs an electron beam, not {beam_particle!r}")
     if beam_particle != "proton":
         raise BeamdumpInputError(f"channel: {', '.join(names)} need a proton beam, not {beam_particle!r}")
-    ratio = getattr(model, "photon_coupling_ratio", None)
     if ratio is None:
         raise BeamdumpInputError(f"model: {model.name} does not couple like the photon; channels {', '.join(names)} do not apply")
     ratio = float(ratio)
