@@ -118,10 +118,15 @@ class Reach:
         # all channels in one pass through the geometry and the detector, split again by channel
         merged = ParticleSample.concatenate(samples)
         owner = np.repeat(np.arange(len(samples)), [len(s) for s in samples])
+        flights = flights_through(merged, exp.volume)
         # each channel's daughters get their own random stream: a channel's events do not
         # depend on which other channels run beside it
-        directions = np.concatenate([self._decay_directions(s, mass) for s in samples])
-        flights = flights_through(merged, exp.volume)
+        directions = np.zeros((len(merged), 3))
+        hit_owner = owner[flights.particle]
+        for j, s in enumerate(samples):
+            hit = flights.particle[hit_owner == j]
+            if len(hit):
+                directions[hit] = self._decay_directions(s.channel, mass, len(hit))
         for fs, norm in norms.items():
             if norm <= 0.0:
                 continue
@@ -137,11 +142,11 @@ class Reach:
                     tables[ch.name] = tables[ch.name] + t.scaled(norm)
         return MassFlux(mass, tables)
 
-    def _decay_directions(self, sample: ParticleSample, mass: float) -> FloatArray:
-        """Rest-frame daughter directions (n, 3) for one channel's sample, from a stream keyed by
-        (seed, mass, channel)."""
-        key = [self.seed, int(round(mass * 1e9)), zlib.crc32(sample.channel.encode())]
-        return isotropic_directions(len(sample), np.random.default_rng(key))
+    def _decay_directions(self, channel: str, mass: float, n: int) -> FloatArray:
+        """n rest-frame daughter directions (n, 3) for one channel's particles that reach the
+        decay volume, from a random stream keyed by (seed, mass, channel)."""
+        key = [self.seed, int(round(mass * 1e9)), zlib.crc32(channel.encode())]
+        return isotropic_directions(n, np.random.default_rng(key))
 
     def grid(
         self,
