@@ -195,9 +195,12 @@ def reach(
             "versions": environment(),
         },
     )
-    lo, hi = result.band.mass_range
-    typer.echo(f"{exp.name}: N_up = {result.threshold:.3f} events; excluded masses {lo:.4g}–{hi:.4g} GeV "
-               f"({len(result.band)} rows) in {result.timings['total_s']:.2f} s")
+    if len(result.band):
+        lo, hi = result.band.mass_range
+        excluded = f"excluded masses {lo:.4g}–{hi:.4g} GeV ({len(result.band)} rows)"
+    else:
+        excluded = "nothing excluded on this grid"
+    typer.echo(f"{exp.name}: N_up = {result.threshold:.3f} events; {excluded} in {result.timings['total_s']:.2f} s")
     if score:
         typer.echo(f"against {compare.name}: {score.line()}")
     typer.echo(f"wrote {out}/" + ", ".join(written))

@@ -82,9 +82,11 @@ def read_table(path: str | Path, names: Sequence[str], what: str) -> tuple[dict[
     (truncated zip, bad JSON, missing member, checksum mismatch) raises :class:`CacheError`."""
     path = Path(path)
     try:
-        with np.load(path, allow_pickle=False) as z:
+        with open(path, "rb") as f, np.load(f, allow_pickle=False) as z:
             meta = json.loads(str(z["meta"][()]))
             arrays = {name: z[name] for name in names}
+        if not isinstance(meta, dict):
+            raise TypeError(f"metadata is a {type(meta).__name__}, not a table")
     except Exception as exc:
         raise CacheError(f"{path}: unreadable {what} ({type(exc).__name__}: {exc})") from exc
     if meta.get("checksum") != array_checksum(arrays, names):

@@ -86,7 +86,8 @@ def plot_bands(
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title, fontsize=14, loc="left")
-    ax.legend(fontsize=12, loc="upper right", frameon=False)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=12, loc="upper right", frameon=False)
     fig.tight_layout()
     path = Path(path)
     fig.savefig(path, dpi=110)

@@ -25,8 +25,9 @@ Physics model (Rossi's "approximation B", PDG "Passage of particles through matt
   the ionisation loss, LPM and dielectric suppression (relevant above ~TeV for k ≪ E) and the
   incomplete screening at low energy. Below E_min electrons only ionise (range E/E_c) and soft
   photons convert after an exponential 9/7 X0 flight into two electrons sharing the energy
-  uniformly; this only affects the energy-deposition profile and the track below E_min, never
-  the table above E_min.
+  uniformly. Photons softer than E_min are a continuous loss of their electron, so the
+  track just above E_min is depleted (by ≈ 20% in the first factor 1.5 of energy): keep E_min
+  well below the energies a production channel needs (≲ 1/10 of them).
 
 In this model all energy is eventually lost by ionisation at E_c per X0, so the total e± track
 length (all energies) is exactly (E0 − escaping energy)/E_c X0, Rossi's E0/E_c for a thick
