@@ -109,7 +109,7 @@ def reach(
     brems_pt_max: Optional[float] = typer.Option(None, help="proton bremsstrahlung largest pT in GeV (default: the published 1)"),
     form_factor: Optional[str] = typer.Option(None, help="nucleon form factor of bremsstrahlung: vmd (default), dipole, none"),
 ) -> None:
-    """Events on a (mass, coupling) grid, the 90% CL excluded band and a figure."""
+    """Events on a (mass, coupling) grid, the excluded band at the preset's CL (90% unless it says otherwise) and a figure."""
     from .analysis import channel_bands, make_reach
     from .contours import read_band_csv
     from .experiments.experiment import load_experiment
@@ -238,7 +238,7 @@ def compare(
         summary[exp.name] = _band_summary(result)
         typer.echo(f"{exp.name:<18} {summary[exp.name]['line']}")
     write_channel_contours(out / "compare.csv", bands, key="experiment")
-    plot_bands(list(bands.items()), out / "compare.png", title=f"{model}: excluded at 90% CL", filled=False)
+    plot_bands(list(bands.items()), out / "compare.png", title=f"{model}: excluded at " + ", ".join(sorted({f"{e.limit.cl:.0%}" for e in exps})) + " CL", filled=False)
     write_run_json(
         out / "run.json",
         {"command": sys.argv, "model": model, "seed": seed, "experiments": summary,
