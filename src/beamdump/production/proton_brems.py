@@ -230,12 +230,16 @@ class ProtonBremsChannel:
     def beam_momentum(self) -> float:
         return float(np.sqrt(self.beam_energy**2 - PROTON_MASS**2))
 
-    def mass_range(self) -> tuple[float, float]:
-        """Masses (GeV) the channel makes: up to where |F₁|² < 1e-4 (or the kinematic limit)."""
+    @cached_property
+    def _largest_mass(self) -> float:
         kinematic = self.settings.z_max * self.beam_momentum
         grid = np.geomspace(1e-3, kinematic, 2000)
         big = self.form_factor.squared(grid * grid) >= 1e-4
-        return (0.0, float(min(kinematic, grid[big].max() if big.any() else kinematic)))
+        return float(min(kinematic, grid[big].max() if big.any() else kinematic))
+
+    def mass_range(self) -> tuple[float, float]:
+        """Masses (GeV) the channel makes: up to where |F₁|² < 1e-4 (or the kinematic limit)."""
+        return (0.0, self._largest_mass)
 
     @cached_property
     def _unit_points(self) -> FloatArray:
