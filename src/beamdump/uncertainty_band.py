@@ -88,10 +88,11 @@ def uncertainty_band(reach: Reach, result: ReachResult, progress: Callable[[int]
 
         return at
 
-    comments = result.band.comments
-    band = lambda ev, ea, what: exclusion_band(  # noqa: E731
-        g.masses, g.couplings, ev, result.threshold, events_at=ea, comments=(*comments, what)
-    )
+    def band(events: FloatArray, events_at_mass: EventsAt, what: str) -> ExclusionBand:
+        return exclusion_band(
+            g.masses, g.couplings, events, result.threshold, events_at=events_at_mass,
+            comments=(*result.band.comments, what),
+        )
     per = {label: band(totals[label], events_at[label], f"bremsstrahlung variation: {label}") for label in totals}
     return UncertaintyBand(
         low=band(low, envelope(np.min), "band: excluded under every bremsstrahlung variation"),

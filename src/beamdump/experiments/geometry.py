@@ -177,6 +177,12 @@ class _VolumeBase:
     def _rho_range(self, sx: float, sy: float) -> tuple[float, float]:
         raise NotImplementedError
 
+    def _check_placement(self) -> None:
+        """Validate z_start < z_end and the finite axis offset (x0, y0) of any volume."""
+        _check_z_range(self, self.z_start, self.z_end)
+        name = type(self).__name__
+        _set(self, x0=_finite(name, "x0", self.x0), y0=_finite(name, "y0", self.y0))
+
     def angular_bounds(self, origin: ArrayLike = (0.0, 0.0, 0.0)) -> tuple[float, float]:
         """(θ_min, θ_max) in rad: the polar angles w.r.t. +z, seen from ``origin`` (m), that bound
         every point of the volume. Exact for these prism shapes; (0, π) if the origin is inside."""
@@ -208,13 +214,8 @@ class Cylinder(_VolumeBase):
     y0: float = 0.0
 
     def __post_init__(self) -> None:
-        _check_z_range(self, self.z_start, self.z_end)
-        _set(
-            self,
-            radius=_positive("Cylinder", "radius", self.radius),
-            x0=_finite("Cylinder", "x0", self.x0),
-            y0=_finite("Cylinder", "y0", self.y0),
-        )
+        self._check_placement()
+        _set(self, radius=_positive("Cylinder", "radius", self.radius))
 
     @property
     def max_intervals(self) -> int:
@@ -255,7 +256,7 @@ class Annulus(_VolumeBase):
     y0: float = 0.0
 
     def __post_init__(self) -> None:
-        _check_z_range(self, self.z_start, self.z_end)
+        self._check_placement()
         ri = _positive("Annulus", "r_inner", self.r_inner)
         ro = _positive("Annulus", "r_outer", self.r_outer)
         if not ro > ri:
@@ -264,8 +265,6 @@ class Annulus(_VolumeBase):
             self,
             r_inner=ri,
             r_outer=ro,
-            x0=_finite("Annulus", "x0", self.x0),
-            y0=_finite("Annulus", "y0", self.y0),
         )
 
     @property
@@ -315,13 +314,11 @@ class Box(_VolumeBase):
     y0: float = 0.0
 
     def __post_init__(self) -> None:
-        _check_z_range(self, self.z_start, self.z_end)
+        self._check_placement()
         _set(
             self,
             half_x=_positive("Box", "half_x", self.half_x),
             half_y=_positive("Box", "half_y", self.half_y),
-            x0=_finite("Box", "x0", self.x0),
-            y0=_finite("Box", "y0", self.y0),
         )
 
     @property
@@ -370,7 +367,7 @@ class Frustum(_VolumeBase):
     y0: float = 0.0
 
     def __post_init__(self) -> None:
-        _check_z_range(self, self.z_start, self.z_end)
+        self._check_placement()
         n = "Frustum"
         _set(
             self,
@@ -378,8 +375,6 @@ class Frustum(_VolumeBase):
             half_y_start=_positive(n, "half_y_start", self.half_y_start),
             half_x_end=_positive(n, "half_x_end", self.half_x_end),
             half_y_end=_positive(n, "half_y_end", self.half_y_end),
-            x0=_finite(n, "x0", self.x0),
-            y0=_finite(n, "y0", self.y0),
         )
 
     @property

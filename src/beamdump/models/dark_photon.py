@@ -20,9 +20,9 @@ import numpy as np
 from hepunits.constants import hbarc
 from hepunits.units import GeV, meter
 from numpy.typing import ArrayLike, NDArray
-from particle import Particle
 
 from ..errors import BeamdumpInputError
+from ..pdg import mass_gev
 from .r_ratio import ALPHA_EM, RRatio
 
 #: hbar c in GeV m (1.973269804e-16).
@@ -78,7 +78,7 @@ class DarkPhoton:
     lepton_masses: MappingProxyType = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        masses = {k: float(Particle.from_pdgid(pid).mass) / 1000.0 for k, pid in _LEPTONS.items()}
+        masses = {k: mass_gev(pid) for k, pid in _LEPTONS.items()}
         object.__setattr__(self, "lepton_masses", MappingProxyType(masses))
 
     @staticmethod

@@ -22,27 +22,18 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from particle import Particle
 
 from ..constants import ALPHA_EM  # re-exported: alpha(0), used throughout
 from ..datafiles import load_toml, package_data
 from ..errors import BeamdumpInputError
+from ..pdg import mass_gev as _mass
+from ..pdg import width_gev as _width
 
 __all__ = ["ALPHA_EM", "RRatio", "load_parameters"]
 
 def load_parameters() -> dict[str, Any]:
     """The parameter file ``r_ratio_vmd.toml`` as a nested dict."""
     return load_toml(package_data("models", "r_ratio_vmd.toml"))
-
-
-def _mass(pdgid: int) -> float:
-    """PDG mass in GeV from the ``particle`` package."""
-    return float(Particle.from_pdgid(pdgid).mass) / 1000.0
-
-
-def _width(pdgid: int) -> float:
-    """PDG total width in GeV from the ``particle`` package."""
-    return float(Particle.from_pdgid(pdgid).width) / 1000.0
 
 
 def _frozen(a: NDArray[np.float64]) -> NDArray[np.float64]:

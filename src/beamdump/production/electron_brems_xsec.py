@@ -37,15 +37,13 @@ from typing import Any
 import numpy as np
 from hepunits import constants as hep_constants
 from hepunits import units as hep_units
-from particle import Particle
 
 from ..constants import ALPHA_EM
 from ..datafiles import load_toml, package_data
 from ..errors import BeamdumpInputError
 from ..kinematics import FloatArray
+from ..pdg import ELECTRON_MASS, PROTON_MASS
 
-ELECTRON_MASS = float(Particle.from_pdgid(11).mass) / 1000.0  # GeV
-PROTON_MASS = float(Particle.from_pdgid(2212).mass) / 1000.0  # GeV
 
 #: (ħc)² in GeV²·cm² (hepunits), to turn GeV⁻² into cm².
 GEV2_TO_CM2: float = float((hep_constants.hbarc / (hep_units.GeV * hep_units.cm)) ** 2)
@@ -179,6 +177,21 @@ def _u_var(x: FloatArray, theta: FloatArray, E0: FloatArray, m: FloatArray, ml: 
     return E0 * E0 * x * theta * theta + m * m * (1.0 - x) / x + ml * ml * x
 
 
+def _checked_beam(E0, m, Z: float, A: float, lepton_mass: float | None):
+    """(E0, m, m_l) as finite arrays after the checks every cross-section needs (target, m < E0)."""
+    E0 = _finite(E0)
+    m = _finite(m)
+    ml = _lepton(lepton_mass)
+    _check_target(Z, A)
+    _check_mass_energy(E0, m, ml)
+    return E0, m, ml
+
+
+def _check_method(value: str, what: str) -> None:
+    if value not in METHODS:
+        raise BeamdumpInputError(f"{what}: {value!r}; allowed: {', '.join(METHODS)}")
+
+
 def chi(
     E0: FloatArray | float,
     m: FloatArray | float,
@@ -197,11 +210,7 @@ def chi(
     U = E0² x θ² + m²(1 − x)/x + m_l² x, and t_max = E0². Vectorised (NumPy broadcasting) over
     E0, m, x and θ.
     """
-    E0 = _finite(E0)
-    m = _finite(m)
-    ml = _lepton(lepton_mass)
-    _check_target(Z, A)
-    _check_mass_energy(E0, m, ml)
+    E0, m, ml = _checked_beam(E0, m, Z, A, lepton_mass)
     if x is None:
         t_min = (m * m / (2.0 * E0)) ** 2
         t_max = m * m + ml * ml
@@ -254,15 +263,10 @@ def dsigma_dx_dcos(
     ``flux="ww"`` uses χ(x, θ) at each point (1609.06781); ``flux="iww"`` the single χ of
     0906.0580. Zero outside m/E0 < x < 1 − max(m_l, m)/E0. Broadcasts over all array arguments.
     """
-    if flux not in METHODS:
-        raise BeamdumpInputError(f"flux: {flux!r}; allowed: {', '.join(METHODS)}")
+    _check_method(flux, "flux")
     x = _finite(x)
     theta = _finite(theta)
-    E0 = _finite(E0)
-    m = _finite(m)
-    ml = _lepton(lepton_mass)
-    _check_target(Z, A)
-    _check_mass_energy(E0, m, ml)
+    E0, m, ml = _checked_beam(E0, m, Z, A, lepton_mass)
     _check_x(x)
     _check_theta(theta)
     if flux == "iww":
@@ -318,14 +322,9 @@ def dsigma_dx(
     ``method="ww"``: dσ/dx dcosθ with χ(x, θ) integrated numerically over 0 ≤ θ ≤ theta_max
     (0.3 rad by default, data file). Zero outside m/E0 < x < 1 − max(m_l, m)/E0.
     """
-    if method not in METHODS:
-        raise BeamdumpInputError(f"method: {method!r}; allowed: {', '.join(METHODS)}")
+    _check_method(method, "method")
     x = _finite(x)
-    E0 = _finite(E0)
-    m = _finite(m)
-    ml = _lepton(lepton_mass)
-    _check_target(Z, A)
-    _check_mass_energy(E0, m, ml)
+    E0, m, ml = _checked_beam(E0, m, Z, A, lepton_mass)
     _check_x(x)
     if method == "iww":
         return _dsigma_dx_iww(x, E0, m, ml, chi(E0, m, Z, A, lepton_mass=ml))
@@ -356,13 +355,8 @@ def total_cross_section(
     takes out the 1/(1 − x) peak. ``method``: ``iww`` or ``ww`` (see :func:`dsigma_dx`). E0 and m
     broadcast; 0 where the x range is empty (E0 ≤ m + max(m_l, m)).
     """
-    if method not in METHODS:
-        raise BeamdumpInputError(f"method: {method!r}; allowed: {', '.join(METHODS)}")
-    E0 = _finite(E0)
-    m = _finite(m)
-    ml = _lepton(lepton_mass)
-    _check_target(Z, A)
-    _check_mass_energy(E0, m, ml)
+    _check_method(method, "method")
+    E0, m, ml = _checked_beam(E0, m, Z, A, lepton_mass)
     E0, m = np.broadcast_arrays(E0, m)
     x_lo, x_hi = x_range(E0, m, ml)
     ok = x_hi > x_lo

@@ -12,19 +12,15 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from particle import Particle
 
 from ..datafiles import load_toml, package_data
 from ..errors import BeamdumpInputError
 from ..kinematics import FloatArray, kallen, two_body_decay, two_body_momentum
+from ..pdg import mass_gev
 from ..sources.meson_spectra import MesonSpectra
 from .sample import ParticleSample
 
 KINDS = ("P_to_gamma_V", "V_to_P_V")
-
-
-def _mass_gev(pdg: int) -> float:
-    return 0.0 if pdg == 22 else float(Particle.from_pdgid(pdg).mass) / 1000.0
 
 
 @dataclass(frozen=True)
@@ -43,12 +39,12 @@ class MesonDecayDefinition:
     @cached_property
     def parent_mass(self) -> float:
         """Parent mass in GeV (PDG, via `particle`)."""
-        return _mass_gev(self.parent)
+        return mass_gev(self.parent)
 
     @cached_property
     def partner_mass(self) -> float:
         """Partner mass in GeV (0 for the photon)."""
-        return _mass_gev(self.partner)
+        return mass_gev(self.partner)
 
     @property
     def max_mass(self) -> float:

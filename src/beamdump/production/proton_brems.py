@@ -26,16 +26,15 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
-from particle import Particle
 from scipy.stats import qmc
 
 from ..constants import ALPHA_EM
 from ..datafiles import load_toml, package_data
 from ..errors import BeamdumpInputError
 from ..kinematics import FloatArray
+from ..pdg import PROTON_MASS
 from .sample import ParticleSample
 
-PROTON_MASS = float(Particle.from_pdgid(2212).mass) / 1000.0  # GeV
 FORM_FACTOR_KINDS = ("vmd", "dipole", "none")
 
 

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 import numpy as np
-from particle import Particle
 
 from ..constants import ALPHA_EM
 from ..datafiles import load_toml, package_data
 from ..kinematics import FloatArray
+from ..pdg import mass_gev, width_gev
 from ..sources.meson_spectra import MesonSpectra
 from .sample import ParticleSample
 
@@ -38,12 +38,12 @@ class MixingMeson:
     @cached_property
     def mass(self) -> float:
         """PDG mass in GeV (via `particle`)."""
-        return float(Particle.from_pdgid(self.pdg).mass) / 1000.0
+        return mass_gev(self.pdg)
 
     @cached_property
     def width(self) -> float:
         """PDG total width in GeV (via `particle`)."""
-        return float(Particle.from_pdgid(self.pdg).width) / 1000.0
+        return width_gev(self.pdg)
 
     def mixing_probability(self, mass: FloatArray | float, coupling_ratio: float = 1.0) -> FloatArray:
         """P_V(m), the new vectors per meson V at coupling 1, for a vector of mass ``mass`` (GeV)."""

@@ -49,6 +49,7 @@ from numpy.typing import NDArray
 from beamdump.datafiles import package_data, read_table, write_table
 from beamdump.errors import BeamdumpInputError, CacheError
 from beamdump.kinematics import four_momentum
+from beamdump.pdg import mass_gev
 
 __all__ = [
     "DEFAULT_PDG_IDS",
@@ -225,15 +226,13 @@ class MesonSpectra:
 
     @cached_property
     def _bins(self) -> dict[int, _Bins]:
-        from particle import Particle
-
         lt, lp = self.log10_theta_edges, self.log10_p_edges
         out = {}
         for s, pdg in enumerate(self.pdg_ids):
             it, ip = np.nonzero(self.yields[s] > 0)
             out[pdg] = _Bins(
                 lt_lo=lt[it], lt_w=lt[it + 1] - lt[it], lp_lo=lp[ip], lp_w=lp[ip + 1] - lp[ip],
-                yields=self.yields[s, it, ip], mass=float(Particle.from_pdgid(pdg).mass) / 1000.0,
+                yields=self.yields[s, it, ip], mass=mass_gev(pdg),
             )
         return out
 
