@@ -4,8 +4,8 @@ import pytest
 from pydantic import BaseModel
 
 from beamdump.errors import BeamdumpInputError
-from beamdump.experiments.config import ExperimentConfig, Quantity
-from beamdump.experiments.experiment import load_experiment, preset_names
+from beamdump.experiments.config import CombinedConfig, ExperimentConfig, Quantity
+from beamdump.experiments.experiment import CombinedExperiment, load_experiment, preset_names
 
 
 def _quantities(model, path=""):
@@ -25,9 +25,10 @@ def _quantities(model, path=""):
 @pytest.mark.parametrize("name", preset_names())
 def test_every_number_of_every_preset_has_a_source(name):
     cfg = load_experiment(name).config
-    assert isinstance(cfg, ExperimentConfig)
+    assert isinstance(cfg, (ExperimentConfig, CombinedConfig))
     found = list(_quantities(cfg))
-    assert len(found) >= 6
+    # a combined preset holds only its statistics; its runs' numbers are checked as presets
+    assert len(found) >= (1 if isinstance(cfg, CombinedConfig) else 6)
     for where, q in found:
         assert len(q.source.strip()) >= 5, f"{name}: {where} has no source"
 
@@ -65,3 +66,32 @@ def test_extends_chain_and_errors(tmp_path):
     d.write_text('extends = "darkquest"\n[decay_volume]\nz_end = { value = 4.0, source = "bad" }\n')
     with pytest.raises(BeamdumpInputError, match="z_end|z_start"):
         load_experiment(d)
+
+
+def test_combined_preset_loads_its_runs_and_combines_the_limit():
+    both = load_experiment("na64-2017-2018")
+    assert isinstance(both, CombinedExperiment)
+    assert [p.name for p in both.parts] == ["na64-2017", "na64-2018"]
+    assert both.n_beam == pytest.approx(5.4e10 + 3.0e10)
+    assert both.limit.signal_rel_unc == pytest.approx(max(p.limit.signal_rel_unc for p in both.parts))
+    assert both.particle == "electron"
+
+
+def test_combined_preset_errors(tmp_path):
+    stats = '[statistics]\nobserved = { value = 0, source = "none seen" }\nbackground = { value = 0.0, source = "none" }\n'
+    head = 'title = "t"\ndescription = "d"\nstatus = "projection"\nreferences = ["r"]\nfinal_states = ["ee"]\n'
+    mixed = tmp_path / "mixed.toml"
+    mixed.write_text('name = "mixed"\n' + head + 'combine = ["na64-2017", "e137"]\n' + stats)
+    assert isinstance(load_experiment(mixed), CombinedExperiment)  # both electron beams analysing ee
+    protons = tmp_path / "protons.toml"
+    protons.write_text('name = "protons"\n' + head + 'combine = ["na64-2017", "nucal"]\n' + stats)
+    with pytest.raises(BeamdumpInputError, match="mix beam particles"):
+        load_experiment(protons)
+    twice = tmp_path / "twice.toml"
+    twice.write_text('name = "twice"\n' + head + 'combine = ["na64-2017", "na64-2017"]\n' + stats)
+    with pytest.raises(BeamdumpInputError, match="twice"):
+        load_experiment(twice)
+    selfish = tmp_path / "selfish.toml"
+    selfish.write_text('name = "selfish"\n' + head + 'combine = ["na64-2017", "selfish.toml"]\n' + stats)
+    with pytest.raises(BeamdumpInputError, match="includes itself"):
+        load_experiment(selfish)

@@ -10,19 +10,19 @@ import numpy as np
 
 from .contours import ExclusionBand, exclusion_band
 from .errors import BeamdumpInputError
-from .experiments.experiment import Experiment
+from .experiments.experiment import CombinedExperiment, Experiment
 from .kinematics import FloatArray
 from .models import get_model
 from .production.channels import build_channels
 from .production.proton_brems import BremsSettings
-from .reach import EventGrid, MassFlux, Reach
+from .reach import CombinedReach, EventGrid, MassFlux, Reach
 
 
 @dataclass
 class ReachResult:
     """Everything a reach run produced."""
 
-    experiment: Experiment
+    experiment: Experiment | CombinedExperiment
     model_name: str
     final_states: tuple[str, ...]
     channels: tuple[str, ...]
@@ -32,7 +32,7 @@ class ReachResult:
     timings: dict[str, float] = field(default_factory=dict)
     fluxes: dict[float, MassFlux] = field(default_factory=dict, repr=False)
 
-    def events_at(self, reach: Reach, channel: str | None = None) -> Callable[[float], Callable[[FloatArray], FloatArray]]:
+    def events_at(self, reach: Reach | CombinedReach, channel: str | None = None) -> Callable[[float], Callable[[FloatArray], FloatArray]]:
         """mass ↦ (g ↦ events) of all channels or of one, computing (and keeping) new masses' fluxes."""
 
         def at(m: float) -> Callable[[FloatArray], FloatArray]:
@@ -42,6 +42,9 @@ class ReachResult:
             return flux.total if channel is None else flux.tables[channel].evaluate
 
         return at
+
+
+DEFAULT_COUPLINGS = (1e-9, 1e-1, 161)  # MIN, MAX, N: 20 points per decade, up to the prompt-decay region
 
 
 def log_range(lo: float, hi: float, n: int, what: str) -> FloatArray:
@@ -81,29 +84,36 @@ def check_masses(masses: FloatArray, reach: Reach) -> None:
 
 
 def make_reach(
-    experiment: Experiment,
+    experiment: Experiment | CombinedExperiment,
     model_name: str = "dark-photon",
     final_states: Sequence[str] | None = None,
     channels: Sequence[str] | None = None,
     seed: int = 20231,
     brems: BremsSettings | None = None,
-) -> Reach:
+) -> Reach | CombinedReach:
     """A reach engine with the experiment's defaults where nothing is given.
 
     ``brems`` sets the (z, p_T) region and form factor of proton bremsstrahlung (default: the
-    published choice of the data file).
+    published choice of the data file). A combined preset gets one engine per run, added.
     """
+    if isinstance(experiment, CombinedExperiment):
+        fs = final_states or experiment.config.final_states
+        parts = [make_reach(p, model_name, fs, channels, seed, brems) for p in experiment.parts]
+        return CombinedReach(experiment, parts)
     model = get_model(model_name)
     cfg = experiment.config
     # repeated names would count a channel twice: keep each once, in order
     fs = tuple(dict.fromkeys(final_states or cfg.final_states))
     names = tuple(dict.fromkeys(channels or cfg.channels))
-    chans = build_channels(names, cfg.beam.particle, experiment.beam_energy, model, brems=brems, target=cfg.beam.target)
+    length = cfg.beam.target_length.value if cfg.beam.target_length is not None else None
+    chans = build_channels(
+        names, cfg.beam.particle, experiment.beam_energy, model, brems=brems, target=cfg.beam.target, target_length=length
+    )
     return Reach(experiment, model, chans, fs, seed=seed)
 
 
 def run_reach(
-    reach: Reach,
+    reach: Reach | CombinedReach,
     masses: FloatArray | None = None,
     couplings: FloatArray | None = None,
     progress: Callable[[int], None] | None = None,
@@ -113,7 +123,7 @@ def run_reach(
     if masses is None:
         masses = np.geomspace(*default_mass_range(reach), 100)
     if couplings is None:
-        couplings = np.geomspace(1e-9, 1e-2, 141)
+        couplings = np.geomspace(*DEFAULT_COUPLINGS)
     check_masses(masses, reach)
     grid, fluxes = reach.grid(masses, couplings, progress=progress)
     t1 = time.perf_counter()
@@ -128,7 +138,7 @@ def run_reach(
     comments = (
         f"beamdump reach {exp.name} --model {reach.model.name} --final-state {'+'.join(reach.final_states)}",
         f"channels: {', '.join(c.name for c in reach.channels)}",
-        f"N_beam = {exp.n_beam:.4g}, efficiency = {', '.join(f'{fs} {exp.efficiency(fs):.3g}' for fs in reach.final_states)}, N_up = {threshold:.4g} events "
+        f"{exp.yield_summary(reach.final_states)}, N_up = {threshold:.4g} events "
         f"({exp.limit.method}, {exp.limit.cl:.0%} CL, n_obs = {exp.limit.n_observed}, b = {exp.limit.background:g})",
     )
     result = ReachResult(
@@ -147,7 +157,7 @@ def run_reach(
     return result
 
 
-def channel_bands(reach: Reach, result: ReachResult) -> dict[str, ExclusionBand]:
+def channel_bands(reach: Reach | CombinedReach, result: ReachResult) -> dict[str, ExclusionBand]:
     """The excluded band of each production channel on its own (same grid, same limit)."""
     g = result.grid
     return {

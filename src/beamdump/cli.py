@@ -99,7 +99,7 @@ def reach(
     out: Path = typer.Option(Path("out"), help="output directory"),
     final_state: Optional[str] = typer.Option(None, help="final state(s), '+'-separated (default: the preset's)"),
     masses: Optional[str] = typer.Option(None, help="MIN:MAX:N log-spaced masses in GeV (default: the channels' range, 100)"),
-    couplings: Optional[str] = typer.Option("1e-9:1e-2:141", help="MIN:MAX:N log-spaced couplings"),
+    couplings: Optional[str] = typer.Option("1e-9:1e-1:161", help="MIN:MAX:N log-spaced couplings"),
     channel: Optional[list[str]] = typer.Option(None, help="production channel (repeat; default: the preset's)"),
     compare: Optional[Path] = typer.Option(None, help="a reference band CSV (mass_gev,eps_lower,eps_upper) to draw and score"),
     seed: int = typer.Option(20231, help="random seed of the flux sampling"),
@@ -261,7 +261,7 @@ def _band_summary(result) -> dict:
     i = int(b.lower.argmin())
     lo, hi = b.mass_range
     line = (f"m {lo:.3g}–{hi:.3g} GeV; smallest coupling {b.lower[i]:.3g} at {b.masses[i]:.3g} GeV; "
-            f"{exp.n_beam:.3g} {exp.config.beam.particle}s; channels {', '.join(result.channels)}")
+            f"{exp.n_beam:.3g} {exp.particle}s; channels {', '.join(result.channels)}")
     return {"excluded": True, "mass_range_gev": [lo, hi], "min_coupling": float(b.lower[i]),
             "min_coupling_mass_gev": float(b.masses[i]), "n_beam": exp.n_beam,
             "channels": result.channels, "final_states": result.final_states, "line": line}

@@ -19,7 +19,7 @@ import numpy as np
 
 from .decay_in_volume import decay_terms, flights_through
 from .errors import BeamdumpInputError
-from .experiments.experiment import Experiment
+from .experiments.experiment import CombinedExperiment, Experiment
 from .kinematics import FloatArray, isotropic_directions
 from .lifetime_table import LifetimeTable
 from .production.sample import ParticleSample, ProductionChannel
@@ -175,3 +175,59 @@ class Reach:
         total = sum(by_channel.values()) if by_channel else np.zeros((len(masses), len(couplings)))
         timings = {"flux_s": t_flux, "couplings_s": t_eval}
         return EventGrid(masses, couplings, np.asarray(total), by_channel, timings), fluxes
+
+
+class CombinedReach:
+    """Events of several runs added (a combined result such as NA64 2017 + 2018): one
+    :class:`Reach` per run, the same model and final states, the tables summed channel by channel."""
+
+    def __init__(self, experiment: CombinedExperiment, parts: Sequence[Reach]) -> None:
+        if not parts:
+            raise BeamdumpInputError(f"combine: {experiment.name} has no runs")
+        self.experiment = experiment
+        self.parts = tuple(parts)
+        self.model = parts[0].model
+        self.final_states = parts[0].final_states
+        by_name: dict[str, ProductionChannel] = {}
+        for p in parts:
+            for c in p.channels:
+                by_name.setdefault(c.name, c)
+        self.channels = tuple(by_name.values())
+
+    @property
+    def max_mass(self) -> float:
+        """Largest mass any run's channels can make (GeV)."""
+        return max(p.max_mass for p in self.parts)
+
+    def flux(self, mass: float) -> MassFlux:
+        """The runs' lifetime tables at one mass (GeV), added channel by channel."""
+        tables: dict[str, LifetimeTable] = {}
+        for p in self.parts:
+            for name, t in p.flux(mass).tables.items():
+                tables[name] = tables[name] + t if name in tables else t
+        return MassFlux(mass, tables)
+
+    def grid(
+        self,
+        masses: FloatArray,
+        couplings: FloatArray,
+        progress: Callable[[int], None] | None = None,
+    ) -> tuple[EventGrid, list[MassFlux]]:
+        """Events on the grid, summed over the runs; also the summed per-mass fluxes."""
+        runs = [p.grid(masses, couplings, progress=progress) for p in self.parts]
+        by_channel: dict[str, FloatArray] = {}
+        timings: dict[str, float] = {}
+        for g, _ in runs:
+            for name, ev in g.by_channel.items():
+                by_channel[name] = by_channel[name] + ev if name in by_channel else ev.copy()
+            for k, v in g.timings.items():
+                timings[k] = timings.get(k, 0.0) + v
+        fluxes = []
+        for i, m in enumerate(np.asarray(masses, dtype=float)):
+            tables: dict[str, LifetimeTable] = {}
+            for _, fl in runs:
+                for name, t in fl[i].tables.items():
+                    tables[name] = tables[name] + t if name in tables else t
+            fluxes.append(MassFlux(float(m), tables))
+        total = sum(g.total for g, _ in runs)
+        return EventGrid(np.asarray(masses, float), np.asarray(couplings, float), total, by_channel, timings), fluxes

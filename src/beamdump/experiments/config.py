@@ -164,11 +164,14 @@ class BeamConfig(_Strict):
     energy_gev: Quantity
     n_particles: Quantity
     target: str = Field(min_length=1)
+    target_length: Quantity | None = None  # m of target material along the beam; the shower stops there
 
     @model_validator(mode="after")
     def _check(self) -> "BeamConfig":
         _positive(self.energy_gev, "beam.energy_gev")
         _positive(self.n_particles, "beam.n_particles")
+        if self.target_length is not None:
+            _positive(self.target_length, "beam.target_length")
         return self
 
 
@@ -207,6 +210,28 @@ class ExperimentConfig(_Strict):
         extra = set(self.detector.final_state) - set(self.final_states)
         if extra:
             raise ValueError(f"detector.final_state has {sorted(extra)} not listed in final_states {self.final_states}")
+        return self
+
+
+class CombinedConfig(_Strict):
+    """A result that adds the expected signal of several presets' runs (e.g. NA64 2017 + 2018)
+    and sets one limit with the combined statistics."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")
+    title: str
+    description: str
+    status: Literal["published", "projection", "reinterpretation"]
+    references: list[str] = Field(min_length=1)
+    combine: list[str] = Field(min_length=2)
+    final_states: list[str] = Field(min_length=1)
+    statistics: StatisticsConfig
+    validation: list[ValidationConfig] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> "CombinedConfig":
+        if len(set(self.combine)) != len(self.combine):
+            raise ValueError(f"combine lists a preset twice: {self.combine}")
         return self
 
 
@@ -249,11 +274,13 @@ def preset_data(path: Path, _chain: tuple[Path, ...] = ()) -> dict:
     return _deep_merge(preset_data(base_path, (*_chain, path)), data)
 
 
-def load_experiment_config(path: str | Path) -> ExperimentConfig:
-    """Read and validate a preset file; any problem raises BeamdumpInputError naming the field."""
+def load_experiment_config(path: str | Path) -> ExperimentConfig | CombinedConfig:
+    """Read and validate a preset file (a single run, or ``combine = [...]`` of several);
+    any problem raises BeamdumpInputError naming the field."""
     path = Path(path)
     data = preset_data(path)
+    schema = CombinedConfig if "combine" in data else ExperimentConfig
     try:
-        return ExperimentConfig.model_validate(data)
+        return schema.model_validate(data)
     except ValidationError as exc:
         raise BeamdumpInputError(f"preset {path.name}: {_format_error(exc)}") from None

@@ -11,6 +11,7 @@ from ..stats import LimitSettings
 from . import geometry as geo
 from .config import (
     AnnulusPlane,
+    CombinedConfig,
     AnnulusVolume,
     BoxPlane,
     BoxVolume,
@@ -86,6 +87,16 @@ class Experiment:
         """Beam energy in GeV."""
         return float(self.config.beam.energy_gev.value)
 
+    @property
+    def particle(self) -> str:
+        """Beam particle: 'proton' or 'electron'."""
+        return self.config.beam.particle
+
+    def yield_summary(self, final_states: tuple[str, ...]) -> str:
+        """One line: beam particles and the efficiency of each final state."""
+        effs = ", ".join(f"{fs} {self.efficiency(fs):.3g}" for fs in final_states)
+        return f"N_beam = {self.n_beam:.4g}, efficiency = {effs}"
+
     def acceptance(self, final_state: str) -> geo.DaughterAcceptance:
         return self.acceptances[self._check_fs(final_state)]
 
@@ -135,13 +146,64 @@ class Experiment:
         return cls(cfg, build_volume(cfg.decay_volume), acceptances, efficiencies, limit)
 
 
+@dataclass(frozen=True)
+class CombinedExperiment:
+    """Several runs whose expected signal events are added, with one limit on the sum.
+
+    The signal uncertainty is the largest of the runs' (their beam-count and efficiency
+    uncertainties are taken as fully correlated) combined in quadrature with the combined
+    preset's own ``signal_rel_unc``.
+    """
+
+    config: CombinedConfig
+    parts: tuple[Experiment, ...]
+    limit: LimitSettings
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    @property
+    def n_beam(self) -> float:
+        """Beam particles of all runs together."""
+        return float(sum(p.n_beam for p in self.parts))
+
+    @property
+    def particle(self) -> str:
+        return self.parts[0].particle
+
+    def yield_summary(self, final_states: tuple[str, ...]) -> str:
+        return "; ".join(f"{p.name}: {p.yield_summary(final_states)}" for p in self.parts)
+
+    @classmethod
+    def from_config(cls, cfg: CombinedConfig, parts: tuple[Experiment, ...]) -> "CombinedExperiment":
+        particles = {p.particle for p in parts}
+        if len(particles) != 1:
+            raise BeamdumpInputError(f"combine: the runs {cfg.combine} mix beam particles {sorted(particles)}")
+        for fs in cfg.final_states:
+            for p in parts:
+                p.acceptance(fs)  # every run must analyse the final state
+        st = cfg.statistics
+        extra = st.signal_rel_unc.value if st.signal_rel_unc else 0.0
+        rel = (max(p.limit.signal_rel_unc for p in parts) ** 2 + extra**2) ** 0.5
+        limit = LimitSettings(
+            n_observed=st.observed.value,
+            background=st.background.value,
+            signal_rel_unc=rel,
+            background_rel_unc=st.background.rel_unc,
+            cl=st.cl,
+            method=st.method,
+        )
+        return cls(cfg, parts, limit)
+
+
 def preset_names() -> list[str]:
     """Names of the presets shipped with the package."""
     return sorted(p.stem for p in package_data(*PRESET_DIR).glob("*.toml"))
 
 
-def load_experiment(name_or_path: str | Path) -> Experiment:
-    """A shipped preset by name, or a preset file by path."""
+def load_experiment(name_or_path: str | Path, _chain: tuple[str, ...] = ()) -> Experiment | CombinedExperiment:
+    """A shipped preset by name, or a preset file by path (a combined preset loads its runs)."""
     path = Path(name_or_path)
     if path.suffix != ".toml":
         path = package_data(*PRESET_DIR, f"{name_or_path}.toml")
@@ -151,6 +213,14 @@ def load_experiment(name_or_path: str | Path) -> Experiment:
             )
     cfg = load_experiment_config(path)
     try:
+        if isinstance(cfg, CombinedConfig):
+            if cfg.name in _chain:
+                raise BeamdumpInputError(f"combine: {cfg.name} includes itself through {' -> '.join(_chain)}")
+            names = [str(path.parent / n) if n.endswith(".toml") else n for n in cfg.combine]
+            parts = tuple(load_experiment(n, (*_chain, cfg.name)) for n in names)
+            if any(isinstance(p, CombinedExperiment) for p in parts):
+                raise BeamdumpInputError(f"combine: {cfg.combine} must name single runs, not combined presets")
+            return CombinedExperiment.from_config(cfg, parts)
         return Experiment.from_config(cfg)
     except BeamdumpInputError as exc:
         raise BeamdumpInputError(f"preset {path.name}: {exc}") from None

@@ -39,13 +39,15 @@ def build_channels(
     spectra: MesonSpectra | None = None,
     brems: BremsSettings | None = None,
     target: str | None = None,
+    target_length: float | None = None,
 ) -> list[ProductionChannel]:
     """Production channels ``names`` for a beam, for a model that couples like the photon.
 
     The meson spectrum is the package's default table at the beam energy unless given; the
     bremsstrahlung settings are the published defaults unless given. ``target`` is the dump
     material of an electron beam (a name known to ``em_shower.get_material``, i.e. the preset's
-    ``beam.target``); electron beams need it.
+    ``beam.target``); electron beams need it. ``target_length`` (m) ends the electron shower
+    there (an active dump's length); ``None`` lets it run its full course.
     """
     defs = load_definitions()
     known = channel_descriptions()
@@ -61,7 +63,9 @@ def build_channels(
             raise BeamdumpInputError(f"model: {model.name} does not couple like the photon; channels {', '.join(names)} do not apply")
         if target is None:
             raise BeamdumpInputError("beam.target: an electron beam needs the dump material (see materials.toml)")
-        return [ElectronBremsChannel(beam_energy_gev, target, coupling_ratio=float(ratio))] if names else []
+        if not names:
+            return []
+        return [ElectronBremsChannel(beam_energy_gev, target, coupling_ratio=float(ratio), max_depth=target_length)]
     if ELECTRON_BREMS in names:
         raise BeamdumpInputError(f"channel: {ELECTRON_BREMS} needs an electron beam, not {beam_particle!r}")
     if beam_particle != "proton":

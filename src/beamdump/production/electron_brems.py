@@ -95,6 +95,8 @@ class ElectronBremsChannel:
     shower: a :class:`ShowerTable` of that material (default: :func:`default_shower_settings`,
     simulated once and cached). points: Sobol points per mass (a power of two). method: ``iww``
     (default) or ``ww``. coupling_ratio: coupling to the electromagnetic current in units of ε.
+    max_depth: length of the dump material along the beam (m); the shower, and the production,
+    stop there (``None``: the whole table, 40 X0 by default).
     """
 
     beam_energy: float
@@ -104,6 +106,7 @@ class ElectronBremsChannel:
     method: str = "iww"
     seed: int = 7
     coupling_ratio: float = 1.0
+    max_depth: float | None = None
     name: str = "electron_brems"
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -111,6 +114,8 @@ class ElectronBremsChannel:
         if not (np.isfinite(self.beam_energy) and self.beam_energy > 2.0 * xs.ELECTRON_MASS):
             raise BeamdumpInputError(f"beam.energy_gev: {self.beam_energy!r} GeV; allowed > {2 * xs.ELECTRON_MASS:.4g} GeV")
         mat = get_material(self.material)  # raises for unknown names
+        if self.max_depth is not None and not (np.isfinite(self.max_depth) and self.max_depth > 0.0):
+            raise BeamdumpInputError(f"beam.target_length: {self.max_depth!r} m; allowed a finite length > 0")
         if self.method not in METHODS:
             raise BeamdumpInputError(f"electron_brems method: {self.method!r}; allowed: {', '.join(METHODS)}")
         if self.points < 64 or self.points & (self.points - 1):
@@ -147,6 +152,24 @@ class ElectronBremsChannel:
         """(Z, A, atoms per cm² per X0) of each element."""
         return atoms_per_x0(self.mat)
 
+    @cached_property
+    def depth_x0(self) -> float:
+        """Depth (X0) down to which the shower makes A′: the dump length, at most the table's."""
+        full = float(self.table.t_edges[-1])
+        if self.max_depth is None:
+            return full
+        return min(full, 100.0 * float(self.max_depth) / self.mat.radiation_length_cm)
+
+    @cached_property
+    def _track_grid(self) -> tuple[FloatArray, FloatArray]:
+        """(depth edges X0, track (nE, nt) X0) of the table cut at :attr:`depth_x0`."""
+        edges = np.asarray(self.table.t_edges, dtype=float)
+        cut = self.depth_x0
+        if cut >= edges[-1]:
+            return edges, np.asarray(self.table.track, dtype=float)
+        edges = np.append(edges[edges < cut], cut)
+        return edges, self.table.track_length(t_edges=edges)
+
     def mass_range(self) -> tuple[float, float]:
         """Masses (GeV) the channel makes: up to E_max/2 of the shower table (x range non-empty)."""
         return (0.0, 0.5 * float(self.table.e_edges[-1]))
@@ -160,7 +183,7 @@ class ElectronBremsChannel:
     def _shower_points(self) -> tuple[FloatArray, FloatArray, FloatArray]:
         """(E GeV, t X0, weight X0) of the fixed shower points (independent of the mass)."""
         tab = self.table
-        track = np.asarray(tab.track, dtype=float)
+        t_edges, track = self._track_grid
         total = track.sum()
         if total <= 0.0:
             raise BeamdumpInputError("electron_brems: the shower table has no track length above e_min")
@@ -176,7 +199,7 @@ class ElectronBremsChannel:
         idx = np.minimum(np.searchsorted(cdf, u[:, 0] * cdf[-1], side="right"), flat.size - 1)
         ie, it = np.unravel_index(idx, track.shape)
         le = tab.log10_e_edges[ie] + u[:, 1] * (tab.log10_e_edges[ie + 1] - tab.log10_e_edges[ie])
-        t = tab.t_edges[it] + u[:, 2] * (tab.t_edges[it + 1] - tab.t_edges[it])
+        t = t_edges[it] + u[:, 2] * (t_edges[it + 1] - t_edges[it])
         w = track.ravel()[idx] / (flat[idx] / cdf[-1]) / len(idx)
         return 10.0**le, t, w
 
@@ -293,7 +316,7 @@ class ElectronBremsChannel:
         tab = self.table
         e = tab.e_edges
         ec = np.sqrt(e[:-1] * e[1:])
-        per_e = tab.track.sum(axis=1)
+        per_e = self._track_grid[1].sum(axis=1)
         ok = (ec > 2.0 * max(mass, xs.ELECTRON_MASS)) & (per_e > 0)
         if not ok.any():
             return 0.0
