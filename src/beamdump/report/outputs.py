@@ -42,6 +42,18 @@ def write_channel_contours(path: Path, bands: dict[str, ExclusionBand], key: str
     atomic_write_text(path, "\n".join(lines) + "\n")
 
 
+def write_rows(path: Path, header: list[str], rows: list[list[Any]], comments: tuple[str, ...] = ()) -> None:
+    """A CSV with ``#`` comment lines, a header and rows (floats as %.6g, empty for NaN), atomically."""
+
+    def cell(v: Any) -> str:
+        if isinstance(v, (float, np.floating)):
+            return "" if not np.isfinite(v) else f"{v:.6g}"
+        return str(v)
+
+    lines = [f"# {c}" for c in comments] + [",".join(header)] + [",".join(cell(v) for v in r) for r in rows]
+    atomic_write_text(path, "\n".join(lines) + "\n")
+
+
 def hepdata_table(band: ExclusionBand, description: str, coupling_name: str = "epsilon") -> dict[str, Any]:
     """The band as a HEPData table (independent variable: mass; dependent: the two edges)."""
     return {

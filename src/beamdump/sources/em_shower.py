@@ -426,6 +426,14 @@ class ShowerTable:
         out["total"] = dep + sum(float(v) for v in self.escaped.values())
         return out
 
+    def containment(self, depth: float) -> float:
+        """Fraction of the beam energy deposited in the first ``depth`` X0 (linear within a bin):
+        what an active dump of that length measures; 1 − containment leaks out of its back."""
+        if not (np.isfinite(depth) and depth >= 0.0):
+            raise BeamdumpInputError(f"containment depth: {depth!r} X0; allowed a finite value >= 0")
+        cum = np.concatenate([[0.0], np.cumsum(self.deposit)])
+        return float(np.interp(depth, self.t_edges, cum)) / self.settings.beam_energy
+
     def shower_maximum(self) -> float:
         """Depth (X0) of the maximum of the energy-deposition profile dE/dt: the highest point of
         the profile smoothed over ≈1 X0, refined by a parabola fitted to dE/dt within ±1 X0."""

@@ -1,0 +1,64 @@
+"""Design variants of a preset: the same experiment with a different dump length or beam count.
+
+A variant is a new validated :class:`ExperimentConfig`; the preset on disk is not touched. Used by
+the X17 design scan and by the tests of the active-dump logic.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..errors import BeamdumpInputError
+from .config import ExperimentConfig, _format_error
+from pydantic import ValidationError
+
+
+def _shift(q: dict[str, Any] | None, dz: float) -> None:
+    if q is not None:
+        q["value"] = float(q["value"]) + dz
+
+
+def _planes(detector: dict[str, Any]) -> list[dict[str, Any]]:
+    planes = list(detector.get("planes", []))
+    for own in detector.get("final_state", {}).values():
+        planes += own.get("planes", [])
+    return planes
+
+
+def _validated(data: dict[str, Any]) -> ExperimentConfig:
+    try:
+        return ExperimentConfig.model_validate(data)
+    except ValidationError as exc:
+        raise BeamdumpInputError(f"variant of {data.get('name')}: {_format_error(exc)}") from None
+
+
+def with_dump_length(cfg: ExperimentConfig, length_m: float) -> ExperimentConfig:
+    """``cfg`` with a dump ``length_m`` metres long and everything behind it (decay volume,
+    detector planes, dipole) moved by the change, so the decay region keeps its length.
+
+    The preset must state its dump length (``beam.target_length``).
+    """
+    if cfg.beam.target_length is None:
+        raise BeamdumpInputError(f"{cfg.name}: beam.target_length is not set, so the dump length cannot be varied")
+    if not (math.isfinite(length_m) and length_m > 0.0):
+        raise BeamdumpInputError(f"dump length: {length_m!r} m; allowed a finite length > 0")
+    dz = float(length_m) - float(cfg.beam.target_length.value)
+    data = cfg.model_dump()
+    data["beam"]["target_length"].update(value=float(length_m), source=f"design variant of {cfg.name}")
+    _shift(data["decay_volume"]["z_start"], dz)
+    _shift(data["decay_volume"]["z_end"], dz)
+    for plane in _planes(data["detector"]):
+        _shift(plane["z"], dz)
+    if data["detector"].get("dipole"):
+        _shift(data["detector"]["dipole"]["z"], dz)
+    return _validated(data)
+
+
+def with_beam_count(cfg: ExperimentConfig, n_particles: float) -> ExperimentConfig:
+    """``cfg`` with ``n_particles`` beam particles on the dump (POT or EOT)."""
+    if not (math.isfinite(n_particles) and n_particles > 0.0):
+        raise BeamdumpInputError(f"beam count: {n_particles!r}; allowed a finite number > 0")
+    data = cfg.model_dump()
+    data["beam"]["n_particles"].update(value=float(n_particles), source=f"design variant of {cfg.name}")
+    return _validated(data)
