@@ -81,7 +81,8 @@ ELECTRON_TRACK_CONSTANT: float = 0.437
 #: Same for photons, 0.572 · E0/k² (Rossi 1952; Tsai RMP 46 (1974) 815, thick-target photon track length).
 PHOTON_TRACK_CONSTANT: float = 0.572
 PAIR_RATE: float = 7.0 / 9.0  # photon conversions per X0, complete screening
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the first depth bin is split geometrically (thin-target limit)
+_FRONT_SPLITS = 10  # the first depth bin is split at depth_bin / 2^k, k = 1..10
 _ARRAY_NAMES = ("log10_e_edges", "t_edges", "track", "photon_track", "photons_emitted", "deposit", "track_below_min")
 _MIN_E_MIN = 1e-3  # GeV; below ~1 MeV the model (no Compton, constant dE/dx) is meaningless
 
@@ -308,8 +309,12 @@ class ShowerSettings:
         return _edges(math.log10(self.e_min), math.log10(self.beam_energy), 1.0 / self.bins_per_decade)
 
     def t_edges(self) -> NDArray[np.float64]:
-        """Depth edges in X0 from 0 to thickness."""
-        return _edges(0.0, self.thickness, self.depth_bin)
+        """Depth edges in X0 from 0 to thickness: every depth_bin, the first bin split at
+        depth_bin/2, /4, … /1024, so that a dump cut at any thin depth keeps the track of that
+        depth (thin-target limit) instead of a share of the first bin's developed shower."""
+        edges = _edges(0.0, self.thickness, self.depth_bin)
+        front = edges[1] * 2.0 ** -np.arange(_FRONT_SPLITS, 0, -1)
+        return np.concatenate([[0.0], front, edges[1:]])
 
 
 # ====================================================================== the table
