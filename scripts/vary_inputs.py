@@ -16,18 +16,7 @@ import numpy as np
 
 from beamdump.analysis import default_mass_range, make_reach, run_reach
 from beamdump.experiments.experiment import load_experiment
-
-
-def shifts(nominal, other) -> tuple[float, float, float]:
-    lo_n, hi_n = nominal.band, other.band
-    m = nominal.band.masses
-    inside = (m >= hi_n.masses[0]) & (m <= hi_n.masses[-1]) if len(hi_n) else np.zeros(len(m), bool)
-    if not inside.any():
-        return float("nan"), float("nan"), float("nan")
-    lm = np.log(hi_n.masses)
-    d_lo = np.interp(np.log(m[inside]), lm, np.log10(hi_n.lower)) - np.log10(lo_n.lower[inside])
-    d_hi = np.interp(np.log(m[inside]), lm, np.log10(hi_n.upper)) - np.log10(lo_n.upper[inside])
-    return float(np.median(d_lo)), float(np.median(d_hi)), float(hi_n.masses[-1] / lo_n.masses[-1] - 1)
+from beamdump.report.score import edge_shifts
 
 
 def main() -> None:
@@ -66,7 +55,7 @@ def main() -> None:
           f"{nominal.band.mass_range[0]:.4g}–{nominal.band.mass_range[1]:.4g} GeV")
     print(f"{'variation':<58} {'Δlog10 ε lower':>15} {'Δlog10 ε upper':>15} {'Δ m_max':>9}")
     for name, res in variations.items():
-        lo, hi, dm = shifts(nominal, res)
+        lo, hi, dm = edge_shifts(nominal.band, res.band)
         print(f"{name:<58} {lo:>+15.3f} {hi:>+15.3f} {dm:>+9.1%}")
 
 

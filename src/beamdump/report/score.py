@@ -57,3 +57,17 @@ def score_band(ours: ExclusionBand, ref: ExclusionBand) -> Score:
         n_ref=n_ref,
         **out,
     )
+
+
+def edge_shifts(nominal: ExclusionBand, other: ExclusionBand) -> tuple[float, float, float]:
+    """Signed median shift of log10 ε of ``other`` against ``nominal`` on the lower and upper
+    edge (over the nominal masses inside ``other``'s range; + is a weaker lower limit / a higher
+    upper edge) and the relative change of the largest excluded mass. NaN when they do not overlap."""
+    m = nominal.masses
+    inside = (m >= other.masses[0]) & (m <= other.masses[-1]) if len(other) else np.zeros(len(m), bool)
+    if not inside.any():
+        return float("nan"), float("nan"), float("nan")
+    lm = np.log(other.masses)
+    d_lo = np.interp(np.log(m[inside]), lm, np.log10(other.lower)) - np.log10(nominal.lower[inside])
+    d_hi = np.interp(np.log(m[inside]), lm, np.log10(other.upper)) - np.log10(nominal.upper[inside])
+    return float(np.median(d_lo)), float(np.median(d_hi)), float(other.masses[-1] / nominal.masses[-1] - 1)
