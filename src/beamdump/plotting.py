@@ -23,6 +23,15 @@ def _closed(band: ExclusionBand) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
+def _save(fig, path: str | Path) -> Path:
+    """Lay out, write (110 dpi) and close a figure."""
+    fig.tight_layout()
+    path = Path(path)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def plot_bands(
     bands: Sequence[tuple[str, ExclusionBand]],
     path: str | Path,
@@ -97,11 +106,7 @@ def plot_bands(
         ax.set_title(title, fontsize=14, loc="left")
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=12, loc="upper right", frameon=False)
-    fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 def plot_design_scan(
@@ -131,8 +136,4 @@ def plot_design_scan(
     if title:
         ax.set_title(title, fontsize=14, loc="left")
     ax.legend(fontsize=12, loc="lower right", frameon=False)
-    fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(fig, path)

@@ -201,11 +201,7 @@ class CombinedReach:
 
     def flux(self, mass: float) -> MassFlux:
         """The runs' lifetime tables at one mass (GeV), added channel by channel."""
-        tables: dict[str, LifetimeTable] = {}
-        for p in self.parts:
-            for name, t in p.flux(mass).tables.items():
-                tables[name] = tables[name] + t if name in tables else t
-        return MassFlux(mass, tables)
+        return MassFlux(mass, _added([p.flux(mass).tables for p in self.parts]))
 
     def grid(
         self,
@@ -215,19 +211,20 @@ class CombinedReach:
     ) -> tuple[EventGrid, list[MassFlux]]:
         """Events on the grid, summed over the runs; also the summed per-mass fluxes."""
         runs = [p.grid(masses, couplings, progress=progress) for p in self.parts]
-        by_channel: dict[str, FloatArray] = {}
-        timings: dict[str, float] = {}
-        for g, _ in runs:
-            for name, ev in g.by_channel.items():
-                by_channel[name] = by_channel[name] + ev if name in by_channel else ev.copy()
-            for k, v in g.timings.items():
-                timings[k] = timings.get(k, 0.0) + v
-        fluxes = []
-        for i, m in enumerate(np.asarray(masses, dtype=float)):
-            tables: dict[str, LifetimeTable] = {}
-            for _, fl in runs:
-                for name, t in fl[i].tables.items():
-                    tables[name] = tables[name] + t if name in tables else t
-            fluxes.append(MassFlux(float(m), tables))
+        by_channel = _added([g.by_channel for g, _ in runs])
+        timings = _added([g.timings for g, _ in runs])
+        fluxes = [
+            MassFlux(float(m), _added([fl[i].tables for _, fl in runs]))
+            for i, m in enumerate(np.asarray(masses, dtype=float))
+        ]
         total = sum(g.total for g, _ in runs)
         return EventGrid(np.asarray(masses, float), np.asarray(couplings, float), total, by_channel, timings), fluxes
+
+
+def _added(dicts: Sequence[dict]) -> dict:
+    """Key-wise sum of dicts (tables, event arrays, timings); a key in one dict only is kept."""
+    out: dict = {}
+    for d in dicts:
+        for k, v in d.items():
+            out[k] = out[k] + v if k in out else v
+    return out

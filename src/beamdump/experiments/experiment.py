@@ -20,6 +20,7 @@ from .config import (
     FrustumVolume,
     OctagonPlane,
     Quantity,
+    StatisticsConfig,
     load_experiment_config,
 )
 
@@ -57,6 +58,20 @@ def build_plane(cfg) -> object:
     if isinstance(cfg, OctagonPlane):
         return geo.OctagonAperture(_v(cfg.z), _v(cfg.apothem), hole_radius=_v(cfg.hole_radius), **off)
     raise TypeError(cfg)
+
+
+def limit_settings(st: StatisticsConfig, yield_rel_unc: float) -> LimitSettings:
+    """Limit settings of a preset's statistics; the signal uncertainty is ``yield_rel_unc`` and the
+    preset's own ``signal_rel_unc`` in quadrature."""
+    extra = st.signal_rel_unc.value if st.signal_rel_unc else 0.0
+    return LimitSettings(
+        n_observed=st.observed.value,
+        background=st.background.value,
+        signal_rel_unc=(yield_rel_unc**2 + extra**2) ** 0.5,
+        background_rel_unc=st.background.rel_unc,
+        cl=st.cl,
+        method=st.method,
+    )
 
 
 @dataclass(frozen=True)
@@ -130,19 +145,9 @@ class Experiment:
             )
             efficiencies[fs] = _v(eff)
             eff_unc = max(eff_unc, eff.rel_unc)
-        st = cfg.statistics
         # the yield uncertainty, in quadrature: beam-particle count, detector efficiency (the largest
         # of the final states'), and the preset's own further signal systematic
-        extra = st.signal_rel_unc.value if st.signal_rel_unc else 0.0
-        rel = (cfg.beam.n_particles.rel_unc**2 + eff_unc**2 + extra**2) ** 0.5
-        limit = LimitSettings(
-            n_observed=st.observed.value,
-            background=st.background.value,
-            signal_rel_unc=rel,
-            background_rel_unc=st.background.rel_unc,
-            cl=st.cl,
-            method=st.method,
-        )
+        limit = limit_settings(cfg.statistics, (cfg.beam.n_particles.rel_unc**2 + eff_unc**2) ** 0.5)
         return cls(cfg, build_volume(cfg.decay_volume), acceptances, efficiencies, limit)
 
 
@@ -183,18 +188,7 @@ class CombinedExperiment:
         for fs in cfg.final_states:
             for p in parts:
                 p.acceptance(fs)  # every run must analyse the final state
-        st = cfg.statistics
-        extra = st.signal_rel_unc.value if st.signal_rel_unc else 0.0
-        rel = (max(p.limit.signal_rel_unc for p in parts) ** 2 + extra**2) ** 0.5
-        limit = LimitSettings(
-            n_observed=st.observed.value,
-            background=st.background.value,
-            signal_rel_unc=rel,
-            background_rel_unc=st.background.rel_unc,
-            cl=st.cl,
-            method=st.method,
-        )
-        return cls(cfg, parts, limit)
+        return cls(cfg, parts, limit_settings(cfg.statistics, max(p.limit.signal_rel_unc for p in parts)))
 
 
 def preset_names() -> list[str]:
