@@ -5,7 +5,12 @@ Example (the shipped tables)::
 
     python scripts/make_spectra_tables.py --energies 400 120 70 --events 4000000 2000000 2000000 --workers 2
 
-Each file ``pythia8_p{E}gev.npz`` embeds its settings (hence cache key), the statistics and the
+The LHC forward tables (pp, +z hemisphere, θ < 0.1 rad)::
+
+    python scripts/make_spectra_tables.py --collider 13600 13600 14000 --tunes forward default forward \
+        --events 400000 200000 200000 --chunk-size 25000 --workers 2
+
+Each file ``pythia8_p{E}gev.npz`` (``pythia8_pp{√s}gev_{tune}.npz``) embeds its settings (hence cache key), the statistics and the
 provenance (Pythia version, date, wall time) in its JSON metadata; a summary is printed.
 """
 
@@ -15,7 +20,13 @@ import argparse
 import json
 from pathlib import Path
 
-from beamdump.sources.meson_spectra import MesonSpectra, SpectrumSettings, generate
+from beamdump.sources.meson_spectra import (
+    MesonSpectra,
+    SpectrumSettings,
+    collider_settings,
+    collider_table_name,
+    generate,
+)
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "src" / "beamdump" / "data" / "spectra"
 
@@ -29,15 +40,27 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=1, help="master seed")
     ap.add_argument("--chunk-size", type=int, default=100_000, help="events per chunk")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory")
+    ap.add_argument("--collider", type=float, nargs="+", default=None,
+                    help="LHC tables instead: sqrt(s) in GeV, one per table (pp, forward hemisphere)")
+    ap.add_argument("--tunes", nargs="+", default=["forward"], help="with --collider: tune per table (pythia_tunes.toml)")
     args = ap.parse_args(argv)
-    if len(args.events) not in (1, len(args.energies)):
+    energies = args.collider if args.collider else args.energies
+    if len(args.events) not in (1, len(energies)):
         ap.error("--events needs one value or one per energy")
-    events = args.events * len(args.energies) if len(args.events) == 1 else args.events
+    events = args.events * len(energies) if len(args.events) == 1 else args.events
+    tunes = args.tunes * len(energies) if len(args.tunes) == 1 else args.tunes
+    if args.collider and len(tunes) != len(energies):
+        ap.error("--tunes needs one value or one per --collider energy")
 
-    for energy, n in zip(args.energies, events):
-        settings = SpectrumSettings(beam_energy_gev=energy, n_events=n, seed=args.seed, chunk_size=args.chunk_size)
+    for k, (energy, n) in enumerate(zip(energies, events)):
+        if args.collider:
+            settings = collider_settings(energy, tunes[k], n_events=n, seed=args.seed, chunk_size=args.chunk_size)
+            name = collider_table_name(energy, tunes[k])
+        else:
+            settings = SpectrumSettings(beam_energy_gev=energy, n_events=n, seed=args.seed, chunk_size=args.chunk_size)
+            name = f"pythia8_p{energy:.0f}gev.npz"
         spectra = generate(settings, workers=args.workers)
-        path = spectra.save(args.out / f"pythia8_p{energy:.0f}gev.npz")
+        path = spectra.save(args.out / name)
         MesonSpectra.load(path, expected_key=settings.key())  # validate what was written
         print(f"\n{path}  ({path.stat().st_size / 1e6:.2f} MB, key {settings.key()[:16]}…)")
         print(json.dumps(spectra.metadata, indent=1))

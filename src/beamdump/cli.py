@@ -262,7 +262,7 @@ def _band_summary(result) -> dict:
     i = int(b.lower.argmin())
     lo, hi = b.mass_range
     line = (f"m {lo:.3g}–{hi:.3g} GeV; smallest coupling {b.lower[i]:.3g} at {b.masses[i]:.3g} GeV; "
-            f"{exp.n_beam:.3g} {exp.particle}s; channels {', '.join(result.channels)}")
+            f"{exp.n_beam:.3g} {exp.beam_label}; channels {', '.join(result.channels)}")
     return {"excluded": True, "mass_range_gev": [lo, hi], "min_coupling": float(b.lower[i]),
             "min_coupling_mass_gev": float(b.masses[i]), "n_beam": exp.n_beam,
             "channels": result.channels, "final_states": result.final_states, "line": line}
@@ -361,6 +361,8 @@ def x17(
 @spectra_app.command("generate")
 def spectra_generate(
     beam_energy: float = typer.Option(400.0, help="proton beam energy in GeV (fixed target)"),
+    ecm: Optional[float] = typer.Option(None, help="instead: pp collider at this sqrt(s) in GeV (LHC forward table, +z hemisphere)"),
+    tune: str = typer.Option("forward", help="with --ecm: Pythia tune (forward, default)"),
     events: int = typer.Option(100_000, help="number of inelastic collisions to generate"),
     workers: int = typer.Option(2, help="local Dask worker processes (0: run in this process)"),
     scheduler: Optional[str] = typer.Option(None, help="address of an existing Dask scheduler (tcp://host:port)"),
@@ -377,11 +379,20 @@ def spectra_generate(
         raise BeamdumpInputError(f"--events: {events}; allowed ≥ 1")
     if workers < 0:
         raise BeamdumpInputError(f"--workers: {workers}; allowed ≥ 0")
-    settings = SpectrumSettings(beam_energy_gev=beam_energy, n_events=events, seed=seed, chunk_size=min(chunk_size, events))
+    if ecm is not None:
+        from .sources.meson_spectra import collider_settings
+
+        if not 10.0 < ecm <= 1e5:
+            raise BeamdumpInputError(f"--ecm: {ecm:g} GeV; allowed 10 < sqrt(s) <= 1e5 GeV")
+        settings = collider_settings(ecm, tune, n_events=events, seed=seed, chunk_size=min(chunk_size, events))
+        beam_energy = ecm
+    else:
+        settings = SpectrumSettings(beam_energy_gev=beam_energy, n_events=events, seed=seed, chunk_size=min(chunk_size, events))
     t0 = time.perf_counter()
     spec = cached_spectra(settings, workers=workers, scheduler=scheduler, regenerate=regenerate)
     dt = time.perf_counter() - t0
-    typer.echo(f"{spec.n_events} events at {beam_energy:g} GeV in {dt:.1f} s; mesons per proton:")
+    per = "inelastic collision, +z hemisphere, theta < 0.1 rad" if ecm is not None else "proton"
+    typer.echo(f"{spec.n_events} events at {beam_energy:g} GeV in {dt:.1f} s; mesons per {per}:")
     for pdg in spec.pdg_ids:
         typer.echo(f"  {pdg:>4}: {spec.multiplicity(pdg):.4f}")
 

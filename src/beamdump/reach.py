@@ -20,7 +20,7 @@ import numpy as np
 from .decay_in_volume import decay_terms, flights_through
 from .errors import BeamdumpInputError
 from .experiments.experiment import CombinedExperiment, Experiment
-from .kinematics import FloatArray, isotropic_directions
+from .kinematics import FloatArray, boost, isotropic_directions
 from .lifetime_table import LifetimeTable
 from .production.sample import ParticleSample, ProductionChannel
 
@@ -60,6 +60,17 @@ class MassFlux:
         return self.combined.evaluate(couplings)
 
 
+def tilted(sample: ParticleSample, crossing_angle: float) -> ParticleSample:
+    """The sample seen in the lab of beams crossing at half-angle ``crossing_angle`` (rad) in the
+    vertical plane: the pp centre-of-mass frame moves with β_y = sin(angle), so every momentum is
+    boosted along +y by it (exact; forward particles turn by the angle)."""
+    beta = np.sin(crossing_angle)
+    gamma = 1.0 / np.sqrt(1.0 - beta * beta)
+    frame = np.array([gamma, 0.0, gamma * beta, 0.0])
+    return ParticleSample(sample.channel, sample.mass, sample.weights, boost(sample.p4, frame, mass=1.0),
+                          sample.origin, sample.coupling_power, sample.info)
+
+
 class Reach:
     """Events for one experiment, one model, a set of production channels and final states."""
 
@@ -85,7 +96,9 @@ class Reach:
         self.final_states = tuple(final_states)
         self.seed = seed
         self.segments = segments
-        self._max_theta = float(experiment.volume.bounding_half_angle(np.zeros(3)))
+        # a crossing angle tilts the collision axis: sample wider by that angle, then boost
+        self._tilt = float(getattr(experiment, "crossing_angle", 0.0))
+        self._max_theta = min(float(experiment.volume.bounding_half_angle(np.zeros(3))) + self._tilt, np.pi)
 
     @property
     def max_mass(self) -> float:
@@ -112,6 +125,8 @@ class Reach:
         ctau, norms = _constants
         power = self.model.lifetime_coupling_power
         samples = [ch.sample(mass, rng, max_theta=self._max_theta) for ch in self.channels]
+        if self._tilt > 0.0:
+            samples = [tilted(s, self._tilt) for s in samples]
         tables = {ch.name: LifetimeTable.empty(s.coupling_power, power) for ch, s in zip(self.channels, samples)}
         if not any(len(s) for s in samples):
             return MassFlux(mass, tables)

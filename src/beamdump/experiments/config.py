@@ -160,11 +160,19 @@ class DetectorConfig(_Strict):
 
 
 class BeamConfig(_Strict):
+    """The beam. Fixed target: ``energy_gev`` is the beam energy, ``n_particles`` the particles on
+    the dump. Collider (``collider = true``, pp only): ``energy_gev`` is √s, ``n_particles`` the
+    inelastic collisions (luminosity × σ_inel), ``tune`` names the forward meson table and
+    ``crossing_angle`` (rad, half-angle in the vertical plane) tilts the collision axis."""
+
     particle: Literal["proton", "electron"]
     energy_gev: Quantity
     n_particles: Quantity
-    target: str = Field(min_length=1)
+    target: str = Field(default="", min_length=0)
     target_length: Quantity | None = None  # m of target material along the beam; the shower stops there
+    collider: bool = False
+    tune: str = "forward"
+    crossing_angle: Quantity | None = None
 
     @model_validator(mode="after")
     def _check(self) -> "BeamConfig":
@@ -172,6 +180,14 @@ class BeamConfig(_Strict):
         _positive(self.n_particles, "beam.n_particles")
         if self.target_length is not None:
             _positive(self.target_length, "beam.target_length")
+        if self.collider and self.particle != "proton":
+            raise ValueError("beam.collider is for pp collisions: beam.particle must be 'proton'")
+        if not self.collider and not self.target:
+            raise ValueError("beam.target: a fixed-target beam needs the dump material")
+        if self.crossing_angle is not None:
+            a = self.crossing_angle.value
+            if not (self.collider and math.isfinite(a) and 0.0 <= a < 0.01):
+                raise ValueError(f"beam.crossing_angle must be in [0, 0.01) rad and only at a collider (got {a})")
         return self
 
 

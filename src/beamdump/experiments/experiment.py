@@ -107,6 +107,17 @@ class Experiment:
         """Beam particle: 'proton' or 'electron'."""
         return self.config.beam.particle
 
+    @property
+    def beam_label(self) -> str:
+        """What n_beam counts: 'pp collisions' at a collider, else 'protons' / 'electrons'."""
+        return "pp collisions" if self.config.beam.collider else f"{self.particle}s"
+
+    @property
+    def crossing_angle(self) -> float:
+        """Half crossing angle (rad) of a collider's beams in the vertical plane; 0 at a fixed target."""
+        q = self.config.beam.crossing_angle
+        return 0.0 if q is None else float(q.value)
+
     def yield_summary(self, final_states: tuple[str, ...]) -> str:
         """One line: beam particles and the efficiency of each final state."""
         effs = ", ".join(f"{fs} {self.efficiency(fs):.3g}" for fs in final_states)
@@ -176,6 +187,10 @@ class CombinedExperiment:
     @property
     def particle(self) -> str:
         return self.parts[0].particle
+
+    @property
+    def beam_label(self) -> str:
+        return self.parts[0].beam_label
 
     def yield_summary(self, final_states: tuple[str, ...]) -> str:
         return "; ".join(f"{p.name}: {p.yield_summary(final_states)}" for p in self.parts)

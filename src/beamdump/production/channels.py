@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..errors import BeamdumpInputError
-from ..sources.meson_spectra import MesonSpectra, default_spectra
+from ..sources.meson_spectra import MesonSpectra, collider_spectra, default_spectra
 from .electron_brems import ElectronBremsChannel
 from .meson_decays import MesonDecayChannel, load_definitions
 from .proton_brems import BremsSettings, ProtonBremsChannel, default_brems_settings
@@ -40,6 +40,7 @@ def build_channels(
     brems: BremsSettings | None = None,
     target: str | None = None,
     target_length: float | None = None,
+    collider_tune: str | None = None,
 ) -> list[ProductionChannel]:
     """Production channels ``names`` for a beam, for a model that couples like the photon.
 
@@ -47,7 +48,9 @@ def build_channels(
     bremsstrahlung settings are the published defaults unless given. ``target`` is the dump
     material of an electron beam (a name known to ``em_shower.get_material``, i.e. the preset's
     ``beam.target``); electron beams need it. ``target_length`` (m) ends the electron shower
-    there (an active dump's length); ``None`` lets it run its full course.
+    there (an active dump's length); ``None`` lets it run its full course. ``collider_tune``
+    marks a pp collider: ``beam_energy_gev`` is then √s and the meson spectra are the shipped
+    forward table of that tune.
     """
     defs = load_definitions()
     known = channel_descriptions()
@@ -78,9 +81,13 @@ def build_channels(
             f"channel: {PROTON_BREMS} and {VECTOR_MIXING} describe the same production (the bremsstrahlung form "
             "factor already holds the rho/omega/phi); choose one"
         )
+    if collider_tune is not None and PROTON_BREMS in names:
+        raise BeamdumpInputError(
+            f"channel: {PROTON_BREMS} is modelled for fixed targets only, not at a collider; allowed here: meson decays"
+        )
     needs_spectra = any(n in defs or n == VECTOR_MIXING for n in names)
     if needs_spectra and spectra is None:
-        spectra = default_spectra(beam_energy_gev)
+        spectra = default_spectra(beam_energy_gev) if collider_tune is None else collider_spectra(beam_energy_gev, collider_tune)
     out: list[ProductionChannel] = []
     for n in names:
         if n == PROTON_BREMS:

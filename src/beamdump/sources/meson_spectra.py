@@ -1,8 +1,15 @@
-"""Lab-frame meson spectra from Pythia 8 for a proton beam on a fixed target, with a disk cache.
+"""Lab-frame meson spectra from Pythia 8, for a proton beam on a fixed target or for a symmetric
+pp collider (the LHC), with a disk cache.
 
 Units: energies and momenta in GeV, angles in rad (θ is the polar angle to the beam axis in the
-target rest frame). A spectrum table holds, per species, the number of mesons per beam proton
+target rest frame, or to the +z beam at a collider). A spectrum table holds, per species, the
+number of mesons per beam proton (per inelastic collision at a collider, in the +z hemisphere)
 in bins of log10(θ/rad) × log10(p/GeV).
+
+Collider frame (``frame="collider"``): pp at √s = 2 × beam_energy_gev in the centre-of-mass
+frame. Both hemispheres are generated alike, so each meson of the −z hemisphere is folded onto
++z (θ → π − θ) and every entry counts 1/2: the table is the +z hemisphere with twice the
+statistics. Only θ up to 10^log10_theta_max is kept (forward detectors see a few mrad).
 
 Physics model and its limits
 ----------------------------
@@ -58,7 +65,10 @@ __all__ = [
     "cache_dir",
     "cached_spectra",
     "chunk_seed",
+    "collider_settings",
+    "collider_spectra",
     "default_spectra",
+    "pythia_tune",
     "generate",
     "pythia_config",
     "run_chunk",
@@ -71,6 +81,7 @@ TARGETS: Mapping[str, tuple[tuple[int, float], ...]] = MappingProxyType({
     "pp": ((2212, 1.0),),
     "pn": ((2112, 1.0),),
 })
+FRAMES = ("fixed-target", "collider")
 FORMAT_VERSION = 1
 MAX_PYTHIA_SEED = 900_000_000
 _ARRAY_NAMES = ("log10_theta_edges", "log10_p_edges", "yields", "counts")
@@ -102,8 +113,9 @@ class SpectrumSettings:
     pdg_ids: meson species tabulated (made stable in the generator).
     count_feed_down: also count the species produced in decays of each other (see module doc).
     pythia_options: extra Pythia ``readString`` lines, e.g. a tune.
-    log10_theta_min, log10_p_min, bin_width: binning in log10(θ/rad) up to log10(π) and
-    log10(p/GeV) up to log10(beam energy).
+    log10_theta_min, log10_p_min, bin_width: binning in log10(θ/rad) up to log10(π) (or
+    log10_theta_max) and log10(p/GeV) up to log10(beam energy).
+    frame: "fixed-target" (default) or "collider" (pp at √s = 2 × beam_energy_gev, +z hemisphere).
     """
 
     beam_energy_gev: float = 400.0
@@ -119,6 +131,8 @@ class SpectrumSettings:
     log10_theta_min: float = -6.0
     log10_p_min: float = -2.0
     bin_width: float = 0.05
+    frame: str = "fixed-target"
+    log10_theta_max: float | None = None
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -132,6 +146,16 @@ class SpectrumSettings:
         set_(self, "count_feed_down", bool(self.count_feed_down))
         if not (self.beam_energy_gev > 1.0 and math.isfinite(self.beam_energy_gev)):
             raise BeamdumpInputError(f"beam_energy_gev={self.beam_energy_gev}: must be a finite energy > 1 GeV")
+        if self.frame not in FRAMES:
+            raise BeamdumpInputError(f"frame={self.frame!r}: allowed values are {', '.join(FRAMES)}")
+        if self.frame == "collider" and self.target != "pp":
+            raise BeamdumpInputError(f"target={self.target!r}: a collider table is pp (target = 'pp')")
+        if self.log10_theta_max is not None:
+            set_(self, "log10_theta_max", float(self.log10_theta_max))
+            if not self.log10_theta_min < self.log10_theta_max <= math.log10(math.pi):
+                raise BeamdumpInputError(
+                    f"log10_theta_max={self.log10_theta_max}: must lie in (log10_theta_min, log10(π)]"
+                )
         if self.target not in TARGETS:
             raise BeamdumpInputError(f"target={self.target!r}: allowed values are {', '.join(TARGETS)}")
         if self.n_events < len(TARGETS[self.target]):
@@ -150,9 +174,19 @@ class SpectrumSettings:
             raise BeamdumpInputError(f"pythia_options={self.pythia_options}: each must read 'Key = value'")
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict of all fields."""
+        """JSON-ready dict of all fields; the collider fields are left out at their fixed-target
+        defaults, so the keys of fixed-target tables made before they existed stay valid."""
         d = asdict(self)
+        if d["frame"] == "fixed-target":
+            del d["frame"]
+        if d["log10_theta_max"] is None:
+            del d["log10_theta_max"]
         return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
+
+    @property
+    def hemispheres(self) -> int:
+        """How many generated hemispheres each table entry stands for (2 at a collider: folded)."""
+        return 2 if self.frame == "collider" else 1
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> SpectrumSettings:
@@ -165,8 +199,9 @@ class SpectrumSettings:
         return hashlib.sha256(blob.encode()).hexdigest()
 
     def log10_theta_edges(self) -> NDArray[np.float64]:
-        """Edges in log10(θ/rad), from log10_theta_min to log10(π)."""
-        return _edges(self.log10_theta_min, math.log10(math.pi), self.bin_width)
+        """Edges in log10(θ/rad), from log10_theta_min to log10_theta_max (default log10(π))."""
+        top = self.log10_theta_max if self.log10_theta_max is not None else math.log10(math.pi)
+        return _edges(self.log10_theta_min, top, self.bin_width)
 
     def log10_p_edges(self) -> NDArray[np.float64]:
         """Edges in log10(p/GeV), from log10_p_min to log10(beam energy)."""
@@ -361,19 +396,23 @@ def _chunk_plan(settings: SpectrumSettings) -> list[tuple[int, int, int]]:
 
 
 def pythia_config(settings: SpectrumSettings, target_pdg: int, seed: int) -> list[str]:
-    """Pythia ``readString`` lines for one chunk (fixed-target frame: event record in the lab)."""
+    """Pythia ``readString`` lines for one chunk (event record in the lab: the target's rest frame,
+    or the centre-of-mass frame at a collider)."""
     stable = settings.pdg_ids if not settings.count_feed_down else tuple(p for p in settings.pdg_ids if p == 111)
+    if settings.frame == "collider":
+        beams = ["Beams:frameType = 1", "Beams:idA = 2212", "Beams:idB = 2212", f"Beams:eCM = {2.0 * settings.beam_energy_gev!r}"]
+    else:
+        beams = [
+            "Beams:frameType = 2", "Beams:idA = 2212", f"Beams:idB = {target_pdg}",
+            f"Beams:eA = {settings.beam_energy_gev!r}", "Beams:eB = 0.",
+        ]
     return [
         "Print:quiet = on",
         "Init:showChangedSettings = off",
         "Init:showChangedParticleData = off",
         "Next:numberCount = 0",
         "Next:numberShowEvent = 0",
-        "Beams:frameType = 2",
-        "Beams:idA = 2212",
-        f"Beams:idB = {target_pdg}",
-        f"Beams:eA = {settings.beam_energy_gev!r}",
-        "Beams:eB = 0.",
+        *beams,
         *(f"{proc} = on" for proc in settings.processes),
         *(f"{pdg}:mayDecay = off" for pdg in stable),
         "Random:setSeed = on",
@@ -418,8 +457,11 @@ def run_chunk(settings: SpectrumSettings, target_pdg: int, n_events: int, seed: 
     sigma_mb = float(pythia.infoPython().sigmaGen())
     lt_edges, lp_edges = settings.log10_theta_edges(), settings.log10_p_edges()
     s_arr = np.asarray(sp, dtype=np.int64)
+    theta = np.asarray(th, dtype=float)
+    if settings.frame == "collider":  # fold the −z hemisphere onto +z
+        theta = np.minimum(theta, math.pi - theta)
     with np.errstate(divide="ignore"):
-        it = np.searchsorted(lt_edges, np.log10(np.asarray(th, dtype=float)), side="right") - 1
+        it = np.searchsorted(lt_edges, np.log10(theta), side="right") - 1
         ip = np.searchsorted(lp_edges, np.log10(np.asarray(pa, dtype=float)), side="right") - 1
     inside = (it >= 0) & (it < lt_edges.size - 1) & (ip >= 0) & (ip < lp_edges.size - 1)
     shape = (len(settings.pdg_ids), lt_edges.size - 1, lp_edges.size - 1)
@@ -463,7 +505,7 @@ def generate(
         c_t = sum((results[i]["counts"] for i in idx), np.zeros(shape, np.int64))
         counts += c_t
         outside += sum((results[i]["outside"] for i in idx), np.zeros(shape[0], np.int64))
-        yields += (frac / n_target) * c_t
+        yields += (frac / (n_target * settings.hemispheres)) * c_t
         sigma[str(target_pdg)] = float(np.mean([results[i]["sigma_mb"] for i in idx]))
         n_failed += sum(int(results[i]["n_failed"]) for i in idx)
     metadata = {
@@ -595,3 +637,44 @@ def default_spectra(beam_energy_gev: float) -> MesonSpectra:
         )
     return MesonSpectra.load(package_data("spectra", f"pythia8_p{match[0]:.0f}gev.npz"))
 
+
+
+# ---------------------------------------------------------------------- LHC forward tables
+COLLIDER_LOG10_THETA_MAX = -1.0  # keep θ < 0.1 rad: every forward detector (FASER, FASER2, SND@LHC) sits far inside
+
+
+def pythia_tune(name: str) -> tuple[str, ...]:
+    """The readString lines of a named tune in ``data/spectra/pythia_tunes.toml``."""
+    from beamdump.datafiles import load_toml
+
+    tunes = load_toml(package_data("spectra", "pythia_tunes.toml"))
+    if name not in tunes:
+        raise BeamdumpInputError(f"tune: {name!r} is not known; known tunes: {', '.join(tunes)}")
+    return tuple(str(o) for o in tunes[name]["options"])
+
+
+def collider_settings(ecm_gev: float, tune: str = "forward", n_events: int = 100_000, seed: int = 1,
+                      chunk_size: int = 25_000) -> SpectrumSettings:
+    """Settings of an LHC forward table: pp at √s = ``ecm_gev``, +z hemisphere, θ < 0.1 rad."""
+    return SpectrumSettings(
+        beam_energy_gev=0.5 * float(ecm_gev), n_events=n_events, seed=seed, chunk_size=chunk_size, target="pp",
+        frame="collider", log10_theta_max=COLLIDER_LOG10_THETA_MAX, pythia_options=pythia_tune(tune),
+    )
+
+
+def collider_table_name(ecm_gev: float, tune: str) -> str:
+    """File name of a shipped LHC table."""
+    return f"pythia8_pp{float(ecm_gev):.0f}gev_{tune}.npz"
+
+
+def collider_spectra(ecm_gev: float, tune: str = "forward") -> MesonSpectra:
+    """The shipped Pythia 8 forward table for pp at √s = ``ecm_gev`` (GeV) with ``tune``."""
+    pythia_tune(tune)  # unknown tunes name the known ones
+    path = package_data("spectra", collider_table_name(ecm_gev, tune))
+    if not path.exists():
+        shipped = sorted(p.name for p in package_data("spectra").glob("pythia8_pp*gev_*.npz"))
+        raise BeamdumpInputError(
+            f"collider spectra: no shipped table for sqrt(s) = {ecm_gev:g} GeV, tune {tune!r}; shipped: "
+            f"{', '.join(shipped) or 'none'} (scripts/make_spectra_tables.py --collider makes one)"
+        )
+    return MesonSpectra.load(path)
