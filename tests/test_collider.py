@@ -15,6 +15,8 @@ from beamdump.errors import BeamdumpInputError
 from beamdump.experiments.config import ExperimentConfig
 from beamdump.experiments.experiment import Experiment, load_experiment
 from beamdump.kinematics import four_momentum
+from beamdump.pdg import PROTON_MASS
+from beamdump.production.proton_brems import ProtonBremsChannel
 from beamdump.production.sample import ParticleSample
 from beamdump.reach import tilted
 from beamdump.sources.meson_spectra import (
@@ -80,10 +82,21 @@ def test_collider_beam_validation(tmp_path):
     f.write_text('extends = "nucal"\nname = "bad"\n[beam]\ncrossing_angle = { value = 1e-4, source = "made up" }\n')
     with pytest.raises(BeamdumpInputError, match="crossing_angle"):
         load_experiment(f)
-    g = tmp_path / "brems.toml"
-    g.write_text('extends = "faser-2022"\nname = "brems"\nchannels = ["pi0", "proton_brems"]\nvalidation = []\n')
-    with pytest.raises(BeamdumpInputError, match="fixed targets only"):
-        make_reach(load_experiment(g))
+    g = tmp_path / "electron.toml"
+    g.write_text('extends = "faser-2022"\nname = "electron"\n[beam]\nparticle = "electron"\n')
+    with pytest.raises(BeamdumpInputError, match="collider"):
+        load_experiment(g)
+
+
+@pytest.mark.parametrize("mass", [0.1, 0.5, 0.8, 1.5])
+def test_collider_bremsstrahlung_is_the_fixed_target_one_at_the_same_sqrt_s(mass):
+    """The FWW splitting depends on z and p_T only and σ_pp on s′/s, all kept by a boost along
+    the beam: one 6.8 TeV beam proton at the LHC radiates exactly what a 98.6 PeV proton on a
+    proton at rest does (same √s = 13.6 TeV), to the 2m_p² term of s (1e-8)."""
+    lhc = ProtonBremsChannel(6800.0, collider=True)
+    fixed = ProtonBremsChannel(13600.0**2 / (2.0 * PROTON_MASS))
+    assert lhc.total_rate(mass) == pytest.approx(fixed.total_rate(mass), rel=1e-7)
+    assert lhc.s == pytest.approx(13600.0**2)
 
 
 def test_crossing_angle_moves_the_flux_off_a_small_detector():

@@ -81,17 +81,15 @@ def build_channels(
             f"channel: {PROTON_BREMS} and {VECTOR_MIXING} describe the same production (the bremsstrahlung form "
             "factor already holds the rho/omega/phi); choose one"
         )
-    if collider_tune is not None and PROTON_BREMS in names:
-        raise BeamdumpInputError(
-            f"channel: {PROTON_BREMS} is modelled for fixed targets only, not at a collider; allowed here: meson decays"
-        )
     needs_spectra = any(n in defs or n == VECTOR_MIXING for n in names)
     if needs_spectra and spectra is None:
         spectra = default_spectra(beam_energy_gev) if collider_tune is None else collider_spectra(beam_energy_gev, collider_tune)
     out: list[ProductionChannel] = []
     for n in names:
         if n == PROTON_BREMS:
-            out.append(ProtonBremsChannel(beam_energy_gev, brems or default_brems_settings(), coupling_ratio=ratio))
+            collider = collider_tune is not None
+            e_beam = 0.5 * beam_energy_gev if collider else beam_energy_gev  # √s → energy per beam
+            out.append(ProtonBremsChannel(e_beam, brems or default_brems_settings(), coupling_ratio=ratio, collider=collider))
         elif n == VECTOR_MIXING:
             out.append(VectorMixingChannel(spectra, coupling_ratio=ratio))
         else:

@@ -199,11 +199,16 @@ def splitting_function(z: FloatArray, pt2: FloatArray, mass: float, proton_mass:
 
 @dataclass(frozen=True)
 class ProtonBremsChannel:
-    """A production channel: proton bremsstrahlung of a beam of ``beam_energy`` GeV on nucleons at rest."""
+    """A production channel: proton bremsstrahlung of a beam of ``beam_energy`` GeV on nucleons at
+    rest, or, with ``collider=True``, of the +z beam proton of a symmetric pp collider with
+    ``beam_energy`` GeV per beam (√s = 2·beam_energy). The splitting depends on z and p_T only,
+    which a boost along the beam keeps, so the same formula serves both; only s differs
+    (s′ = s·(E − E_V)/E in both frames)."""
 
     beam_energy: float
     settings: BremsSettings = field(default_factory=default_brems_settings)
     coupling_ratio: float = 1.0
+    collider: bool = False
     name: str = "proton_brems"
 
     def __post_init__(self) -> None:
@@ -230,6 +235,13 @@ class ProtonBremsChannel:
         return float(np.sqrt(self.beam_energy**2 - PROTON_MASS**2))
 
     @cached_property
+    def s(self) -> float:
+        """Squared centre-of-mass energy (GeV²) of the radiating proton's collision."""
+        if self.collider:
+            return 4.0 * self.beam_energy**2
+        return 2.0 * PROTON_MASS * self.beam_energy
+
+    @cached_property
     def _largest_mass(self) -> float:
         kinematic = self.settings.z_max * self.beam_momentum
         grid = np.geomspace(1e-3, kinematic, 2000)
@@ -250,9 +262,8 @@ class ProtonBremsChannel:
         """d²N/dz dp_T² (GeV⁻²) per beam proton at coupling 1; 0 where E_V would exceed the beam energy."""
         P = self.beam_momentum
         energy = np.sqrt((z * P) ** 2 + pt2 + mass * mass)
-        s = 2.0 * PROTON_MASS * self.beam_energy
-        s_prime = 2.0 * PROTON_MASS * (self.beam_energy - energy)
-        ratio = np.where(s_prime > 0.0, self.sigma(np.maximum(s_prime, 1e-9)) / self.sigma(s), 0.0)
+        s_prime = self.s * (self.beam_energy - energy) / self.beam_energy
+        ratio = np.where(s_prime > 0.0, self.sigma(np.maximum(s_prime, 1e-9)) / self.sigma(self.s), 0.0)
         ff = float(self.form_factor.squared(mass * mass))
         return self.coupling_ratio**2 * ff * ratio * np.clip(splitting_function(z, pt2, mass), 0.0, None)
 
