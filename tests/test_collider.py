@@ -128,3 +128,20 @@ def test_forward_spectra_against_epos_and_sibyll(pdg):
         ref = read_reference_spectrum(SPECTRA / f"{gen}_13.6tev" / f"{pdg}.txt").in_acceptance(FASER_THETA, 100.0).total_pb
         lo, hi = bounds[(pdg, gen)]
         assert lo < ours / ref < hi, (gen, ours / ref)
+
+
+def test_spectra_generate_makes_an_lhc_table(tmp_path):
+    """`beamdump spectra generate --ecm 13600 --tune default` runs Pythia in-process and caches a
+    collider table; a bad √s is one line with exit code 2."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, BEAMDUMP_CACHE_DIR=str(tmp_path))
+    cmd = [sys.executable, "-m", "beamdump.cli", "spectra", "generate", "--ecm", "13600", "--tune", "default",
+           "--events", "200", "--workers", "0", "--chunk-size", "200"]
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert "inelastic collision" in r.stdout and list((tmp_path / "spectra").glob("*.npz"))
+    bad = subprocess.run(cmd[:5] + ["5"] + cmd[6:], capture_output=True, text=True, env=env)
+    assert bad.returncode == 2 and "--ecm" in bad.stderr
