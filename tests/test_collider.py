@@ -143,5 +143,5 @@ def test_spectra_generate_makes_an_lhc_table(tmp_path):
     r = subprocess.run(cmd, capture_output=True, text=True, env=env)
     assert r.returncode == 0, r.stderr
     assert "inelastic collision" in r.stdout and list((tmp_path / "spectra").glob("*.npz"))
-    bad = subprocess.run(cmd[:5] + ["5"] + cmd[6:], capture_output=True, text=True, env=env)
+    bad = subprocess.run(cmd[:6] + ["5"] + cmd[7:], capture_output=True, text=True, env=env)
     assert bad.returncode == 2 and "--ecm" in bad.stderr
