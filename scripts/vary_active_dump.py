@@ -17,33 +17,14 @@ import numpy as np
 
 from beamdump.analysis import make_reach, run_reach
 from beamdump.contours import read_band_csv
-from beamdump.experiments.config import ExperimentConfig
 from beamdump.experiments.experiment import CombinedExperiment, Experiment, load_experiment
-from beamdump.experiments.variants import with_beam_count, with_dump_length
+from beamdump.experiments.variants import with_beam_count, with_decay_length, with_dump_length, with_target
+from beamdump.sources.em_shower import get_material
 from beamdump.report.score import edge_shifts, score_band
 from beamdump.x17 import excluded_interval
 
 REF = Path(__file__).resolve().parents[1] / ".." / "shared" / "reference" / "limits" / "dark_photon" / "na64_visible_2017_2018.csv"
 MASSES = np.geomspace(1.05e-3, 0.05, 60)
-
-
-def with_decay_length(cfg: ExperimentConfig, factor: float) -> ExperimentConfig:
-    """The decay region ``factor`` times as long (its end and the detector planes move)."""
-    data = cfg.model_dump()
-    dv = data["decay_volume"]
-    old = dv["z_end"]["value"]
-    new = dv["z_start"]["value"] + factor * (old - dv["z_start"]["value"])
-    dv["z_end"]["value"] = new
-    for plane in data["detector"]["planes"]:
-        plane["z"]["value"] += new - old
-    return ExperimentConfig.model_validate(data)
-
-
-def with_target(cfg: ExperimentConfig, material: str, length_m: float) -> ExperimentConfig:
-    """The dump made of ``material``, ``length_m`` long (everything behind it moved)."""
-    data = with_dump_length(cfg, length_m).model_dump()
-    data["beam"]["target"] = material
-    return ExperimentConfig.model_validate(data)
 
 
 def main() -> None:
@@ -57,7 +38,8 @@ def main() -> None:
     def wcal(f):
         return lambda c: with_dump_length(c, f * c.beam.target_length.value)
 
-    x0_w, x0_mix = 0.003504, 0.005803
+    x0_w = get_material("tungsten").radiation_length_cm
+    x0_mix = get_material(both.parts[0].config.beam.target).radiation_length_cm
     variations = {
         "nominal": lambda c: c,
         "WCAL length x 0.75 (in X0)": wcal(0.75),

@@ -135,3 +135,25 @@ def test_every_electron_preset_has_the_long_lifetime_eps4_law(name):
     n1, n2 = flux.total(np.array([eps, 2 * eps]))
     assert n1 > 0
     assert n2 / n1 == pytest.approx(16.0, rel=0.01)
+
+
+def test_with_decay_length_keeps_the_start_and_moves_what_is_behind(na64_2018):
+    from beamdump.experiments.variants import with_decay_length
+
+    cfg = na64_2018.config
+    longer = with_decay_length(cfg, 2.0)
+    dv, dv2 = cfg.decay_volume, longer.decay_volume
+    assert dv2.z_start.value == dv.z_start.value
+    assert dv2.z_end.value - dv2.z_start.value == pytest.approx(2 * (dv.z_end.value - dv.z_start.value))
+    assert longer.detector.planes[0].z.value == pytest.approx(dv2.z_end.value)
+    with pytest.raises(BeamdumpInputError, match="factor"):
+        with_decay_length(cfg, 0.0)
+
+
+def test_band_on_a_combined_preset_is_one_clear_line(tmp_path):
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "beamdump.cli", "reach", "na64-2017-2018", "--band", "--out", str(tmp_path)],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "combines several runs" in r.stderr and "Traceback" not in r.stderr

@@ -145,3 +145,27 @@ def test_spectra_generate_makes_an_lhc_table(tmp_path):
     assert "inelastic collision" in r.stdout and list((tmp_path / "spectra").glob("*.npz"))
     bad = subprocess.run(cmd[:6] + ["5"] + cmd[7:], capture_output=True, text=True, env=env)
     assert bad.returncode == 2 and "--ecm" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ('extends = "nucal"\nname = "x"\n[beam]\ntarget_length = { value = 1.0, source = "made up" }\n', "electron beams"),
+        ('extends = "nucal"\nname = "x"\n[beam]\ntune = "forward"\n', "collider = true"),
+        ('extends = "faser-2022"\nname = "x"\nvalidation = []\n[beam]\ntarget = "W"\n', "no dump"),
+    ],
+)
+def test_preset_fields_that_would_be_ignored_are_refused(tmp_path, text, words):
+    f = tmp_path / "x.toml"
+    f.write_text(text)
+    with pytest.raises(BeamdumpInputError, match=words):
+        load_experiment(f)
+
+
+def test_a_detector_wider_than_the_forward_tables_is_refused(tmp_path):
+    f = tmp_path / "wide.toml"
+    f.write_text('extends = "faser-2022"\nname = "wide"\nvalidation = []\n'
+                 '[decay_volume]\nshape = "cylinder"\nz_start = { value = 2.0, source = "close" }\n'
+                 'z_end = { value = 3.0, source = "close" }\nradius = { value = 1.0, source = "wide" }\n')
+    with pytest.raises(BeamdumpInputError, match="forward meson tables"):
+        make_reach(load_experiment(f))

@@ -81,3 +81,17 @@ def test_x17_command_refuses_proton_presets(tmp_path):
     r = subprocess.run([sys.executable, "-m", "beamdump.cli", "x17", "--out", str(tmp_path), "--experiment", "nucal"],
                        capture_output=True, text=True)
     assert r.returncode == 2 and "not electron-beam presets" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_x17_command_edge_cases(tmp_path):
+    """One dump length and a combined or proton design base: outputs or one clear line, no traceback."""
+    run = lambda *a: subprocess.run([sys.executable, "-m", "beamdump.cli", "x17", "--out", str(tmp_path), *a],
+                                    capture_output=True, text=True)
+    r = run("--experiment", "na64-2017", "--dump-lengths", "20:20:1", "--eot", "1e11:1e12:3")
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "design_scan.png").exists()
+    for base, words in (("na64-2017-2018", "combines runs"), ("nucal", "electron"), ("e137", "target_length")):
+        r = run("--experiment", "na64-2017", "--design-base", base)
+        assert r.returncode == 2 and words in r.stderr and "Traceback" not in r.stderr
+    r = run("--dump-lengths", "inf:inf:2")
+    assert r.returncode == 2 and "--dump-lengths" in r.stderr

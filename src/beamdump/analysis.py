@@ -16,6 +16,7 @@ from .models import get_model
 from .production.channels import build_channels
 from .production.proton_brems import BremsSettings
 from .reach import CombinedReach, EventGrid, MassFlux, Reach
+from .sources.meson_spectra import COLLIDER_LOG10_THETA_MAX
 
 
 @dataclass
@@ -108,8 +109,16 @@ def make_reach(
     length = cfg.beam.target_length.value if cfg.beam.target_length is not None else None
     chans = build_channels(
         names, cfg.beam.particle, experiment.beam_energy, model, brems=brems, target=cfg.beam.target or None,
-        target_length=length, collider_tune=cfg.beam.tune if cfg.beam.collider else None,
+        target_length=length, collider_tune=(cfg.beam.tune or "forward") if cfg.beam.collider else None,
     )
+    if cfg.beam.collider:
+        top = 10.0**COLLIDER_LOG10_THETA_MAX
+        seen = experiment.volume.bounding_half_angle(np.zeros(3)) + experiment.crossing_angle
+        if seen > top:
+            raise BeamdumpInputError(
+                f"decay_volume: seen from the IP it spans up to {seen:.3g} rad, beyond the forward meson tables "
+                f"(theta < {top:g} rad); allowed: detectors within {top:g} rad of the collision axis"
+            )
     return Reach(experiment, model, chans, fs, seed=seed)
 
 

@@ -213,7 +213,7 @@ def compare(
     model: str = typer.Option("dark-photon", help="new-particle model"),
     out: Path = typer.Option(Path("compare"), help="output directory"),
     masses: Optional[str] = typer.Option(None, help="MIN:MAX:N log-spaced masses in GeV (default: each preset's range, 100)"),
-    couplings: Optional[str] = typer.Option("1e-10:1e-2:161", help="MIN:MAX:N log-spaced couplings"),
+    couplings: Optional[str] = typer.Option("1e-10:1e-1:181", help="MIN:MAX:N log-spaced couplings"),
     seed: int = typer.Option(20231, help="random seed of the flux sampling"),
 ) -> None:
     """The excluded bands of several presets in one figure (compare.png) and one table (compare.csv)."""
@@ -300,13 +300,13 @@ def x17(
     from .experiments.experiment import load_experiment, preset_names
     from .plotting import plot_bands, plot_design_scan
     from .report.outputs import environment, write_rows, write_run_json
-    from .x17 import design_scan, excluded_interval, minimal_counts, scan_grid, x17_targets
+    from .x17 import check_design_base, design_scan, excluded_interval, minimal_counts, scan_grid, x17_targets
 
     t0 = time.perf_counter()
-    m_grid, _ = _grids_and_out(out, None, None)
+    _grids_and_out(out, None, None)  # the output directory, before any work
     lo_l, hi_l, n_l = parse_range(dump_lengths, "--dump-lengths")
-    if not (0 < lo_l <= hi_l and 1 <= n_l <= 200):
-        raise BeamdumpInputError(f"--dump-lengths: {dump_lengths!r}; allowed 0 < MIN <= MAX (X0), 1 <= N <= 200")
+    if not (np.isfinite(hi_l) and 0 < lo_l <= hi_l and 1 <= n_l <= 200):
+        raise BeamdumpInputError(f"--dump-lengths: {dump_lengths!r}; allowed 0 < MIN <= MAX < inf (X0), 1 <= N <= 200")
     lengths = np.linspace(lo_l, hi_l, n_l)
     counts = log_range(*parse_range(eot, "--eot"), "--eot")
     targets = x17_targets()
@@ -316,6 +316,7 @@ def x17(
     if wrong:
         raise BeamdumpInputError(f"--experiment: {', '.join(wrong)} are not electron-beam presets")
     base = load_experiment(design_base)
+    check_design_base(base)
     rows, na64_bands = [], []
     comments = ("beamdump x17: excluded eps at the X17 masses (90% CL unless the preset says otherwise)",) + targets.sources
     typer.echo(f"proto-phobic band {targets.band[0]:.2g} <= eps <= {targets.band[1]:.2g}; NA64 published {targets.published[0]:.2g}-{targets.published[1]:.2g}")
@@ -349,7 +350,9 @@ def x17(
     contained = {p.dump_length_x0: p.containment for p in points}
     typer.echo(f"design scan of {base.name} at {mass * 1e3:.2f} MeV: smallest EOT covering eps up to {targets.band[1]:.2g}")
     for length, n in need.items():
-        typer.echo(f"  {length:5.1f} X0 (containment {contained[length]:.3f}): " + (f"{n:.2g} EOT" if n else f"not within {counts[-1]:.2g} EOT"))
+        at_least = "<= " if n == counts[0] else ""  # covered already at the scan's smallest count
+        typer.echo(f"  {length:6.3g} X0 (containment {contained[length]:.3f}): "
+                   + (f"{at_least}{n:.2g} EOT" if n else f"not within {counts[-1]:.2g} EOT"))
     write_run_json(out / "run.json", {
         "command": sys.argv, "model": model, "experiments": names, "design_base": base.name,
         "dump_lengths_x0": lengths.tolist(), "eot": counts.tolist(),
@@ -360,7 +363,7 @@ def x17(
 
 @spectra_app.command("generate")
 def spectra_generate(
-    beam_energy: float = typer.Option(400.0, help="proton beam energy in GeV (fixed target)"),
+    beam_energy: Optional[float] = typer.Option(None, help="proton beam energy in GeV (fixed target; default 400)"),
     ecm: Optional[float] = typer.Option(None, help="instead: pp collider at this sqrt(s) in GeV (LHC forward table, +z hemisphere)"),
     tune: str = typer.Option("forward", help="with --ecm: Pythia tune (forward, default)"),
     events: int = typer.Option(100_000, help="number of inelastic collisions to generate"),
@@ -373,6 +376,9 @@ def spectra_generate(
     """Generate π⁰, η, η′, ω, ρ⁰, φ spectra with Pythia 8 and cache them."""
     from .sources.meson_spectra import SpectrumSettings, cached_spectra
 
+    if ecm is not None and beam_energy is not None:
+        raise BeamdumpInputError("--beam-energy and --ecm: give one (fixed target or collider), not both")
+    beam_energy = 400.0 if beam_energy is None else beam_energy
     if not 1.0 < beam_energy <= 1e5:
         raise BeamdumpInputError(f"--beam-energy: {beam_energy:g} GeV; allowed 1 < E ≤ 1e5 GeV")
     if events < 1:

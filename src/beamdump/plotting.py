@@ -126,7 +126,7 @@ def plot_design_scan(
         z = np.log10(np.where(upper > 0, upper, np.nan)).T
     mesh = ax.pcolormesh(lengths, counts, z, shading="auto", cmap="viridis")
     fig.colorbar(mesh, ax=ax, label=r"$\log_{10}$ upper edge $\varepsilon$")
-    if covered.any() and not covered.all():
+    if covered.any() and not covered.all() and min(covered.shape) >= 2:
         ax.contourf(lengths, counts, covered.T.astype(float), levels=[0.5, 1.5], colors="none", hatches=["//"])
         ax.contour(lengths, counts, covered.T.astype(float), levels=[0.5], colors="crimson", linewidths=2.5)
     ax.plot([], [], color="crimson", lw=2.5, label="hatched: covers the target" + (f" (up to {target:.2g})" if target else ""))

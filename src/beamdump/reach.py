@@ -97,7 +97,7 @@ class Reach:
         self.seed = seed
         self.segments = segments
         # a crossing angle tilts the collision axis: sample wider by that angle, then boost
-        self._tilt = float(getattr(experiment, "crossing_angle", 0.0))
+        self._tilt = experiment.crossing_angle
         self._max_theta = min(float(experiment.volume.bounding_half_angle(np.zeros(3))) + self._tilt, np.pi)
 
     @property

@@ -44,7 +44,12 @@ class UncertaintyBand:
 
 
 def brems_channel(reach: Reach) -> ProtonBremsChannel:
-    """The reach's proton-bremsstrahlung channel; an input error if there is none."""
+    """The reach's proton-bremsstrahlung channel; an input error if there is none (or if the
+    reach adds several runs, whose bands would have to be varied together)."""
+    if not isinstance(reach, Reach):
+        raise BeamdumpInputError(
+            f"--band: {reach.experiment.name} combines several runs; run --band on each run's preset instead"
+        )
     for c in reach.channels:
         if c.name == PROTON_BREMS and isinstance(c, ProtonBremsChannel):
             return c

@@ -70,6 +70,16 @@ def excluded_interval(engine: Reach | CombinedReach, mass: float) -> tuple[float
     return interval_from_flux(engine.flux(float(mass)), engine.experiment.limit.upper_limit())
 
 
+def check_design_base(base: Experiment | CombinedExperiment) -> None:
+    """An input error unless ``base`` is a single electron-beam run whose dump length is set."""
+    if isinstance(base, CombinedExperiment):
+        raise BeamdumpInputError(f"design scan: {base.name} combines runs; give a single run (e.g. na64-x17-upgrade)")
+    if base.config.beam.particle != "electron":
+        raise BeamdumpInputError(f"design scan: {base.name} has a {base.config.beam.particle} beam; allowed: electron-beam presets")
+    if base.config.beam.target_length is None:
+        raise BeamdumpInputError(f"design scan: {base.name} sets no beam.target_length, so its dump length cannot be varied")
+
+
 @dataclass(frozen=True)
 class DesignPoint:
     """One design of the scan: dump length, electron count and the excluded interval there."""
@@ -96,11 +106,9 @@ def design_scan(
     count. ``covers_rest``: the interval reaches from NA64's published upper edge (or below) to
     the top of the proto-phobic band; ``covers_band``: it holds the whole band. ``containment``:
     the fraction of the beam energy the dump absorbs (1-D shower), which the E_dump + E_ECAL ≈
-    E_beam selection needs close to 1 — a thin dump leaks the shower into the decay region."""
-    if isinstance(base, CombinedExperiment):
-        raise BeamdumpInputError(f"design scan: {base.name} combines runs; give a single run (e.g. na64-x17-upgrade)")
-    if base.config.beam.particle != "electron":
-        raise BeamdumpInputError(f"design scan: {base.name} has a {base.config.beam.particle} beam; allowed: electron-beam presets")
+    E_beam selection needs close to 1 — a thin dump leaks the shower into the decay region.
+    Lengths beyond the shower table (40 X0) make no more A′ than 40 X0 (the shower is over)."""
+    check_design_base(base)
     x0_m = get_material(base.config.beam.target).radiation_length_cm / 100.0
     targets = x17_targets()
     band_lo, band_hi = targets.band

@@ -171,7 +171,7 @@ class BeamConfig(_Strict):
     target: str = Field(default="", min_length=0)
     target_length: Quantity | None = None  # m of target material along the beam; the shower stops there
     collider: bool = False
-    tune: str = "forward"
+    tune: str | None = None  # collider only; default "forward"
     crossing_angle: Quantity | None = None
 
     @model_validator(mode="after")
@@ -184,6 +184,12 @@ class BeamConfig(_Strict):
             raise ValueError("beam.collider is for pp collisions: beam.particle must be 'proton'")
         if not self.collider and not self.target:
             raise ValueError("beam.target: a fixed-target beam needs the dump material")
+        if self.collider and (self.target or self.target_length is not None):
+            raise ValueError("beam.target / beam.target_length: a collider has no dump; remove them")
+        if not self.collider and self.tune is not None:
+            raise ValueError("beam.tune names the LHC forward meson table: only with beam.collider = true")
+        if self.target_length is not None and self.particle != "electron":
+            raise ValueError("beam.target_length ends an electron shower (active dump): only for electron beams")
         if self.crossing_angle is not None:
             a = self.crossing_angle.value
             if not (self.collider and math.isfinite(a) and 0.0 <= a < 0.01):
@@ -251,7 +257,7 @@ class CombinedConfig(_Strict):
         return self
 
 
-def _format_error(exc: ValidationError) -> str:
+def format_validation_error(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors()[:3]:
         loc = ".".join(str(x) for x in err["loc"] if not str(x).startswith(("function-after", "tagged-union")))
@@ -299,4 +305,4 @@ def load_experiment_config(path: str | Path) -> ExperimentConfig | CombinedConfi
     try:
         return schema.model_validate(data)
     except ValidationError as exc:
-        raise BeamdumpInputError(f"preset {path.name}: {_format_error(exc)}") from None
+        raise BeamdumpInputError(f"preset {path.name}: {format_validation_error(exc)}") from None

@@ -177,6 +177,7 @@ class CombinedExperiment:
 
     @property
     def name(self) -> str:
+        """The combined preset's name."""
         return self.config.name
 
     @property
@@ -186,13 +187,16 @@ class CombinedExperiment:
 
     @property
     def particle(self) -> str:
+        """Beam particle of the runs (all the same)."""
         return self.parts[0].particle
 
     @property
     def beam_label(self) -> str:
+        """What n_beam counts (as the runs')."""
         return self.parts[0].beam_label
 
     def yield_summary(self, final_states: tuple[str, ...]) -> str:
+        """One line per run: beam particles and efficiencies."""
         return "; ".join(f"{p.name}: {p.yield_summary(final_states)}" for p in self.parts)
 
     @classmethod

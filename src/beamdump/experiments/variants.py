@@ -9,9 +9,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..errors import BeamdumpInputError
-from .config import ExperimentConfig, _format_error
 from pydantic import ValidationError
+
+from ..errors import BeamdumpInputError
+from .config import ExperimentConfig, format_validation_error
 
 
 def _shift(q: dict[str, Any] | None, dz: float) -> None:
@@ -30,7 +31,7 @@ def _validated(data: dict[str, Any]) -> ExperimentConfig:
     try:
         return ExperimentConfig.model_validate(data)
     except ValidationError as exc:
-        raise BeamdumpInputError(f"variant of {data.get('name')}: {_format_error(exc)}") from None
+        raise BeamdumpInputError(f"variant of {data.get('name')}: {format_validation_error(exc)}") from None
 
 
 def with_dump_length(cfg: ExperimentConfig, length_m: float) -> ExperimentConfig:
@@ -61,4 +62,29 @@ def with_beam_count(cfg: ExperimentConfig, n_particles: float) -> ExperimentConf
         raise BeamdumpInputError(f"beam count: {n_particles!r}; allowed a finite number > 0")
     data = cfg.model_dump()
     data["beam"]["n_particles"].update(value=float(n_particles), source=f"design variant of {cfg.name}")
+    return _validated(data)
+
+
+def with_decay_length(cfg: ExperimentConfig, factor: float) -> ExperimentConfig:
+    """``cfg`` with the decay region ``factor`` times as long: its end and every detector plane
+    and dipole behind it move; its start stays."""
+    if not (math.isfinite(factor) and factor > 0.0):
+        raise BeamdumpInputError(f"decay length factor: {factor!r}; allowed a finite number > 0")
+    data = cfg.model_dump()
+    dv = data["decay_volume"]
+    old = float(dv["z_end"]["value"])
+    dz = (factor - 1.0) * (old - float(dv["z_start"]["value"]))
+    _shift(dv["z_end"], dz)
+    for plane in _planes(data["detector"]):
+        if plane["z"]["value"] >= old - 1e-9:
+            _shift(plane["z"], dz)
+    if data["detector"].get("dipole") and data["detector"]["dipole"]["z"]["value"] >= old - 1e-9:
+        _shift(data["detector"]["dipole"]["z"], dz)
+    return _validated(data)
+
+
+def with_target(cfg: ExperimentConfig, material: str, length_m: float) -> ExperimentConfig:
+    """``cfg`` with a dump of ``material`` (materials.toml) ``length_m`` long, everything behind moved."""
+    data = with_dump_length(cfg, length_m).model_dump()
+    data["beam"]["target"] = material
     return _validated(data)

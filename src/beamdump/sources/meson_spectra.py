@@ -53,7 +53,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from beamdump.datafiles import package_data, read_table, write_table
+from beamdump.datafiles import load_toml, package_data, read_table, write_table
 from beamdump.errors import BeamdumpInputError, CacheError
 from beamdump.kinematics import four_momentum
 from beamdump.pdg import mass_gev
@@ -65,8 +65,10 @@ __all__ = [
     "cache_dir",
     "cached_spectra",
     "chunk_seed",
+    "COLLIDER_LOG10_THETA_MAX",
     "collider_settings",
     "collider_spectra",
+    "collider_table_name",
     "default_spectra",
     "pythia_tune",
     "generate",
@@ -645,8 +647,6 @@ COLLIDER_LOG10_THETA_MAX = -1.0  # keep θ < 0.1 rad: every forward detector (FA
 
 def pythia_tune(name: str) -> tuple[str, ...]:
     """The readString lines of a named tune in ``data/spectra/pythia_tunes.toml``."""
-    from beamdump.datafiles import load_toml
-
     tunes = load_toml(package_data("spectra", "pythia_tunes.toml"))
     if name not in tunes:
         raise BeamdumpInputError(f"tune: {name!r} is not known; known tunes: {', '.join(tunes)}")

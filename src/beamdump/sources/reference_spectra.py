@@ -19,6 +19,7 @@ from ..kinematics import FloatArray
 from .meson_spectra import MesonSpectra
 
 PB_PER_MB = 1e9
+BIN_WIDTH = 0.05  # decades in log10 θ and log10 p, the reference tables' binning
 
 
 @dataclass(frozen=True)
@@ -31,11 +32,13 @@ class BinnedSpectrum:
 
     def in_acceptance(self, theta_max: float, p_min: float = 0.0) -> "BinnedSpectrum":
         """The bins wholly below ``theta_max`` (rad) and above ``p_min`` (GeV)."""
-        keep = (self.log10_theta + 0.025 <= np.log10(theta_max) + 1e-9) & (self.log10_p - 0.025 >= np.log10(max(p_min, 1e-30)) - 1e-9)
+        half = 0.5 * BIN_WIDTH
+        keep = (self.log10_theta + half <= np.log10(theta_max) + 1e-9) & (self.log10_p - half >= np.log10(max(p_min, 1e-30)) - 1e-9)
         return BinnedSpectrum(self.log10_theta[keep], self.log10_p[keep], self.sigma_pb[keep])
 
     @property
     def total_pb(self) -> float:
+        """σ summed over the bins, pb."""
         return float(self.sigma_pb.sum())
 
     def energy_spectrum(self, log10_p_edges: FloatArray) -> FloatArray:
@@ -61,6 +64,8 @@ def table_spectrum(table: MesonSpectra, pdg: int, sigma_inel_mb: float) -> Binne
     """A beamdump table of species ``pdg`` as cross-sections (pb) on its own bin centres."""
     if not sigma_inel_mb > 0:
         raise BeamdumpInputError(f"sigma_inel_mb: {sigma_inel_mb!r}; allowed > 0")
+    if abs(table.settings.bin_width - BIN_WIDTH) > 1e-12:
+        raise BeamdumpInputError(f"table bin_width {table.settings.bin_width:g}: the comparison needs {BIN_WIDTH:g}-decade bins")
     y = table.yields[table.index(pdg)]
     lt = 0.5 * (table.log10_theta_edges[1:] + table.log10_theta_edges[:-1])
     lp = 0.5 * (table.log10_p_edges[1:] + table.log10_p_edges[:-1])
