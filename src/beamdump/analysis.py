@@ -16,7 +16,6 @@ from .models import get_model
 from .production.channels import build_channels
 from .production.proton_brems import BremsSettings
 from .reach import CombinedReach, EventGrid, MassFlux, Reach
-from .sources.meson_spectra import COLLIDER_LOG10_THETA_MAX
 
 
 @dataclass
@@ -111,14 +110,15 @@ def make_reach(
         names, cfg.beam.particle, experiment.beam_energy, model, brems=brems, target=cfg.beam.target or None,
         target_length=length, collider_tune=(cfg.beam.tune or "forward") if cfg.beam.collider else None,
     )
-    if cfg.beam.collider:
-        top = 10.0**COLLIDER_LOG10_THETA_MAX
-        seen = experiment.volume.bounding_half_angle(np.zeros(3)) + experiment.crossing_angle
-        if seen > top:
-            raise BeamdumpInputError(
-                f"decay_volume: seen from the IP it spans up to {seen:.3g} rad, beyond the forward meson tables "
-                f"(theta < {top:g} rad); allowed: detectors within {top:g} rad of the collision axis"
-            )
+    # a meson table covers a range of angles (the LHC forward tables θ < 0.1 rad): the detector must lie inside it
+    tables = [t for t in (getattr(c, "spectra", None) for c in chans) if t is not None]
+    top = min((t.theta_max for t in tables), default=np.pi)
+    seen = experiment.volume.bounding_half_angle(np.zeros(3)) + experiment.crossing_angle
+    if seen > top:
+        raise BeamdumpInputError(
+            f"decay_volume: seen from the source it spans up to {seen:.3g} rad, beyond the meson tables "
+            f"(theta < {top:g} rad; the forward meson tables of colliders stop there); allowed: detectors within {top:g} rad"
+        )
     return Reach(experiment, model, chans, fs, seed=seed)
 
 

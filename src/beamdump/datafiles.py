@@ -92,3 +92,17 @@ def read_table(path: str | Path, names: Sequence[str], what: str) -> tuple[dict[
     if meta.get("checksum") != array_checksum(arrays, names):
         raise CacheError(f"{path}: array checksum mismatch (file damaged)")
     return meta, arrays
+
+
+def check_table_key(
+    path: str | Path, meta: dict[str, Any], settings_key: str, format_version: int, expected_key: str | None
+) -> None:
+    """A :class:`CacheError` unless the table's format is ``format_version``, its stored key is the
+    key of its stored settings, and (if given) that key is ``expected_key``."""
+    if meta.get("format") != format_version:
+        raise CacheError(f"{path}: table format {meta.get('format')!r}, expected {format_version}")
+    key = meta.get("key")
+    if key != settings_key:
+        raise CacheError(f"{path}: stored key does not match the stored settings")
+    if expected_key is not None and key != expected_key:
+        raise CacheError(f"{path}: key {str(key)[:12]}… differs from the requested {expected_key[:12]}…")

@@ -36,10 +36,8 @@ def write_events_csv(path: Path, masses, couplings, total, by_channel: dict[str,
 
 def write_channel_contours(path: Path, bands: dict[str, ExclusionBand], key: str = "channel") -> None:
     """Long table of several bands: ``key`` (channel or experiment), mass_gev, eps_lower, eps_upper."""
-    lines = [f"{key},mass_gev,eps_lower,eps_upper"]
-    for name, band in bands.items():
-        lines += [f"{name},{m:.6g},{lo:.6g},{hi:.6g}" for m, lo, hi in zip(band.masses, band.lower, band.upper)]
-    atomic_write_text(path, "\n".join(lines) + "\n")
+    rows = [[name, m, lo, hi] for name, band in bands.items() for m, lo, hi in zip(band.masses, band.lower, band.upper)]
+    write_rows(path, [key, "mass_gev", "eps_lower", "eps_upper"], rows)
 
 
 def write_rows(path: Path, header: list[str], rows: list[list[Any]], comments: tuple[str, ...] = ()) -> None:

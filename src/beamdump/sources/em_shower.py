@@ -58,7 +58,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from beamdump.datafiles import load_toml, package_data, read_table, write_table
+from beamdump.datafiles import check_table_key, load_toml, package_data, read_table, write_table
 from beamdump.errors import BeamdumpInputError, CacheError
 
 __all__ = [
@@ -505,10 +505,7 @@ class ShowerTable:
             escaped = {str(k): float(v) for k, v in meta["escaped"].items()}
         except Exception as exc:  # missing or bad settings
             raise CacheError(f"{path}: unreadable shower table ({type(exc).__name__}: {exc})") from exc
-        if meta.get("format") != FORMAT_VERSION or meta.get("key") != settings.key():
-            raise CacheError(f"{path}: stale shower table (format or key mismatch)")
-        if expected_key is not None and meta["key"] != expected_key:
-            raise CacheError(f"{path}: key differs from the requested one")
+        check_table_key(path, meta, settings.key(), FORMAT_VERSION, expected_key)
         le, te = settings.log10_e_edges(), settings.t_edges()
         shape2 = (le.size - 1, te.size - 1)
         ok = (
@@ -556,6 +553,18 @@ class _Tally:
     def fill_e(self, e: NDArray[np.float64]) -> None:
         if e.size:
             self.emitted += np.bincount(self._ie(e), minlength=self.ne)
+
+
+def _route(
+    e: NDArray[np.float64], t: NDArray[np.float64], e_min: float,
+    below: tuple[list, list], live: tuple[list, list],
+) -> None:
+    """Append the electrons (energy, depth) below ``e_min`` to ``below``, the rest to ``live``."""
+    low = e < e_min
+    below[0].append(e[low])
+    below[1].append(t[low])
+    live[0].append(e[~low])
+    live[1].append(t[~low])
 
 
 def _sample_pair_fraction(rng: np.random.Generator, n: int) -> NDArray[np.float64]:
@@ -620,11 +629,7 @@ def _run_batch(
             new_g_t.append(ti[acc])
             e_after = ei.copy()
             e_after[acc] -= k
-            low = e_after < e_min
-            sub_e.append(e_after[low])
-            sub_t.append(ti[low])
-            new_e_e.append(e_after[~low])
-            new_e_t.append(ti[~low])
+            _route(e_after, ti, e_min, (sub_e, sub_t), (new_e_e, new_e_t))
         if g_en.size:
             m = g_en.size
             s = rng.exponential(1.0 / PAIR_RATE, m)
@@ -636,11 +641,7 @@ def _run_batch(
             w, tc = g_en[~out], g_t[~out] + s[~out]
             x = _sample_pair_fraction(rng, w.size)
             for part in (x * w, (1.0 - x) * w):
-                low = part < e_min
-                sub_e.append(part[low])
-                sub_t.append(tc[low])
-                new_e_e.append(part[~low])
-                new_e_t.append(tc[~low])
+                _route(part, tc, e_min, (sub_e, sub_t), (new_e_e, new_e_t))
         # soft photons: convert after Exp(9/7) X0 into two electrons sharing the energy uniformly
         if soft_e.size:
             s = rng.exponential(1.0 / PAIR_RATE, soft_e.size)

@@ -53,7 +53,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from beamdump.datafiles import load_toml, package_data, read_table, write_table
+from beamdump.datafiles import check_table_key, load_toml, package_data, read_table, write_table
 from beamdump.errors import BeamdumpInputError, CacheError
 from beamdump.kinematics import four_momentum
 from beamdump.pdg import mass_gev
@@ -253,6 +253,11 @@ class MesonSpectra:
         except ValueError:
             raise BeamdumpInputError(f"pdg={pdg}: not tabulated; available: {list(self.pdg_ids)}") from None
 
+    @property
+    def theta_max(self) -> float:
+        """Largest polar angle (rad) the table covers."""
+        return float(10.0 ** self.log10_theta_edges[-1])
+
     def multiplicity(self, pdg: int) -> float:
         """Mesons of species ``pdg`` per beam proton inside the table's θ and p range."""
         return float(self.yields[self.index(pdg)].sum())
@@ -336,16 +341,11 @@ class MesonSpectra:
         meta, arrays = read_table(path, _ARRAY_NAMES, "spectrum table")
         try:
             settings = SpectrumSettings.from_dict(meta["settings"])
-            key, pdg_ids, n_events = meta["key"], tuple(int(p) for p in meta["pdg_ids"]), int(meta["n_events"])
+            pdg_ids, n_events = tuple(int(p) for p in meta["pdg_ids"]), int(meta["n_events"])
             provenance = dict(meta.get("provenance", {}))
         except Exception as exc:  # missing or bad settings
             raise CacheError(f"{path}: unreadable spectrum table ({type(exc).__name__}: {exc})") from exc
-        if meta.get("format") != FORMAT_VERSION:
-            raise CacheError(f"{path}: table format {meta.get('format')!r}, expected {FORMAT_VERSION}")
-        if settings.key() != key:
-            raise CacheError(f"{path}: stored key does not match the stored settings")
-        if expected_key is not None and key != expected_key:
-            raise CacheError(f"{path}: key {key[:12]}… differs from the requested {expected_key[:12]}…")
+        check_table_key(path, meta, settings.key(), FORMAT_VERSION, expected_key)
         lt, lp, y, c = (arrays[n] for n in _ARRAY_NAMES)
         try:
             bad = _problems(settings, pdg_ids, n_events, lt, lp, y, c)
