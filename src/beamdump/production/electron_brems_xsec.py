@@ -297,7 +297,7 @@ def _dsigma_dx_ww(x, E0, m, ml, Z, A, theta_max, flux):
         chi_val = flux_integral((me * me / (2.0 * Ee)) ** 2, me * me + ml * ml, Z, A)
     else:
         t_min = (U / (2.0 * Ee * (1.0 - xe))) ** 2
-        chi_val = flux_integral(t_min, Ee * Ee + 0.0 * t_min, Z, A)
+        chi_val = flux_integral(t_min, Ee * Ee, Z, A)  # flux_integral broadcasts t_max
     d2 = _double_differential(xe, theta, Ee, me, ml, chi_val)
     # dcosθ = sinθ dθ = (sinθ/θ) dU/(2 x E0²) = (sinθ/θ) U dw/(2 x E0²)
     jac = np.sinc(theta / np.pi) * U / (2.0 * xe * Ee * Ee)
