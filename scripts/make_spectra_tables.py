@@ -10,7 +10,11 @@ The LHC forward tables (pp, +z hemisphere, θ < 0.1 rad)::
     python scripts/make_spectra_tables.py --collider 13600 13600 14000 --tunes forward default forward \
         --events 400000 200000 200000 --chunk-size 25000 --workers 2
 
-Each file ``pythia8_p{E}gev.npz`` (``pythia8_pp{√s}gev_{tune}.npz``) embeds its settings (hence cache key), the statistics and the
+The p+A tables (Pythia Angantyr, whole proton-nucleus collisions)::
+
+    python scripts/make_spectra_tables.py --energies 400 --nucleus Cu --events 2000000 --workers 2
+
+Each file ``pythia8_p{E}gev.npz`` (``pythia8_p{E}gev_{nucleus}.npz``) (``pythia8_pp{√s}gev_{tune}.npz``) embeds its settings (hence cache key), the statistics and the
 provenance (Pythia version, date, wall time) in its JSON metadata; a summary is printed.
 """
 
@@ -26,6 +30,8 @@ from beamdump.sources.meson_spectra import (
     collider_settings,
     collider_table_name,
     generate,
+    nuclear_settings,
+    nuclear_table_name,
 )
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "src" / "beamdump" / "data" / "spectra"
@@ -43,7 +49,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--collider", type=float, nargs="+", default=None,
                     help="LHC tables instead: sqrt(s) in GeV, one per table (pp, forward hemisphere)")
     ap.add_argument("--tunes", nargs="+", default=["forward"], help="with --collider: tune per table (pythia_tunes.toml)")
+    ap.add_argument("--nucleus", default=None, help="p+A tables instead (Angantyr): a nucleus of nuclei.toml, e.g. Cu")
     args = ap.parse_args(argv)
+    if args.nucleus and args.collider:
+        ap.error("--nucleus is for fixed-target tables, not with --collider")
     energies = args.collider if args.collider else args.energies
     if len(args.events) not in (1, len(energies)):
         ap.error("--events needs one value or one per energy")
@@ -56,6 +65,9 @@ def main(argv: list[str] | None = None) -> None:
         if args.collider:
             settings = collider_settings(energy, tunes[k], n_events=n, seed=args.seed, chunk_size=args.chunk_size)
             name = collider_table_name(energy, tunes[k])
+        elif args.nucleus:
+            settings = nuclear_settings(energy, args.nucleus, n_events=n, seed=args.seed, chunk_size=args.chunk_size)
+            name = nuclear_table_name(energy, args.nucleus)
         else:
             settings = SpectrumSettings(beam_energy_gev=energy, n_events=n, seed=args.seed, chunk_size=args.chunk_size)
             name = f"pythia8_p{energy:.0f}gev.npz"

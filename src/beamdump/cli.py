@@ -109,6 +109,7 @@ def reach(
     brems_z: Optional[str] = typer.Option(None, help="proton bremsstrahlung z range ZMIN:ZMAX (default: the published 0.1:0.9)"),
     brems_pt_max: Optional[float] = typer.Option(None, help="proton bremsstrahlung largest pT in GeV (default: the published 1)"),
     form_factor: Optional[str] = typer.Option(None, help="nucleon form factor of bremsstrahlung: vmd (default), dipole, none"),
+    mesons: Optional[str] = typer.Option(None, help="meson tables of a proton dump: nucleon (isoscalar pp/pn) or nucleus (Pythia Angantyr p+A on the dump's nucleus); default: the preset's"),
 ) -> None:
     """Events on a (mass, coupling) grid, the excluded band at the preset's CL (90% unless it says otherwise) and a figure."""
     from .analysis import channel_bands, make_reach
@@ -121,6 +122,13 @@ def reach(
 
     t0 = time.perf_counter()
     exp = load_experiment(experiment)
+    if mesons is not None:
+        from .experiments.experiment import Experiment
+        from .experiments.variants import with_meson_production
+
+        if not isinstance(exp, Experiment):
+            raise BeamdumpInputError(f"--mesons: {exp.name} combines several runs; set beam.meson_production in each run's preset")
+        exp = Experiment.from_config(with_meson_production(exp.config, mesons))
     fs = final_state.split("+") if final_state else None
     z_lo, z_hi = parse_pair(brems_z, "--brems-z") if brems_z else (None, None)
     brems = default_brems_settings(z_min=z_lo, z_max=z_hi, pt_max=brems_pt_max, form_factor=form_factor)
@@ -187,6 +195,7 @@ def reach(
             "couplings": [float(grid.couplings[0]), float(grid.couplings[-1]), len(grid.couplings)],
             "seed": seed,
             "proton_brems": dataclasses.asdict(brems) if has_brems else None,
+            "meson_tables": _meson_tables(engine),
             "band_variations_mass_range_gev": band_scores or None,
             "events_upper_limit": result.threshold,
             "limit": vars(exp.limit),
@@ -366,6 +375,7 @@ def spectra_generate(
     beam_energy: Optional[float] = typer.Option(None, help="proton beam energy in GeV (fixed target; default 400)"),
     ecm: Optional[float] = typer.Option(None, help="instead: pp collider at this sqrt(s) in GeV (LHC forward table, +z hemisphere)"),
     tune: str = typer.Option("forward", help="with --ecm: Pythia tune (forward, default)"),
+    target: str = typer.Option("isoscalar", help="fixed target: isoscalar (pp/pn mix), pp, pn, or a nucleus (Cu, Fe, Mo: whole p+A collisions with Pythia Angantyr)"),
     events: int = typer.Option(100_000, help="number of inelastic collisions to generate"),
     workers: int = typer.Option(2, help="local Dask worker processes (0: run in this process)"),
     scheduler: Optional[str] = typer.Option(None, help="address of an existing Dask scheduler (tcp://host:port)"),
@@ -375,6 +385,7 @@ def spectra_generate(
 ) -> None:
     """Generate π⁰, η, η′, ω, ρ⁰, φ spectra with Pythia 8 and cache them."""
     from .sources.meson_spectra import SpectrumSettings, cached_spectra
+    from .sources.nuclear_targets import known_nuclei
 
     if ecm is not None and beam_energy is not None:
         raise BeamdumpInputError("--beam-energy and --ecm: give one (fixed target or collider), not both")
@@ -385,6 +396,8 @@ def spectra_generate(
         raise BeamdumpInputError(f"--events: {events}; allowed ≥ 1")
     if workers < 0:
         raise BeamdumpInputError(f"--workers: {workers}; allowed ≥ 0")
+    if ecm is not None and target != "isoscalar":
+        raise BeamdumpInputError("--target: a collider table is pp; --target is for fixed-target tables")
     if ecm is not None:
         from .sources.meson_spectra import collider_settings
 
@@ -392,8 +405,15 @@ def spectra_generate(
             raise BeamdumpInputError(f"--ecm: {ecm:g} GeV; allowed 10 < sqrt(s) <= 1e5 GeV")
         settings = collider_settings(ecm, tune, n_events=events, seed=seed, chunk_size=min(chunk_size, events))
         beam_energy = ecm
+    elif target not in ("isoscalar", "pp", "pn", *known_nuclei()):
+        raise BeamdumpInputError(f"--target: {target!r}; allowed: isoscalar, pp, pn, {', '.join(known_nuclei())}")
+    elif target in ("isoscalar", "pp", "pn"):
+        settings = SpectrumSettings(beam_energy_gev=beam_energy, n_events=events, seed=seed,
+                                    chunk_size=min(chunk_size, events), target=target)
     else:
-        settings = SpectrumSettings(beam_energy_gev=beam_energy, n_events=events, seed=seed, chunk_size=min(chunk_size, events))
+        from .sources.meson_spectra import nuclear_settings
+
+        settings = nuclear_settings(beam_energy, target, n_events=events, seed=seed, chunk_size=min(chunk_size, events))
     t0 = time.perf_counter()
     spec = cached_spectra(settings, workers=workers, scheduler=scheduler, regenerate=regenerate)
     dt = time.perf_counter() - t0
@@ -401,6 +421,19 @@ def spectra_generate(
     typer.echo(f"{spec.n_events} events at {beam_energy:g} GeV in {dt:.1f} s; mesons per {per}:")
     for pdg in spec.pdg_ids:
         typer.echo(f"  {pdg:>4}: {spec.multiplicity(pdg):.4f}")
+
+
+def _meson_tables(engine) -> list[dict]:
+    """Which meson tables fed the channels: target model, beam energy, statistics, cache key."""
+    seen: dict[str, dict] = {}
+    for reach in getattr(engine, "parts", (engine,)):
+        for chan in reach.channels:
+            spec = getattr(chan, "spectra", None)
+            if spec is not None:
+                s = spec.settings
+                seen.setdefault(s.key(), {"target": s.target, "frame": s.frame, "beam_energy_gev": s.beam_energy_gev,
+                                          "n_events": spec.n_events, "key": s.key()})
+    return list(seen.values())
 
 
 def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:

@@ -1,4 +1,5 @@
-"""Design variants of a preset: the same experiment with a different dump length or beam count.
+"""Design variants of a preset: the same experiment with a different dump length, beam count,
+decay length, target or meson-production model.
 
 A variant is a new validated :class:`ExperimentConfig`; the preset on disk is not touched. Used by
 the X17 design scan and by the tests of the active-dump logic.
@@ -87,4 +88,14 @@ def with_target(cfg: ExperimentConfig, material: str, length_m: float) -> Experi
     """``cfg`` with a dump of ``material`` (materials.toml) ``length_m`` long, everything behind moved."""
     data = with_dump_length(cfg, length_m).model_dump()
     data["beam"]["target"] = material
+    return _validated(data)
+
+
+def with_meson_production(cfg: ExperimentConfig, how: str) -> ExperimentConfig:
+    """``cfg`` with its meson tables from nucleon collisions (``"nucleon"``) or from whole p+A
+    collisions on its target nucleus (``"nucleus"``, Pythia Angantyr)."""
+    if how not in ("nucleon", "nucleus"):
+        raise BeamdumpInputError(f"meson production: {how!r}; allowed: nucleon, nucleus")
+    data = cfg.model_dump()
+    data["beam"]["meson_production"] = how
     return _validated(data)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..errors import BeamdumpInputError
-from ..sources.meson_spectra import MesonSpectra, collider_spectra, default_spectra
+from ..sources.meson_spectra import MesonSpectra, collider_spectra, default_spectra, nuclear_spectra
 from .electron_brems import ElectronBremsChannel
 from .meson_decays import MesonDecayChannel, load_definitions
 from .proton_brems import BremsSettings, ProtonBremsChannel, default_brems_settings
@@ -41,6 +41,7 @@ def build_channels(
     target: str | None = None,
     target_length: float | None = None,
     collider_tune: str | None = None,
+    nucleus: str | None = None,
 ) -> list[ProductionChannel]:
     """Production channels ``names`` for a beam, for a model that couples like the photon.
 
@@ -50,7 +51,8 @@ def build_channels(
     ``beam.target``); electron beams need it. ``target_length`` (m) ends the electron shower
     there (an active dump's length); ``None`` lets it run its full course. ``collider_tune``
     marks a pp collider: ``beam_energy_gev`` is then √s and the meson spectra are the shipped
-    forward table of that tune.
+    forward table of that tune. ``nucleus`` (a proton fixed target) takes the mesons from the
+    shipped Angantyr p+A table of that nucleus instead of the isoscalar nucleon table.
     """
     defs = load_definitions()
     known = channel_descriptions()
@@ -83,7 +85,12 @@ def build_channels(
         )
     needs_spectra = any(n in defs or n == VECTOR_MIXING for n in names)
     if needs_spectra and spectra is None:
-        spectra = default_spectra(beam_energy_gev) if collider_tune is None else collider_spectra(beam_energy_gev, collider_tune)
+        if collider_tune is not None:
+            spectra = collider_spectra(beam_energy_gev, collider_tune)
+        elif nucleus is not None:
+            spectra = nuclear_spectra(beam_energy_gev, nucleus)
+        else:
+            spectra = default_spectra(beam_energy_gev)
     out: list[ProductionChannel] = []
     for n in names:
         if n == PROTON_BREMS:

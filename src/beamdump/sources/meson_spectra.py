@@ -16,8 +16,11 @@ Physics model and its limits
 * Each beam proton is assumed to interact exactly once, inelastically (``SoftQCD:inelastic``:
   non-diffractive + diffractive), so "per inelastic collision" = "per proton on a thick target".
 * Target model ``"isoscalar"`` (default): an incoherent 50/50 mix of pp and pn collisions standing in
-  for the nucleons of the dump's nucleus (``"pp"`` and ``"pn"`` are also accepted).
-* Neglected: nuclear effects of the pA collision (Cronin p_T broadening, nuclear stopping that
+  for the nucleons of the dump's nucleus (``"pp"`` and ``"pn"`` are also accepted). A nucleus name
+  (``"Cu"``, ``"Fe"``, ``"Mo"``; :mod:`.nuclear_targets`) instead generates whole p+A collisions with
+  Pythia's heavy-ion model Angantyr, which adds the extra wounded nucleons' soft mesons and the
+  depletion of the hardest forward ones (tables ``pythia8_p<E>gev_<nucleus>.npz``).
+* Neglected (isoscalar tables): nuclear effects of the pA collision (Cronin p_T broadening, nuclear stopping that
   softens the leading-particle / large-x_F region, the ≈A^(1/3) rise of soft central-rapidity
   multiplicity, reabsorption), and the hadronic cascade in the thick dump (secondary protons,
   pions and kaons re-interacting). Together these mostly *add* soft (p ≲ 10 GeV) wide-angle mesons,
@@ -57,6 +60,7 @@ from beamdump.datafiles import check_table_key, load_toml, package_data, read_ta
 from beamdump.errors import BeamdumpInputError, CacheError
 from beamdump.kinematics import four_momentum
 from beamdump.pdg import mass_gev
+from beamdump.sources.nuclear_targets import angantyr_options, get_nucleus, known_nuclei
 
 __all__ = [
     "DEFAULT_PDG_IDS",
@@ -72,6 +76,9 @@ __all__ = [
     "default_spectra",
     "pythia_tune",
     "generate",
+    "nuclear_settings",
+    "nuclear_spectra",
+    "nuclear_table_name",
     "pythia_config",
     "run_chunk",
     "shipped_energies",
@@ -110,7 +117,7 @@ class SpectrumSettings:
     n_events: inelastic collisions generated in total (split between pp and pn for "isoscalar").
     seed: master seed; chunk seeds are derived from it, the target and the chunk index.
     chunk_size: events per parallel chunk (changes the random streams, hence the result).
-    target: "isoscalar" (½ pp + ½ pn), "pp" or "pn".
+    target: "isoscalar" (½ pp + ½ pn), "pp", "pn", or a nucleus of ``nuclei.toml`` ("Cu", …: Angantyr p+A).
     processes: Pythia process switches turned on.
     pdg_ids: meson species tabulated (made stable in the generator).
     count_feed_down: also count the species produced in decays of each other (see module doc).
@@ -158,10 +165,11 @@ class SpectrumSettings:
                 raise BeamdumpInputError(
                     f"log10_theta_max={self.log10_theta_max}: must lie in (log10_theta_min, log10(π)]"
                 )
-        if self.target not in TARGETS:
-            raise BeamdumpInputError(f"target={self.target!r}: allowed values are {', '.join(TARGETS)}")
-        if self.n_events < len(TARGETS[self.target]):
-            raise BeamdumpInputError(f"n_events={self.n_events}: need at least {len(TARGETS[self.target])}")
+        if self.target not in TARGETS and self.target not in known_nuclei():
+            allowed = ", ".join((*TARGETS, *known_nuclei()))
+            raise BeamdumpInputError(f"target={self.target!r}: allowed values are {allowed} (a nucleus: Angantyr p+A)")
+        if self.n_events < len(self.components()):
+            raise BeamdumpInputError(f"n_events={self.n_events}: need at least {len(self.components())}")
         if self.chunk_size < 1:
             raise BeamdumpInputError(f"chunk_size={self.chunk_size}: must be ≥ 1")
         if not 0 <= self.seed < 2**63:
@@ -209,9 +217,15 @@ class SpectrumSettings:
         """Edges in log10(p/GeV), from log10_p_min to log10(beam energy)."""
         return _edges(self.log10_p_min, math.log10(self.beam_energy_gev), self.bin_width)
 
+    def components(self) -> tuple[tuple[int, float], ...]:
+        """(target PDG id, weight fraction) of the target model: nucleons, or one whole nucleus."""
+        if self.target in TARGETS:
+            return TARGETS[self.target]
+        return ((get_nucleus(self.target).pdg, 1.0),)
+
     def event_split(self) -> tuple[tuple[int, float, int], ...]:
-        """(target nucleon PDG id, weight fraction, events) for each component of the target model."""
-        comps = TARGETS[self.target]
+        """(target PDG id, weight fraction, events) for each component of the target model."""
+        comps = self.components()
         base, rest = divmod(self.n_events, len(comps))
         return tuple((pdg, frac, base + (i < rest)) for i, (pdg, frac) in enumerate(comps))
 
@@ -676,5 +690,35 @@ def collider_spectra(ecm_gev: float, tune: str = "forward") -> MesonSpectra:
         raise BeamdumpInputError(
             f"collider spectra: no shipped table for sqrt(s) = {ecm_gev:g} GeV, tune {tune!r}; shipped: "
             f"{', '.join(shipped) or 'none'} (scripts/make_spectra_tables.py --collider makes one)"
+        )
+    return MesonSpectra.load(path)
+
+
+# ---------------------------------------------------------------------- p+A (Angantyr) tables
+def nuclear_settings(beam_energy_gev: float, nucleus: str, n_events: int = 100_000, seed: int = 1,
+                     chunk_size: int = 25_000) -> SpectrumSettings:
+    """Settings of a p+A table: protons of ``beam_energy_gev`` (GeV) on ``nucleus`` at rest, whole
+    collisions from Angantyr with the sub-collision fit stored for that energy (``nuclei.toml``)."""
+    return SpectrumSettings(
+        beam_energy_gev=beam_energy_gev, n_events=n_events, seed=seed, chunk_size=chunk_size, target=nucleus,
+        pythia_options=angantyr_options(beam_energy_gev, nucleus),
+    )
+
+
+def nuclear_table_name(beam_energy_gev: float, nucleus: str) -> str:
+    """File name of a shipped p+A table."""
+    return f"pythia8_p{float(beam_energy_gev):.0f}gev_{nucleus}.npz"
+
+
+def nuclear_spectra(beam_energy_gev: float, nucleus: str) -> MesonSpectra:
+    """The shipped Angantyr table for protons of ``beam_energy_gev`` (GeV) on ``nucleus``."""
+    get_nucleus(nucleus)  # unknown names list the known ones
+    path = package_data("spectra", nuclear_table_name(beam_energy_gev, nucleus))
+    if not path.exists():
+        shipped = sorted(p.name for p in package_data("spectra").glob("pythia8_p*gev_*.npz") if "_pp" not in p.name)
+        raise BeamdumpInputError(
+            f"beam.meson_production = 'nucleus': no shipped p+A table for {beam_energy_gev:g} GeV on {nucleus}; shipped: "
+            f"{', '.join(shipped) or 'none'} (scripts/make_spectra_tables.py --energies {beam_energy_gev:g} --nucleus {nucleus} "
+            "makes one beside them)"
         )
     return MesonSpectra.load(path)

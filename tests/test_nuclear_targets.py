@@ -1,0 +1,115 @@
+"""Tests of the p+A meson tables (Pythia Angantyr): nuclei data, settings, generator runs, presets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from beamdump.errors import BeamdumpInputError
+from beamdump.experiments.experiment import Experiment, load_experiment
+from beamdump.experiments.variants import with_meson_production
+from beamdump.sources import meson_spectra as ms
+from beamdump.sources.nuclear_targets import angantyr_options, get_nucleus, known_nuclei
+
+
+def test_nuclei_codes_encode_z_and_a() -> None:
+    for name in known_nuclei():
+        n = get_nucleus(name)
+        # PDG numbering scheme for nuclei: 10LZZZAAAI with L = I = 0
+        assert n.pdg == 1_000_000_000 + 10_000 * n.z + 10 * n.a
+        # nuclear mass ≈ A × 0.93 GeV (binding ≈ 8.5 MeV per nucleon)
+        assert n.mass_gev == pytest.approx(n.a * 0.9315, rel=0.01)
+    assert {"Cu", "Fe", "Mo"} <= set(known_nuclei())
+    with pytest.raises(BeamdumpInputError, match="known nuclei: Cu"):
+        get_nucleus("Unobtainium")
+
+
+def test_angantyr_options() -> None:
+    at400 = angantyr_options(400.0, "Cu")
+    assert "HeavyIon:SigFitNGen = 0" in at400 and any(o.startswith("HeavyIon:SigFitDefPar") for o in at400)
+    assert angantyr_options(400.0, "Fe") == at400  # the fit depends on √s_NN only
+    assert angantyr_options(250.0, "Cu") == ()  # no stored fit: Pythia fits on initialisation
+    mo = angantyr_options(400.0, "Mo")
+    assert mo[0] == f"1000420980:new = 98Mo void 1 {3 * 42} 0 {get_nucleus('Mo').mass_gev!r}"
+
+
+def test_nuclear_settings() -> None:
+    s = ms.nuclear_settings(400.0, "Cu", n_events=10)
+    assert s.components() == ((1000290630, 1.0),) and s.event_split() == ((1000290630, 1.0, 10),)
+    config = ms.pythia_config(s, 1000290630, 5)
+    assert "Beams:idB = 1000290630" in config and "HeavyIon:SigFitNGen = 0" in config
+    assert s.key() != ms.nuclear_settings(400.0, "Fe", n_events=10).key()
+    with pytest.raises(BeamdumpInputError, match="isoscalar, pp, pn, Cu"):
+        ms.SpectrumSettings(target="Xx")
+    with pytest.raises(BeamdumpInputError, match="no shipped p\\+A table for 450 GeV"):
+        ms.nuclear_spectra(450.0, "Cu")
+
+
+@pytest.mark.slow
+def test_angantyr_p_cu_against_nucleon_collisions() -> None:
+    """A whole p+Cu collision against one pp collision at 400 GeV (300 events each): the
+    generated cross-section is the p+Cu inelastic one and there are more mesons per collision."""
+    n = 300
+    cu = ms.nuclear_settings(400.0, "Cu", n_events=n)
+    pp = ms.SpectrumSettings(beam_energy_gev=400.0, n_events=n, target="pp")
+    r_cu = ms.run_chunk(cu, 1000290630, n, 3)
+    r_pp = ms.run_chunk(pp, 2212, n, 3)
+    # σ_inel(p Cu) ≈ 780 mb at high energy (PDG hadronic cross-section compilation) vs σ_inel(pp) ≈ 32 mb
+    assert 650.0 < r_cu["sigma_mb"] < 900.0 and 28.0 < r_pp["sigma_mb"] < 36.0
+    pi0_cu, pi0_pp = r_cu["counts"][0].sum() / n, r_pp["counts"][0].sum() / n
+    # the wounded-nucleon picture: ⟨ν⟩ ≈ 2.5–3 collisions in Cu, multiplicity ≈ (1 + ν)/2 × pp
+    assert 1.2 < pi0_cu / pi0_pp < 2.5
+
+
+def test_meson_production_in_presets() -> None:
+    na62 = load_experiment("na62-dump-2021")
+    assert na62.config.beam.meson_production == "nucleon"
+    nuc = with_meson_production(na62.config, "nucleus")
+    assert nuc.beam.meson_production == "nucleus" and nuc.beam.target == "Cu"
+    with pytest.raises(BeamdumpInputError, match="allowed: nucleon, nucleus"):
+        with_meson_production(na62.config, "quark")
+    with pytest.raises(BeamdumpInputError, match="proton beam on a fixed target"):
+        with_meson_production(load_experiment("e137").config, "nucleus")
+    with pytest.raises(BeamdumpInputError, match="proton beam on a fixed target"):
+        with_meson_production(load_experiment("faser-2022").config, "nucleus")
+    data = na62.config.model_dump()
+    data["beam"]["target"] = "graphite"
+    from beamdump.experiments.variants import _validated
+
+    with pytest.raises(BeamdumpInputError, match="allowed: Cu, Fe, Mo"):
+        _validated({**data, "beam": {**data["beam"], "meson_production": "nucleus"}})
+
+
+def _ratio_by_momentum(nucleus: str, energy: float, pdg: int) -> dict[str, float]:
+    """Mesons per proton, p+A table / isoscalar nucleon table, in bands of x = p / E_beam."""
+    a, b = ms.default_spectra(energy), ms.nuclear_spectra(energy, nucleus)
+    lp = 0.5 * (a.log10_p_edges[1:] + a.log10_p_edges[:-1])
+    x = 10.0 ** lp / energy
+    ya, yb = a.yields[a.index(pdg)].sum(0), b.yields[b.index(pdg)].sum(0)
+    bands = {"all": x > 0, "soft": x < 0.025, "leading": x > 0.3}
+    return {k: float(yb[m].sum() / ya[m].sum()) for k, m in bands.items()}
+
+
+@pytest.mark.parametrize("pdg", [111, 221])
+def test_shipped_p_cu_table_nuclear_effects(pdg: int) -> None:
+    """The p+Cu table against the isoscalar one at 400 GeV, per beam proton. Measured (π⁰ / η):
+    all 1.66 / 1.61, x < 0.025 1.9 / 1.9, x > 0.3 0.67 / 0.72. Data on p+A (e.g. Barton et al.,
+    PRD 27 (1983) 2580: yields ∝ A^α(x_F), α ≈ 0.8–0.9 at small x_F falling to ≈ 0.5 at large x_F,
+    against σ_inel ∝ A^0.71) say: more soft mesons per collision, fewer leading ones."""
+    sp = ms.nuclear_spectra(400.0, "Cu")
+    assert sp.settings.target == "Cu" and sp.n_events >= 1_000_000
+    assert sp.settings.pythia_options == angantyr_options(400.0, "Cu")
+    assert 650.0 < sp.metadata["sigma_gen_mb"]["1000290630"] < 900.0
+    r = _ratio_by_momentum("Cu", 400.0, pdg)
+    assert 1.3 < r["all"] < 2.2
+    assert r["soft"] > r["all"] > 1.0 > r["leading"] > 0.4
+
+
+def test_nucleus_preset_uses_the_p_a_table() -> None:
+    from beamdump.analysis import make_reach
+
+    exp = Experiment.from_config(with_meson_production(load_experiment("na62-dump-2021").config, "nucleus"))
+    reach = make_reach(exp, channels=["eta"])
+    assert reach.channels[0].spectra.settings.target == "Cu"
+    nominal = make_reach(load_experiment("na62-dump-2021"), channels=["eta"])
+    assert nominal.channels[0].spectra.settings.target == "isoscalar"
