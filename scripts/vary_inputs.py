@@ -33,7 +33,10 @@ def main() -> None:
         reach = make_reach(e, final_states=fs, channels=args.channel, seed=seed)
         reach.segments = segments
         if parents_seed is not None:
-            reach.channels = tuple(dataclasses.replace(c, seed=parents_seed) for c in reach.channels)
+            reach.channels = tuple(  # meson channels sample their parents; bremsstrahlung has no seed
+                dataclasses.replace(c, seed=parents_seed) if any(f.name == "seed" for f in dataclasses.fields(c)) else c
+                for c in reach.channels
+            )
         masses = np.geomspace(*default_mass_range(make_reach(exp, final_states=fs, channels=args.channel)), 60)
         return run_reach(reach, masses)
 

@@ -574,3 +574,47 @@ def test_frustum_on_axis_path_and_corner_angle() -> None:
     assert fr.half_widths(57.0) == pytest.approx((1.25, 2.225))
     with pytest.raises(BeamdumpInputError, match="half_x_end"):
         Frustum(0.0, 1.0, 1.0, 1.0, -1.0, 1.0)
+
+
+# ----------------------------------------------------------------------------- azimuth window
+def _points_inside(vol, rng: np.random.Generator, n: int = 4000) -> np.ndarray:
+    """Points drawn in the volume's bounding box (z range × transverse bounds), kept if inside."""
+    if isinstance(vol, Frustum):
+        hx, hy = max(vol.half_x_start, vol.half_x_end), max(vol.half_y_start, vol.half_y_end)
+    else:
+        hx, hy = transverse_extent(vol)
+    u = rng.random((n, 3))
+    pts = np.column_stack([vol.x0 + (2 * u[:, 0] - 1) * hx, vol.y0 + (2 * u[:, 1] - 1) * hy,
+                           vol.z_start + u[:, 2] * (vol.z_end - vol.z_start)])
+    return pts[vol.contains(pts)]
+
+
+@settings(max_examples=60)
+@given(st.one_of(cylinders(), annuli(), boxes(), frusta()), seeds, st.floats(0.5, 20.0))
+def test_azimuth_window_holds_every_point_and_is_tight(vol, seed: int, push: float) -> None:
+    """Pushed off the axis, every point of the volume lies inside its azimuth window, and the
+    window's edges are reached (to within the sampling) by points of the volume."""
+    vol = dataclasses.replace(vol, y0=vol.y0 + push * (1.0 if vol.y0 >= 0 else -1.0))
+    window = vol.azimuth_window()
+    pts = _points_inside(vol, np.random.default_rng(seed))
+    if window is None:  # the axis passes through the transverse extent
+        assert vol.contains(np.array([[0.0, 0.0, 0.5 * (vol.z_start + vol.z_end)]]))[0] or isinstance(vol, Annulus)
+        return
+    lo, hi = window
+    assert 0.0 < hi - lo < math.pi
+    phi = np.arctan2(pts[:, 1], pts[:, 0])
+    rel = (phi - lo) % (2.0 * math.pi)
+    assert np.all(rel <= hi - lo + 1e-9)
+    if len(pts) > 500:
+        assert rel.min() < 0.1 * (hi - lo) and rel.max() > 0.9 * (hi - lo)
+
+
+def test_azimuth_window_on_axis_and_known_case() -> None:
+    assert Cylinder(0.0, 1.0, 1.0).azimuth_window() is None
+    assert Box(0.0, 1.0, 1.0, 1.0, x0=0.5).azimuth_window() is None
+    # CHARM-like box: 3 m × 3 m centred 4.8 m above the axis → ±atan(1.5/3.3) about +y
+    lo, hi = Box(480.0, 515.0, 1.5, 1.5, 0.0, 4.8).azimuth_window()
+    assert lo == pytest.approx(math.pi / 2 - math.atan(1.5 / 3.3)) and hi == pytest.approx(math.pi / 2 + math.atan(1.5 / 3.3))
+    # a disk 2 m off axis on −x with radius 1: ±30° about π
+    lo, hi = Cylinder(0.0, 1.0, 1.0, x0=-2.0).azimuth_window()
+    assert (lo % (2 * math.pi), hi % (2 * math.pi)) == (pytest.approx(math.pi - math.pi / 6), pytest.approx(math.pi + math.pi / 6))

@@ -113,3 +113,34 @@ def test_a_channel_gives_the_same_events_alone_and_beside_others():
         a = full.flux(m).tables["proton_brems"].evaluate(g)
         b = alone.flux(m).tables["proton_brems"].evaluate(g)
         assert np.array_equal(a, b)
+
+
+def test_azimuth_forcing_is_unbiased_and_quieter_off_axis() -> None:
+    """CHARM sits 4.8 m off the beam axis (an azimuth window of 0.85 rad, 14% of 2π). Turning
+    every A′ into that window with weight 0.14 must give the same events as plain sampling,
+    averaged over independent parent samples and decays; its spread must be smaller. Measured
+    with 150 runs at m = 0.1 GeV, ε = 1e-7 / 1.5e-6 / 2.5e-6: plain 0.0580 / 44.7 / 8.53,
+    forced 0.0563 / 44.7 / 8.44; spread per run 0.32 / 0.28 / 0.44 → 0.10 / 0.11 / 0.16."""
+    import dataclasses
+
+    exp = load_experiment("charm")
+    window = exp.volume.azimuth_window()
+    eps = np.array([1e-7, 1.5e-6, 2.5e-6])
+    plain, forced = [], []
+    for seed in range(60):
+        r = make_reach(exp, final_states=["ee"], channels=["eta"], seed=seed)
+        r.channels = tuple(dataclasses.replace(c, seed=1000 + seed) for c in r.channels)
+        assert r._azimuths == window
+        forced.append(r.flux(0.1).total(eps))
+        r._azimuths = None
+        plain.append(r.flux(0.1).total(eps))
+    plain, forced = np.array(plain), np.array(forced)
+    sem = np.hypot(plain.std(0), forced.std(0)) / np.sqrt(len(plain))
+    assert np.all(np.abs(plain.mean(0) - forced.mean(0)) < 4.0 * sem)
+    assert np.all(forced.std(0) < 0.6 * plain.std(0))
+
+
+def test_on_axis_experiments_are_not_forced() -> None:
+    for name in ("na62-dump-2021", "nucal", "e137", "ship"):
+        assert make_reach(load_experiment(name))._azimuths is None
+    assert make_reach(load_experiment("faser-2022"))._azimuths is None  # on axis; its crossing angle breaks the symmetry anyway

@@ -165,6 +165,31 @@ class DecayVolume(Protocol):
 
     def angular_bounds(self, origin: ArrayLike = (0.0, 0.0, 0.0)) -> tuple[float, float]: ...
 
+    def azimuth_window(self) -> tuple[float, float] | None: ...
+
+
+def _window_of_points(xs: list[float], ys: list[float], x0: float, y0: float) -> tuple[float, float]:
+    """Azimuth range (rad) of a convex set not containing the z axis, from its extreme points,
+    measured about the direction of its centre (x0, y0) so that it never wraps."""
+    centre = math.atan2(y0, x0)
+    rel = [(math.atan2(y, x) - centre + math.pi) % (2.0 * math.pi) - math.pi for x, y in zip(xs, ys)]
+    return centre + min(rel), centre + max(rel)
+
+
+def _rectangle_window(x0: float, y0: float, hx: float, hy: float) -> tuple[float, float] | None:
+    if abs(x0) <= hx and abs(y0) <= hy:
+        return None
+    corners = [(x0 + sx * hx, y0 + sy * hy) for sx in (-1.0, 1.0) for sy in (-1.0, 1.0)]
+    return _window_of_points([c[0] for c in corners], [c[1] for c in corners], x0, y0)
+
+
+def _disk_window(x0: float, y0: float, radius: float) -> tuple[float, float] | None:
+    d = math.hypot(x0, y0)
+    if d <= radius:
+        return None
+    half, centre = math.asin(radius / d), math.atan2(y0, x0)
+    return centre - half, centre + half
+
 
 class _VolumeBase:
     """Shared helpers: polar-angle bounds from a transverse distance range."""
@@ -198,6 +223,12 @@ class _VolumeBase:
     def bounding_half_angle(self, origin: ArrayLike = (0.0, 0.0, 0.0)) -> float:
         """Largest polar angle (rad) under which any point of the volume is seen from ``origin``."""
         return self.angular_bounds(origin)[1]
+
+    def azimuth_window(self) -> tuple[float, float] | None:
+        """(φ_lo, φ_hi) in rad, φ_hi − φ_lo < π: the azimuths about the z axis of every point of
+        the volume, i.e. the only directions in which a particle made on the z axis can reach it.
+        ``None`` when the volume's transverse extent contains or touches the axis (all azimuths)."""
+        raise NotImplementedError
 
     def _centred(self, o: FloatArray) -> tuple[FloatArray, FloatArray]:
         return o[..., 0] - self.x0, o[..., 1] - self.y0
@@ -240,6 +271,9 @@ class Cylinder(_VolumeBase):
     def _rho_range(self, sx: float, sy: float) -> tuple[float, float]:
         s = math.hypot(sx, sy)
         return max(0.0, s - self.radius), s + self.radius
+
+    def azimuth_window(self) -> tuple[float, float] | None:
+        return _disk_window(self.x0, self.y0, self.radius)
 
 
 @dataclass(frozen=True)
@@ -301,6 +335,9 @@ class Annulus(_VolumeBase):
         s = math.hypot(sx, sy)
         return max(0.0, s - self.r_outer, self.r_inner - s), s + self.r_outer
 
+    def azimuth_window(self) -> tuple[float, float] | None:
+        return _disk_window(self.x0, self.y0, self.r_outer)
+
 
 @dataclass(frozen=True)
 class Box(_VolumeBase):
@@ -349,6 +386,9 @@ class Box(_VolumeBase):
         ax, ay = abs(sx), abs(sy)
         near = math.hypot(max(ax - self.half_x, 0.0), max(ay - self.half_y, 0.0))
         return near, math.hypot(ax + self.half_x, ay + self.half_y)
+
+    def azimuth_window(self) -> tuple[float, float] | None:
+        return _rectangle_window(self.x0, self.y0, self.half_x, self.half_y)
 
 
 @dataclass(frozen=True)
@@ -431,6 +471,11 @@ class Frustum(_VolumeBase):
                     rho = math.hypot(self.x0 + sx * hx - o[0], self.y0 + sy * hy - o[1])
                     corners.append(math.atan2(rho, z - o[2]))
         return 0.0, max(corners)
+
+    def azimuth_window(self) -> tuple[float, float] | None:
+        # the cross-sections are nested rectangles about (x0, y0): the widest end bounds them all
+        hx, hy = max(self.half_x_start, self.half_x_end), max(self.half_y_start, self.half_y_end)
+        return _rectangle_window(self.x0, self.y0, hx, hy)
 
 
 def points_along(origin: ArrayLike, direction: ArrayLike, lengths: ArrayLike) -> FloatArray:
