@@ -70,6 +70,11 @@ def test_reach_writes_every_output(tmp_path):
         (["reach", "na62-dump-2021", "--channel", "kaon"], "known channels"),
         (["spectra", "generate", "--events", "0"], "--events"),
         (["reach", "nucal", "--final-state", "mumu", "--channel", "pi0"], "make at most"),
+        (["reach", "na62-dump-2021", "--mesons", "quarks"], "allowed: nucleon, nucleus"),
+        (["reach", "e137", "--mesons", "nucleus"], "proton beam on a fixed target"),
+        (["reach", "na64-2017-2018", "--mesons", "nucleus"], "combines several runs"),
+        (["spectra", "generate", "--target", "Xx"], "allowed: isoscalar, pp, pn, Cu"),
+        (["spectra", "generate", "--ecm", "13600", "--target", "Cu"], "--target"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_code_2(tmp_path, args, field):

@@ -281,12 +281,13 @@ def _band_summary(result) -> dict:
 def validate(
     reference_dir: Path = typer.Option(DEFAULT_REFERENCE_DIR, help="folder with the published bands (…/reference/limits)"),
     model: str = typer.Option("dark-photon", help="model whose curves to check"),
+    mesons: Optional[str] = typer.Option(None, help="meson tables of the proton dumps: nucleon or nucleus (Angantyr p+A); default: each preset's"),
 ) -> None:
     """Rerun every preset with a published counterpart and score it (median and 90th percentile
     |Δlog10 ε| per edge, mass coverage)."""
     from .validation import validate_all
 
-    rows = validate_all(reference_dir, model)
+    rows = validate_all(reference_dir, model, mesons)
     if not rows:
         raise BeamdumpInputError(f"--reference-dir: no reference bands found under {reference_dir}")
     for r in rows:
