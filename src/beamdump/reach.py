@@ -83,10 +83,14 @@ def azimuth_forced(sample: ParticleSample, window: tuple[float, float], rng: np.
     phi_new = lo + (hi - lo) * rng.random(len(sample))
     alpha = phi_new - np.arctan2(sample.p4[:, 2], sample.p4[:, 1])
     c, s = np.cos(alpha), np.sin(alpha)
-    p4 = sample.p4.copy()
-    p4[:, 1], p4[:, 2] = c * sample.p4[:, 1] - s * sample.p4[:, 2], s * sample.p4[:, 1] + c * sample.p4[:, 2]
-    origin = sample.origin.copy()
-    origin[:, 0], origin[:, 1] = c * sample.origin[:, 0] - s * sample.origin[:, 1], s * sample.origin[:, 0] + c * sample.origin[:, 1]
+
+    def turned(v: FloatArray, ix: int) -> FloatArray:  # rotate columns (ix, ix + 1) by alpha
+        out = v.copy()
+        x, y = v[:, ix], v[:, ix + 1]
+        out[:, ix], out[:, ix + 1] = c * x - s * y, s * x + c * y
+        return out
+
+    p4, origin = turned(sample.p4, 1), turned(sample.origin, 0)
     weights = sample.weights * ((hi - lo) / (2.0 * np.pi))
     return ParticleSample(sample.channel, sample.mass, weights, p4, origin, sample.coupling_power, sample.info)
 
