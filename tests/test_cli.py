@@ -18,7 +18,7 @@ def run(*args, cwd=None):
 def test_list_names_experiments_models_and_final_states():
     r = run("list")
     assert r.returncode == 0, r.stderr
-    for word in ("na62-dump-2021", "na62-dump-1e18", "charm", "nucal", "dark-photon", "mumu", "eta"):
+    for word in ("na62-dump-2021", "na62-dump-1e18", "charm", "nucal", "dark-photon", "mumu", "eta", "pythia8_p400gev_Cu.npz"):
         assert word in r.stdout
 
 

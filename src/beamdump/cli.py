@@ -74,7 +74,8 @@ def _run_with_progress(engine, m_grid, g_grid):
 
 @app.command("list")
 def list_cmd() -> None:
-    """Experiments, models, final states and production channels, one line each."""
+    """Experiments, models, final states, production channels and meson tables, one line each."""
+    from .sources.meson_spectra import shipped_table_lines
     from .experiments.experiment import load_experiment, preset_names
     from .models import MODELS
     from .production.channels import channel_descriptions
@@ -91,6 +92,9 @@ def list_cmd() -> None:
     typer.echo("Production channels:")
     for name, text in channel_descriptions().items():
         typer.echo(f"  {name:<18} {text}")
+    typer.echo("Shipped meson tables (Pythia 8):")
+    for line in shipped_table_lines():
+        typer.echo(f"  {line}")
 
 
 @app.command()

@@ -82,6 +82,7 @@ __all__ = [
     "pythia_config",
     "run_chunk",
     "shipped_energies",
+    "shipped_table_lines",
 ]
 
 DEFAULT_PDG_IDS: tuple[int, ...] = (111, 221, 331, 223, 113, 333)
@@ -639,6 +640,22 @@ def shipped_energies() -> tuple[float, ...]:
     """Beam energies (GeV) of the tables shipped in ``beamdump/data/spectra``."""
     found = (m.group(1) for m in (_SHIPPED.match(f.name) for f in package_data("spectra").iterdir()) if m)
     return tuple(sorted(float(e) for e in found))
+
+
+def shipped_table_lines() -> list[str]:
+    """One line per table shipped in ``data/spectra``: file, beam and target, statistics."""
+    lines = []
+    for path in sorted(package_data("spectra").glob("pythia8_*.npz")):
+        meta, _ = read_table(path, _ARRAY_NAMES, "spectrum table")
+        st = meta["settings"]
+        if st.get("frame") == "collider":
+            what = f"pp collider, sqrt(s) = {2 * st['beam_energy_gev']:g} GeV, tune '{path.stem.rsplit('_', 1)[-1]}'"
+        else:
+            target = "nucleons (pp/pn)" if st["target"] == "isoscalar" else st["target"]
+            target = target if st["target"] in TARGETS else f"{st['target']} nuclei (Angantyr p+A)"
+            what = f"{st['beam_energy_gev']:g} GeV p on {target}"
+        lines.append(f"{path.name:<34} {what}; {meta['n_events']:.3g} collisions")
+    return lines
 
 
 def default_spectra(beam_energy_gev: float) -> MesonSpectra:
