@@ -14,6 +14,10 @@ The p+A tables (Pythia Angantyr, whole proton-nucleus collisions)::
 
     python scripts/make_spectra_tables.py --energies 400 --nucleus Cu --events 2000000 --workers 2
 
+The hadronic cascade in a Cu dump (PythiaCascade, hadrons followed down to 5 GeV kinetic energy)::
+
+    python scripts/make_spectra_tables.py --energies 400 --nucleus Cu --cascade 5 --events 200000 --chunk-size 10000 --workers 2
+
 Each file ``pythia8_p{E}gev.npz`` (``pythia8_p{E}gev_{nucleus}.npz``) (``pythia8_pp{√s}gev_{tune}.npz``) embeds its settings (hence cache key), the statistics and the
 provenance (Pythia version, date, wall time) in its JSON metadata; a summary is printed.
 """
@@ -50,6 +54,8 @@ def main(argv: list[str] | None = None) -> None:
                     help="LHC tables instead: sqrt(s) in GeV, one per table (pp, forward hemisphere)")
     ap.add_argument("--tunes", nargs="+", default=["forward"], help="with --collider: tune per table (pythia_tunes.toml)")
     ap.add_argument("--nucleus", default=None, help="p+A tables instead (Angantyr): a nucleus of nuclei.toml, e.g. Cu")
+    ap.add_argument("--cascade", type=float, default=None, metavar="EKIN",
+                    help="with --nucleus: the whole hadronic cascade, hadrons followed down to EKIN GeV (PythiaCascade)")
     args = ap.parse_args(argv)
     if args.nucleus and args.collider:
         ap.error("--nucleus is for fixed-target tables, not with --collider")
@@ -66,8 +72,9 @@ def main(argv: list[str] | None = None) -> None:
             settings = collider_settings(energy, tunes[k], n_events=n, seed=args.seed, chunk_size=args.chunk_size)
             name = collider_table_name(energy, tunes[k])
         elif args.nucleus:
-            settings = nuclear_settings(energy, args.nucleus, n_events=n, seed=args.seed, chunk_size=args.chunk_size)
-            name = nuclear_table_name(energy, args.nucleus)
+            settings = nuclear_settings(energy, args.nucleus, n_events=n, seed=args.seed, chunk_size=args.chunk_size,
+                                        cascade_min_ekin=args.cascade)
+            name = nuclear_table_name(energy, args.nucleus, cascade=args.cascade is not None)
         else:
             settings = SpectrumSettings(beam_energy_gev=energy, n_events=n, seed=args.seed, chunk_size=args.chunk_size)
             name = f"pythia8_p{energy:.0f}gev.npz"

@@ -15,6 +15,7 @@ import dataclasses
 import numpy as np
 
 from beamdump.analysis import default_mass_range, make_reach, run_reach
+from beamdump.errors import BeamdumpInputError
 from beamdump.experiments.experiment import Experiment, load_experiment
 from beamdump.experiments.variants import with_meson_production
 from beamdump.report.score import edge_shifts
@@ -56,10 +57,17 @@ def main() -> None:
         "8 acceptance segments instead of 3": run(segments=8),
     }
     beam = exp.config.beam
-    if beam.particle == "proton" and not beam.collider:  # the other meson-production model
-        other = "nucleus" if beam.meson_production == "nucleon" else "nucleon"
-        label = {"nucleus": f"p+{beam.target} (Angantyr)", "nucleon": "isoscalar pp/pn"}[other]
-        variations[f"meson tables from {label}"] = run(Experiment.from_config(with_meson_production(exp.config, other)))
+    if beam.particle == "proton" and not beam.collider:  # the other meson-production models
+        labels = {"nucleon": "isoscalar pp/pn", "nucleus": f"first p+{beam.target} collision (Angantyr)",
+                  "cascade": f"hadronic cascade in {beam.target}"}
+        for other, label in labels.items():
+            if other == beam.meson_production:
+                continue
+            try:
+                e = Experiment.from_config(with_meson_production(exp.config, other))
+                variations[f"meson tables: {label}"] = run(e)
+            except BeamdumpInputError as err:  # no shipped table for this beam and nucleus
+                print(f"(skipped {label}: {err})")
     print(f"{args.preset} ({', '.join(nominal.final_states)}; {', '.join(nominal.channels)}): nominal band "
           f"{nominal.band.mass_range[0]:.4g}–{nominal.band.mass_range[1]:.4g} GeV")
     print(f"{'variation':<58} {'Δlog10 ε lower':>15} {'Δlog10 ε upper':>15} {'Δ m_max':>9}")

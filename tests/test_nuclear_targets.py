@@ -7,6 +7,7 @@ import pytest
 from beamdump.errors import BeamdumpInputError
 from beamdump.experiments.experiment import Experiment, load_experiment
 from beamdump.experiments.variants import with_meson_production
+from beamdump.pdg import mass_gev
 from beamdump.sources import meson_spectra as ms
 from beamdump.sources.nuclear_targets import angantyr_options, get_nucleus, known_nuclei
 
@@ -112,3 +113,37 @@ def test_nucleus_preset_uses_the_p_a_table() -> None:
     assert reach.channels[0].spectra.settings.target == "Cu"
     nominal = make_reach(load_experiment("na62-dump-2021"), channels=["eta"])
     assert nominal.channels[0].spectra.settings.target == "isoscalar"
+
+
+# ---------------------------------------------------------------- the hadronic cascade
+def test_cascade_settings() -> None:
+    s = ms.nuclear_settings(400.0, "Cu", n_events=10, cascade_min_ekin=5.0)
+    assert s.cascade_min_ekin == 5.0 and s.pythia_options == ()
+    assert "cascade_min_ekin" not in ms.nuclear_settings(400.0, "Cu").to_dict()  # old keys stay valid
+    assert s.key() != ms.nuclear_settings(400.0, "Cu", n_events=10).key()
+    with pytest.raises(BeamdumpInputError, match="needs a nucleus target"):
+        ms.SpectrumSettings(target="isoscalar", cascade_min_ekin=5.0)
+    with pytest.raises(BeamdumpInputError, match="0.5 GeV ≤ cut < the beam energy"):
+        ms.nuclear_settings(400.0, "Cu", cascade_min_ekin=400.0)
+    assert ms.nuclear_table_name(400.0, "Cu", cascade=True) == "pythia8_p400gev_Cu_cascade.npz"
+
+
+@pytest.mark.slow
+def test_cascade_conserves_energy_and_grows_with_lower_cut() -> None:
+    """20 protons of 400 GeV in copper. With the cut near the beam energy only the first
+    collision happens; with a 5 GeV cut about 20 collisions follow per proton and there are more
+    mesons. The mesons of all generations together never carry more than the beam energy."""
+    from beamdump.sources.hadron_cascade import cascade_chunk
+
+    ids = ms.DEFAULT_PDG_IDS
+    first = cascade_chunk(400.0, "Cu", ids, 390.0, 20, 5)
+    full = cascade_chunk(400.0, "Cu", ids, 5.0, 20, 5)
+    assert first["n_collisions"] == 20 and first["n_failed"] == 0
+    assert 10 * 20 < full["n_collisions"] < 40 * 20
+    assert len(full["species"]) > 2 * len(first["species"])
+    assert 700.0 < full["sigma_mb"] < 850.0  # σ_inel(p Cu)
+    masses = {i: mass_gev(pdg) for i, pdg in enumerate(ids)}
+    energy = sum((p * p + masses[s] ** 2) ** 0.5 for s, p in zip(full["species"], full["p"]))
+    assert energy < 20 * 400.0
+    again = cascade_chunk(400.0, "Cu", ids, 5.0, 20, 5)
+    assert again["p"] == full["p"]  # a fixed seed repeats the cascade

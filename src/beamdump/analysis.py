@@ -109,7 +109,8 @@ def make_reach(
     chans = build_channels(
         names, cfg.beam.particle, experiment.beam_energy, model, brems=brems, target=cfg.beam.target or None,
         target_length=length, collider_tune=(cfg.beam.tune or "forward") if cfg.beam.collider else None,
-        nucleus=cfg.beam.target if cfg.beam.meson_production == "nucleus" else None,
+        nucleus=cfg.beam.target if cfg.beam.meson_production != "nucleon" else None,
+        cascade=cfg.beam.meson_production == "cascade",
     )
     # a meson table covers a range of angles (the LHC forward tables θ < 0.1 rad): the detector must lie inside it
     tables = [t for t in (getattr(c, "spectra", None) for c in chans) if t is not None]

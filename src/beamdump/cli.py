@@ -113,7 +113,7 @@ def reach(
     brems_z: Optional[str] = typer.Option(None, help="proton bremsstrahlung z range ZMIN:ZMAX (default: the published 0.1:0.9)"),
     brems_pt_max: Optional[float] = typer.Option(None, help="proton bremsstrahlung largest pT in GeV (default: the published 1)"),
     form_factor: Optional[str] = typer.Option(None, help="nucleon form factor of bremsstrahlung: vmd (default), dipole, none"),
-    mesons: Optional[str] = typer.Option(None, help="meson tables of a proton dump: nucleon (isoscalar pp/pn) or nucleus (Pythia Angantyr p+A on the dump's nucleus); default: the preset's"),
+    mesons: Optional[str] = typer.Option(None, help="meson tables of a proton dump: nucleon (isoscalar pp/pn), nucleus (first p+A collision, Pythia Angantyr) or cascade (the whole hadronic cascade in the dump); default: the preset's"),
 ) -> None:
     """Events on a (mass, coupling) grid, the excluded band at the preset's CL (90% unless it says otherwise) and a figure."""
     from .analysis import channel_bands, make_reach
@@ -285,7 +285,7 @@ def _band_summary(result) -> dict:
 def validate(
     reference_dir: Path = typer.Option(DEFAULT_REFERENCE_DIR, help="folder with the published bands (…/reference/limits)"),
     model: str = typer.Option("dark-photon", help="model whose curves to check"),
-    mesons: Optional[str] = typer.Option(None, help="meson tables of the proton dumps: nucleon or nucleus (Angantyr p+A); default: each preset's"),
+    mesons: Optional[str] = typer.Option(None, help="meson tables of the proton dumps: nucleon, nucleus (Angantyr p+A) or cascade; default: each preset's"),
 ) -> None:
     """Rerun every preset with a published counterpart and score it (median and 90th percentile
     |Δlog10 ε| per edge, mass coverage)."""

@@ -173,9 +173,10 @@ class BeamConfig(_Strict):
     collider: bool = False
     tune: str | None = None  # collider only; default "forward"
     crossing_angle: Quantity | None = None
-    # proton fixed target: meson tables of nucleon collisions (isoscalar pp/pn) or of whole p+A
-    # collisions on beam.target's nucleus (Pythia Angantyr)
-    meson_production: Literal["nucleon", "nucleus"] = "nucleon"
+    # proton fixed target: meson tables of nucleon collisions (isoscalar pp/pn), of the first whole
+    # p+A collision on beam.target's nucleus (Pythia Angantyr), or of the whole hadronic cascade
+    # in the dump (PythiaCascade)
+    meson_production: Literal["nucleon", "nucleus", "cascade"] = "nucleon"
 
     @model_validator(mode="after")
     def _check(self) -> "BeamConfig":
@@ -193,14 +194,15 @@ class BeamConfig(_Strict):
             raise ValueError("beam.tune names the LHC forward meson table: only with beam.collider = true")
         if self.target_length is not None and self.particle != "electron":
             raise ValueError("beam.target_length ends an electron shower (active dump): only for electron beams")
-        if self.meson_production == "nucleus":
+        if self.meson_production != "nucleon":
             from ..sources.nuclear_targets import known_nuclei
 
+            how = self.meson_production
             if self.particle != "proton" or self.collider:
-                raise ValueError("beam.meson_production = 'nucleus' is for a proton beam on a fixed target")
+                raise ValueError(f"beam.meson_production = '{how}' is for a proton beam on a fixed target")
             if self.target not in known_nuclei():
                 raise ValueError(
-                    f"beam.meson_production = 'nucleus' needs beam.target to name a nucleus; "
+                    f"beam.meson_production = '{how}' needs beam.target to name a nucleus; "
                     f"got {self.target!r}, allowed: {', '.join(known_nuclei())}"
                 )
         if self.crossing_angle is not None:

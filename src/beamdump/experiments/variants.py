@@ -92,10 +92,11 @@ def with_target(cfg: ExperimentConfig, material: str, length_m: float) -> Experi
 
 
 def with_meson_production(cfg: ExperimentConfig, how: str) -> ExperimentConfig:
-    """``cfg`` with its meson tables from nucleon collisions (``"nucleon"``) or from whole p+A
-    collisions on its target nucleus (``"nucleus"``, Pythia Angantyr)."""
-    if how not in ("nucleon", "nucleus"):
-        raise BeamdumpInputError(f"meson production: {how!r}; allowed: nucleon, nucleus")
+    """``cfg`` with its meson tables from nucleon collisions (``"nucleon"``), from the first whole
+    p+A collision on its target nucleus (``"nucleus"``, Pythia Angantyr) or from the whole hadronic
+    cascade in the dump (``"cascade"``)."""
+    if how not in ("nucleon", "nucleus", "cascade"):
+        raise BeamdumpInputError(f"meson production: {how!r}; allowed: nucleon, nucleus, cascade")
     data = cfg.model_dump()
     data["beam"]["meson_production"] = how
     return _validated(data)

@@ -42,6 +42,7 @@ def build_channels(
     target_length: float | None = None,
     collider_tune: str | None = None,
     nucleus: str | None = None,
+    cascade: bool = False,
 ) -> list[ProductionChannel]:
     """Production channels ``names`` for a beam, for a model that couples like the photon.
 
@@ -52,7 +53,8 @@ def build_channels(
     there (an active dump's length); ``None`` lets it run its full course. ``collider_tune``
     marks a pp collider: ``beam_energy_gev`` is then √s and the meson spectra are the shipped
     forward table of that tune. ``nucleus`` (a proton fixed target) takes the mesons from the
-    shipped Angantyr p+A table of that nucleus instead of the isoscalar nucleon table.
+    shipped Angantyr p+A table of that nucleus instead of the isoscalar nucleon table, and with
+    ``cascade`` the shipped table of the whole hadronic cascade in a dump of that nucleus.
     """
     defs = load_definitions()
     known = channel_descriptions()
@@ -88,7 +90,7 @@ def build_channels(
         if collider_tune is not None:
             spectra = collider_spectra(beam_energy_gev, collider_tune)
         elif nucleus is not None:
-            spectra = nuclear_spectra(beam_energy_gev, nucleus)
+            spectra = nuclear_spectra(beam_energy_gev, nucleus, cascade=cascade)
         else:
             spectra = default_spectra(beam_energy_gev)
     out: list[ProductionChannel] = []

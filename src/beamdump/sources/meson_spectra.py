@@ -126,6 +126,10 @@ class SpectrumSettings:
     log10_theta_min, log10_p_min, bin_width: binning in log10(θ/rad) up to log10(π) (or
     log10_theta_max) and log10(p/GeV) up to log10(beam energy).
     frame: "fixed-target" (default) or "collider" (pp at √s = 2 × beam_energy_gev, +z hemisphere).
+    cascade_min_ekin: with a nucleus target, follow the hadronic cascade in the thick dump
+    (:mod:`.hadron_cascade`): π±, K±, K_L, p, n above this kinetic energy (GeV) collide again and
+    their mesons count too; ``None`` (default): the first collision only. Mesons much softer than
+    this cut are undercounted.
     """
 
     beam_energy_gev: float = 400.0
@@ -143,6 +147,7 @@ class SpectrumSettings:
     bin_width: float = 0.05
     frame: str = "fixed-target"
     log10_theta_max: float | None = None
+    cascade_min_ekin: float | None = None
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -165,6 +170,16 @@ class SpectrumSettings:
             if not self.log10_theta_min < self.log10_theta_max <= math.log10(math.pi):
                 raise BeamdumpInputError(
                     f"log10_theta_max={self.log10_theta_max}: must lie in (log10_theta_min, log10(π)]"
+                )
+        if self.cascade_min_ekin is not None:
+            set_(self, "cascade_min_ekin", float(self.cascade_min_ekin))
+            if self.target in TARGETS or self.frame != "fixed-target":
+                raise BeamdumpInputError(
+                    f"cascade_min_ekin: the hadronic cascade needs a nucleus target on a fixed target (target={self.target!r})"
+                )
+            if not 0.5 <= self.cascade_min_ekin < self.beam_energy_gev:
+                raise BeamdumpInputError(
+                    f"cascade_min_ekin={self.cascade_min_ekin}: allowed 0.5 GeV ≤ cut < the beam energy"
                 )
         if self.target not in TARGETS and self.target not in known_nuclei():
             allowed = ", ".join((*TARGETS, *known_nuclei()))
@@ -190,8 +205,9 @@ class SpectrumSettings:
         d = asdict(self)
         if d["frame"] == "fixed-target":
             del d["frame"]
-        if d["log10_theta_max"] is None:
-            del d["log10_theta_max"]
+        for optional in ("log10_theta_max", "cascade_min_ekin"):
+            if d[optional] is None:
+                del d[optional]
         return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
 
     @property
@@ -444,6 +460,14 @@ def run_chunk(settings: SpectrumSettings, target_pdg: int, n_events: int, seed: 
     Returns {"counts": int64 (species, nθ, np), "outside": int64 (species,) entries outside the
     table range, "n_failed": failed ``next()`` calls, "sigma_mb": Pythia's σ estimate in mb}.
     """
+    if settings.cascade_min_ekin is not None:
+        from .hadron_cascade import cascade_chunk
+
+        res = cascade_chunk(settings.beam_energy_gev, settings.target, settings.pdg_ids, settings.cascade_min_ekin,
+                            n_events, seed)
+        counts, outside = _histogram(settings, res["species"], res["theta"], res["p"])
+        return {"counts": counts, "outside": outside, "n_failed": res["n_failed"], "sigma_mb": res["sigma_mb"],
+                "n_collisions": res["n_collisions"]}
     import pythia8mc
 
     pythia = pythia8mc.Pythia("", False)
@@ -472,6 +496,13 @@ def run_chunk(settings: SpectrumSettings, target_pdg: int, n_events: int, seed: 
                 th.append(q.theta())
                 pa.append(q.pAbs())
     sigma_mb = float(pythia.infoPython().sigmaGen())
+    counts, outside = _histogram(settings, sp, th, pa)
+    return {"counts": counts, "outside": outside, "n_failed": n_failed, "sigma_mb": sigma_mb}
+
+
+def _histogram(settings: SpectrumSettings, sp: list[int], th: list[float], pa: list[float]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """(counts (species, nθ, np), entries outside the table range per species) of mesons given as
+    species index, polar angle (rad) and momentum (GeV)."""
     lt_edges, lp_edges = settings.log10_theta_edges(), settings.log10_p_edges()
     s_arr = np.asarray(sp, dtype=np.int64)
     theta = np.asarray(th, dtype=float)
@@ -485,7 +516,7 @@ def run_chunk(settings: SpectrumSettings, target_pdg: int, n_events: int, seed: 
     flat = np.ravel_multi_index((s_arr[inside], it[inside], ip[inside]), shape)
     counts = np.bincount(flat, minlength=math.prod(shape)).reshape(shape).astype(np.int64)
     outside = np.bincount(s_arr[~inside], minlength=shape[0]).astype(np.int64)
-    return {"counts": counts, "outside": outside, "n_failed": n_failed, "sigma_mb": sigma_mb}
+    return counts, outside
 
 
 def generate(
@@ -536,6 +567,8 @@ def generate(
         "n_failed_next": n_failed,
         "entries_outside_range": dict(zip(map(str, settings.pdg_ids), outside.tolist())),
         "sigma_gen_mb": sigma,
+        **({"collisions_per_proton": round(sum(int(r["n_collisions"]) for r in results) / settings.n_events, 3)}
+           if settings.cascade_min_ekin is not None else {}),
         "beamdump_version": _beamdump_version(),
         "numpy_version": np.__version__,
     }
@@ -712,30 +745,38 @@ def collider_spectra(ecm_gev: float, tune: str = "forward") -> MesonSpectra:
 
 
 # ---------------------------------------------------------------------- p+A (Angantyr) tables
+CASCADE_MIN_EKIN = 5.0  # GeV: the shipped cascade tables follow hadrons down to this kinetic energy
+
+
 def nuclear_settings(beam_energy_gev: float, nucleus: str, n_events: int = 100_000, seed: int = 1,
-                     chunk_size: int = 25_000) -> SpectrumSettings:
+                     chunk_size: int = 25_000, cascade_min_ekin: float | None = None) -> SpectrumSettings:
     """Settings of a p+A table: protons of ``beam_energy_gev`` (GeV) on ``nucleus`` at rest, whole
-    collisions from Angantyr with the sub-collision fit stored for that energy (``nuclei.toml``)."""
+    collisions from Angantyr with the sub-collision fit stored for that energy (``nuclei.toml``);
+    with ``cascade_min_ekin`` (GeV) the whole hadronic cascade in the dump (PythiaCascade) instead."""
+    options = angantyr_options(beam_energy_gev, nucleus) if cascade_min_ekin is None else ()
     return SpectrumSettings(
         beam_energy_gev=beam_energy_gev, n_events=n_events, seed=seed, chunk_size=chunk_size, target=nucleus,
-        pythia_options=angantyr_options(beam_energy_gev, nucleus),
+        pythia_options=options, cascade_min_ekin=cascade_min_ekin,
     )
 
 
-def nuclear_table_name(beam_energy_gev: float, nucleus: str) -> str:
-    """File name of a shipped p+A table."""
-    return f"pythia8_p{float(beam_energy_gev):.0f}gev_{nucleus}.npz"
+def nuclear_table_name(beam_energy_gev: float, nucleus: str, cascade: bool = False) -> str:
+    """File name of a shipped p+A table (``_cascade``: the whole hadronic cascade)."""
+    return f"pythia8_p{float(beam_energy_gev):.0f}gev_{nucleus}{'_cascade' if cascade else ''}.npz"
 
 
-def nuclear_spectra(beam_energy_gev: float, nucleus: str) -> MesonSpectra:
-    """The shipped Angantyr table for protons of ``beam_energy_gev`` (GeV) on ``nucleus``."""
+def nuclear_spectra(beam_energy_gev: float, nucleus: str, cascade: bool = False) -> MesonSpectra:
+    """The shipped table for protons of ``beam_energy_gev`` (GeV) on ``nucleus``: the first p+A
+    collision (Angantyr), or with ``cascade`` every generation of the hadronic cascade."""
     get_nucleus(nucleus)  # unknown names list the known ones
-    path = package_data("spectra", nuclear_table_name(beam_energy_gev, nucleus))
+    path = package_data("spectra", nuclear_table_name(beam_energy_gev, nucleus, cascade))
     if not path.exists():
         shipped = sorted(p.name for p in package_data("spectra").glob("pythia8_p*gev_*.npz") if "_pp" not in p.name)
+        how = "cascade" if cascade else "nucleus"
+        flag = f" --cascade {CASCADE_MIN_EKIN:g}" if cascade else ""
         raise BeamdumpInputError(
-            f"beam.meson_production = 'nucleus': no shipped p+A table for {beam_energy_gev:g} GeV on {nucleus}; shipped: "
-            f"{', '.join(shipped) or 'none'} (scripts/make_spectra_tables.py --energies {beam_energy_gev:g} --nucleus {nucleus} "
-            "makes one beside them)"
+            f"beam.meson_production = '{how}': no shipped table for {beam_energy_gev:g} GeV p on {nucleus}; shipped: "
+            f"{', '.join(shipped) or 'none'} (scripts/make_spectra_tables.py --energies {beam_energy_gev:g} --nucleus {nucleus}"
+            f"{flag} makes one beside them)"
         )
     return MesonSpectra.load(path)
