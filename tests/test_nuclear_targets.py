@@ -147,3 +147,18 @@ def test_cascade_conserves_energy_and_grows_with_lower_cut() -> None:
     assert energy < 20 * 400.0
     again = cascade_chunk(400.0, "Cu", ids, 5.0, 20, 5)
     assert again["p"] == full["p"]  # a fixed seed repeats the cascade
+
+
+@pytest.mark.parametrize("energy, nucleus, sigma", [(400.0, "Cu", 766.0), (400.0, "Mo", 1027.0), (120.0, "Fe", 696.0), (70.0, "Fe", 698.0)])
+def test_shipped_p_a_tables(energy: float, nucleus: str, sigma: float) -> None:
+    """Every shipped p+A table: its settings, σ_inel(pA) (measured values, e.g. PDG: Cu ≈ 780 mb,
+    Fe ≈ 700 mb, Mo ≈ 1 b at these energies; Angantyr's is quoted) and 1.4–1.8 times the mesons
+    of a nucleon collision (more wounded nucleons in heavier nuclei: Mo > Cu)."""
+    sp = ms.nuclear_spectra(energy, nucleus)
+    assert sp.settings.target == nucleus and sp.settings.beam_energy_gev == energy and sp.n_events >= 1_000_000
+    assert sp.metadata["sigma_gen_mb"][str(get_nucleus(nucleus).pdg)] == pytest.approx(sigma, rel=0.01)
+    ratio = sp.multiplicity(111) / ms.default_spectra(energy).multiplicity(111)
+    assert 1.4 < ratio < 1.9
+    if nucleus == "Mo":
+        cu = ms.nuclear_spectra(400.0, "Cu").multiplicity(111) / ms.default_spectra(400.0).multiplicity(111)
+        assert ratio > cu
