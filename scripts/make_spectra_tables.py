@@ -14,7 +14,8 @@ The p+A tables (Pythia Angantyr, whole proton-nucleus collisions)::
 
     python scripts/make_spectra_tables.py --energies 400 --nucleus Cu --events 2000000 --workers 2
 
-The hadronic cascade in a Cu dump (PythiaCascade, hadrons followed down to 5 GeV kinetic energy)::
+The later collisions of the hadronic cascade in a Cu dump (PythiaCascade, hadrons followed down to
+5 GeV kinetic energy; the first collision is the p+A table's)::
 
     python scripts/make_spectra_tables.py --energies 400 --nucleus Cu --cascade 5 --events 200000 --chunk-size 10000 --workers 2
 

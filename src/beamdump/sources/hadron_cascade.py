@@ -1,6 +1,13 @@
 """The hadronic cascade in a thick dump: mesons from every generation of hadron-nucleus
 collisions, with Pythia 8's ``PythiaCascade`` (variable-energy hadron-nucleus collisions).
 
+The shipped cascade tables hold only the second and later collisions: the first collision is
+taken from the Angantyr p+A table. PythiaCascade's own hadron-nucleus model lacks the nuclear
+suppression of leading mesons that Angantyr and p+A data show (its first p+Cu collision at 400
+GeV has 1.3 times the π⁰, η of a nucleon collision above 120 GeV, Angantyr 0.67–0.72, data on
+p+A ≈ 0.6); the later collisions inherit that excess, which makes them an upper estimate of the
+cascade's hard forward mesons.
+
 Model (one beam proton):
 
 * The proton collides with a nucleus of the dump (``nextColl``). Every hadron that comes out is
@@ -60,12 +67,15 @@ def _rows(event: Any) -> list[tuple]:
 
 
 def cascade_chunk(
-    beam_energy_gev: float, nucleus: str, pdg_ids: tuple[int, ...], min_ekin: float, n_events: int, seed: int
+    beam_energy_gev: float, nucleus: str, pdg_ids: tuple[int, ...], min_ekin: float, n_events: int, seed: int,
+    secondary_only: bool = False,
 ) -> dict[str, Any]:
     """Follow ``n_events`` beam protons of ``beam_energy_gev`` (GeV, total energy) through the
     cascade in a dump of ``nucleus``. Returns {"species": list of indices into ``pdg_ids``,
     "theta": lab polar angles (rad), "p": momenta (GeV), "n_collisions": hadron-nucleus
-    collisions in all, "n_failed": beam protons that did not collide, "sigma_mb": σ_inel(p A)}."""
+    collisions in all, "n_failed": beam protons that did not collide, "sigma_mb": σ_inel(p A)}.
+    ``secondary_only``: record only the mesons of the second and later collisions (and of the
+    decays of their products), the part a first-collision table lacks."""
     import pythia8mc
 
     nuc = get_nucleus(nucleus)
@@ -83,10 +93,10 @@ def cascade_chunk(
     p_beam = math.sqrt(max(beam_energy_gev**2 - m_p**2, 0.0))
     sigma = 0.0
 
-    def follow(rows: list[tuple], stack: list[tuple]) -> None:
+    def follow(rows: list[tuple], stack: list[tuple], record: bool) -> None:
         for pid, final, mother, px, py, pz, e, m, hadron in rows:
             if pid in species:
-                if mother not in species:  # a species from another species' decay is feed-down
+                if record and mother not in species:  # a species from another species' decay is feed-down
                     p = math.sqrt(px * px + py * py + pz * pz)
                     sp.append(species[pid])
                     th.append(math.atan2(math.hypot(px, py), pz))
@@ -96,7 +106,7 @@ def cascade_chunk(
                     if e - m > min_ekin:
                         stack.append((pid, px, py, pz, e, m))
                 elif data.canDecay(pid) and data.mayDecay(pid):
-                    follow(_rows(pc.nextDecay(pid, pythia8mc.Vec4(px, py, pz, e), m)), stack)
+                    follow(_rows(pc.nextDecay(pid, pythia8mc.Vec4(px, py, pz, e), m)), stack, record)
 
     for _ in range(n_events):
         stack: list[tuple] = [(2212, 0.0, 0.0, p_beam, float(beam_energy_gev), m_p)]
@@ -111,7 +121,7 @@ def cascade_chunk(
                 sigma += pc.sigmahA(nuc.a)
             rows = _rows(pc.nextColl(nuc.z, nuc.a))
             n_coll += 1
+            follow(rows, stack, record=not (first and secondary_only))
             first = False
-            follow(rows, stack)
     return {"species": sp, "theta": th, "p": pa, "n_collisions": n_coll, "n_failed": n_failed,
             "sigma_mb": sigma / max(n_events - n_failed, 1)}

@@ -45,7 +45,7 @@ import re
 import time
 import warnings
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from functools import cached_property
 from importlib.metadata import PackageNotFoundError, version
@@ -126,10 +126,11 @@ class SpectrumSettings:
     log10_theta_min, log10_p_min, bin_width: binning in log10(θ/rad) up to log10(π) (or
     log10_theta_max) and log10(p/GeV) up to log10(beam energy).
     frame: "fixed-target" (default) or "collider" (pp at √s = 2 × beam_energy_gev, +z hemisphere).
-    cascade_min_ekin: with a nucleus target, follow the hadronic cascade in the thick dump
-    (:mod:`.hadron_cascade`): π±, K±, K_L, p, n above this kinetic energy (GeV) collide again and
-    their mesons count too; ``None`` (default): the first collision only. Mesons much softer than
-    this cut are undercounted.
+    cascade_min_ekin: with a nucleus target, a table of the hadronic cascade's *later* collisions
+    (:mod:`.hadron_cascade`): π±, K±, K_L, p, n above this kinetic energy (GeV) collide again,
+    and the mesons of the second and later collisions are tabulated (the first collision is the
+    Angantyr table's; :func:`nuclear_spectra` adds the two). ``None`` (default): no cascade.
+    Mesons much softer than the cut are undercounted.
     """
 
     beam_energy_gev: float = 400.0
@@ -292,6 +293,19 @@ class MesonSpectra:
     def multiplicity(self, pdg: int) -> float:
         """Mesons of species ``pdg`` per beam proton inside the table's θ and p range."""
         return float(self.yields[self.index(pdg)].sum())
+
+    def plus(self, other: MesonSpectra) -> MesonSpectra:
+        """This table with ``other``'s mesons per beam proton added (same species and binning):
+        e.g. the first p+A collision plus the later collisions of the cascade. Keeps this
+        table's settings with ``other``'s cascade cut, and both tables' provenance."""
+        same = (self.pdg_ids == other.pdg_ids and np.array_equal(self.log10_theta_edges, other.log10_theta_edges)
+                and np.array_equal(self.log10_p_edges, other.log10_p_edges))
+        if not same:
+            raise BeamdumpInputError("meson tables: only tables of the same species and binning can be added")
+        settings = replace(self.settings, cascade_min_ekin=other.settings.cascade_min_ekin)
+        meta = {"sum_of": [dict(self.metadata, key=self.settings.key()), dict(other.metadata, key=other.settings.key())]}
+        return MesonSpectra(settings, self.pdg_ids, self.log10_theta_edges, self.log10_p_edges,
+                            self.yields + other.yields, self.counts + other.counts, self.n_events, meta)
 
     def errors(self) -> NDArray[np.float64]:
         """Statistical (Poisson) error of :attr:`yields` per bin, same shape."""
@@ -464,7 +478,7 @@ def run_chunk(settings: SpectrumSettings, target_pdg: int, n_events: int, seed: 
         from .hadron_cascade import cascade_chunk
 
         res = cascade_chunk(settings.beam_energy_gev, settings.target, settings.pdg_ids, settings.cascade_min_ekin,
-                            n_events, seed)
+                            n_events, seed, secondary_only=True)
         counts, outside = _histogram(settings, res["species"], res["theta"], res["p"])
         return {"counts": counts, "outside": outside, "n_failed": res["n_failed"], "sigma_mb": res["sigma_mb"],
                 "n_collisions": res["n_collisions"]}
@@ -761,14 +775,20 @@ def nuclear_settings(beam_energy_gev: float, nucleus: str, n_events: int = 100_0
 
 
 def nuclear_table_name(beam_energy_gev: float, nucleus: str, cascade: bool = False) -> str:
-    """File name of a shipped p+A table (``_cascade``: the whole hadronic cascade)."""
-    return f"pythia8_p{float(beam_energy_gev):.0f}gev_{nucleus}{'_cascade' if cascade else ''}.npz"
+    """File name of a shipped p+A table (``_secondaries``: the cascade's later collisions)."""
+    return f"pythia8_p{float(beam_energy_gev):.0f}gev_{nucleus}{'_secondaries' if cascade else ''}.npz"
 
 
 def nuclear_spectra(beam_energy_gev: float, nucleus: str, cascade: bool = False) -> MesonSpectra:
     """The shipped table for protons of ``beam_energy_gev`` (GeV) on ``nucleus``: the first p+A
     collision (Angantyr), or with ``cascade`` every generation of the hadronic cascade."""
     get_nucleus(nucleus)  # unknown names list the known ones
+    if cascade:
+        return nuclear_spectra(beam_energy_gev, nucleus).plus(_shipped_nuclear(beam_energy_gev, nucleus, True))
+    return _shipped_nuclear(beam_energy_gev, nucleus, False)
+
+
+def _shipped_nuclear(beam_energy_gev: float, nucleus: str, cascade: bool) -> MesonSpectra:
     path = package_data("spectra", nuclear_table_name(beam_energy_gev, nucleus, cascade))
     if not path.exists():
         shipped = sorted(p.name for p in package_data("spectra").glob("pythia8_p*gev_*.npz") if "_pp" not in p.name)
