@@ -75,6 +75,9 @@ def test_reach_writes_every_output(tmp_path):
         (["reach", "na64-2017-2018", "--mesons", "nucleus"], "combines several runs"),
         (["spectra", "generate", "--target", "Xx"], "allowed: isoscalar, pp, pn, Cu"),
         (["spectra", "generate", "--ecm", "13600", "--target", "Cu"], "--target"),
+        (["spectra", "generate", "--cascade", "5"], "needs a nucleus target"),
+        (["spectra", "generate", "--target", "Cu", "--cascade", "500"], "cascade_min_ekin"),
+        (["reach", "darkquest", "--mesons", "cascade"], "no shipped table for 120 GeV p on Fe"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_code_2(tmp_path, args, field):

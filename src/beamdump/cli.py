@@ -381,6 +381,7 @@ def spectra_generate(
     ecm: Optional[float] = typer.Option(None, help="instead: pp collider at this sqrt(s) in GeV (LHC forward table, +z hemisphere)"),
     tune: str = typer.Option("forward", help="with --ecm: Pythia tune (forward, default)"),
     target: str = typer.Option("isoscalar", help="fixed target: isoscalar (pp/pn mix), pp, pn, or a nucleus (Cu, Fe, Mo: whole p+A collisions with Pythia Angantyr)"),
+    cascade: Optional[float] = typer.Option(None, help="with a nucleus: the later collisions of the hadronic cascade in the dump instead, hadrons followed down to this kinetic energy (GeV)"),
     events: int = typer.Option(100_000, help="number of inelastic collisions to generate"),
     workers: int = typer.Option(2, help="local Dask worker processes (0: run in this process)"),
     scheduler: Optional[str] = typer.Option(None, help="address of an existing Dask scheduler (tcp://host:port)"),
@@ -413,12 +414,15 @@ def spectra_generate(
     elif target not in ("isoscalar", "pp", "pn", *known_nuclei()):
         raise BeamdumpInputError(f"--target: {target!r}; allowed: isoscalar, pp, pn, {', '.join(known_nuclei())}")
     elif target in ("isoscalar", "pp", "pn"):
+        if cascade is not None:
+            raise BeamdumpInputError(f"--cascade: the hadronic cascade needs a nucleus target; allowed --target: {', '.join(known_nuclei())}")
         settings = SpectrumSettings(beam_energy_gev=beam_energy, n_events=events, seed=seed,
                                     chunk_size=min(chunk_size, events), target=target)
     else:
         from .sources.meson_spectra import nuclear_settings
 
-        settings = nuclear_settings(beam_energy, target, n_events=events, seed=seed, chunk_size=min(chunk_size, events))
+        settings = nuclear_settings(beam_energy, target, n_events=events, seed=seed, chunk_size=min(chunk_size, events),
+                                    cascade_min_ekin=cascade)
     t0 = time.perf_counter()
     spec = cached_spectra(settings, workers=workers, scheduler=scheduler, regenerate=regenerate)
     dt = time.perf_counter() - t0
