@@ -19,14 +19,15 @@ Physics model and its limits
   for the nucleons of the dump's nucleus (``"pp"`` and ``"pn"`` are also accepted). A nucleus name
   (``"Cu"``, ``"Fe"``, ``"Mo"``; :mod:`.nuclear_targets`) instead generates whole p+A collisions with
   Pythia's heavy-ion model Angantyr, which adds the extra wounded nucleons' soft mesons and the
-  depletion of the hardest forward ones (tables ``pythia8_p<E>gev_<nucleus>.npz``).
-* Neglected (isoscalar tables): nuclear effects of the pA collision (Cronin p_T broadening, nuclear stopping that
-  softens the leading-particle / large-x_F region, the ≈A^(1/3) rise of soft central-rapidity
-  multiplicity, reabsorption), and the hadronic cascade in the thick dump (secondary protons,
-  pions and kaons re-interacting). Together these mostly *add* soft (p ≲ 10 GeV) wide-angle mesons,
-  raising their yield by a factor of order 1.5–2 in cascade studies, and mildly *reduce* the hardest
-  forward mesons. Reach estimates for long-lived particles from soft mesons are therefore
-  conservative, those dominated by the hardest forward mesons slightly optimistic.
+  depletion of the hardest forward ones (tables ``pythia8_p<E>gev_<nucleus>.npz``). With
+  ``cascade_min_ekin`` a nucleus table holds the later collisions of the hadronic cascade in the
+  dump instead (:mod:`.hadron_cascade`, ``pythia8_p<E>gev_<nucleus>_secondaries.npz``), to be added
+  to the first collision (:func:`nuclear_spectra` with ``cascade=True``).
+* Neglected in the isoscalar tables (the default): nuclear effects of the pA collision (nuclear
+  stopping that softens the leading-particle / large-x_F region, the rise of soft multiplicity
+  with A), and the hadronic cascade in the thick dump. For 400 GeV protons on copper the p+A and
+  cascade tables quantify them: 1.6× (first collision) and 10× (with the cascade) the mesons per
+  proton, mostly soft; in NA62's forward cone 0.87× and 1.36× the η (docs/validation.md).
 * The six species of interest are stable in the generator (``mayDecay = off``), so e.g. π⁰ from
   η → 3π⁰ or ω → π⁰γ are *not* counted unless ``count_feed_down=True`` (then the other five decay
   and every produced meson is counted, keeping π⁰ stable). Feed-down from all other hadrons that
