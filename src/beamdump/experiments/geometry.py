@@ -473,7 +473,8 @@ class Frustum(_VolumeBase):
         return 0.0, max(corners)
 
     def azimuth_window(self) -> tuple[float, float] | None:
-        # the cross-sections are nested rectangles about (x0, y0): the widest end bounds them all
+        # every cross-section lies inside the rectangle of the larger half-widths about (x0, y0):
+        # its window holds every point (tight unless x and y taper in opposite directions)
         hx, hy = max(self.half_x_start, self.half_x_end), max(self.half_y_start, self.half_y_end)
         return _rectangle_window(self.x0, self.y0, hx, hy)
 
