@@ -698,11 +698,15 @@ def shipped_table_lines() -> list[str]:
         st = meta["settings"]
         if st.get("frame") == "collider":
             what = f"pp collider, sqrt(s) = {2 * st['beam_energy_gev']:g} GeV, tune '{path.stem.rsplit('_', 1)[-1]}'"
+        elif st.get("cascade_min_ekin") is not None:
+            what = (f"{st['beam_energy_gev']:g} GeV p in a {st['target']} dump: the cascade's later collisions "
+                    f"(PythiaCascade, E_kin > {st['cascade_min_ekin']:g} GeV)")
         else:
             target = "nucleons (pp/pn)" if st["target"] == "isoscalar" else st["target"]
             target = target if st["target"] in TARGETS else f"{st['target']} nuclei (Angantyr p+A)"
             what = f"{st['beam_energy_gev']:g} GeV p on {target}"
-        lines.append(f"{path.name:<34} {what}; {meta['n_events']:.3g} collisions")
+        unit = "protons" if st.get("cascade_min_ekin") is not None else "collisions"
+        lines.append(f"{path.name:<38} {what}; {meta['n_events']:.3g} {unit}")
     return lines
 
 
