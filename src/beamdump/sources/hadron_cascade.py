@@ -29,6 +29,8 @@ Model (one beam proton):
 from __future__ import annotations
 
 import math
+import os
+import site
 import sys
 from pathlib import Path
 from typing import Any
@@ -45,8 +47,11 @@ CASCADING = frozenset({211, -211, 321, -321, 130, 2212, -2212, 2112, -2112})
 def mpi_init_file() -> Path:
     """Pythia's precomputed multiparton-interaction setup that PythiaCascade reads
     (``share/Pythia8/setups/InitDefaultMPI.cmnd`` of the pythia8mc installation)."""
-    for root in (Path(sys.prefix), Path(sys.base_prefix)):
-        path = root / "share" / "Pythia8" / "setups" / "InitDefaultMPI.cmnd"
+    candidates = [Path(root) / "share" / "Pythia8" for root in (sys.prefix, sys.base_prefix, site.getuserbase())]
+    if os.environ.get("PYTHIA8DATA"):  # …/share/Pythia8/xmldoc
+        candidates.insert(0, Path(os.environ["PYTHIA8DATA"]).parent)
+    for share in candidates:
+        path = share / "setups" / "InitDefaultMPI.cmnd"
         if path.is_file():
             return path
     raise BeamdumpInputError(
