@@ -28,6 +28,11 @@ def main() -> None:
     ap.add_argument("--ecm", type=float, default=13600.0)
     args = ap.parse_args()
     edges = np.arange(2.0, 3.85, 0.25)
+    references = {
+        pdg: {g: read_reference_spectrum(REF / f"{g}_13.6tev" / f"{pdg}.txt").in_acceptance(args.theta_max, args.p_min)
+              for g in ("eposlhc", "sibyll")}
+        for pdg in (111, 221)
+    }
     for tune in ("forward", "default"):
         try:
             table = collider_spectra(args.ecm, tune)
@@ -38,8 +43,7 @@ def main() -> None:
         print(f"\nPythia 8 {tune} tune ({table.n_events} collisions, sigma_inel {sigma:.1f} mb), theta < {args.theta_max:g} rad, p > {args.p_min:g} GeV")
         for pdg, name in ((111, "pi0"), (221, "eta")):
             ours = table_spectrum(table, pdg, sigma).in_acceptance(args.theta_max, args.p_min)
-            refs = {g: read_reference_spectrum(REF / f"{g}_13.6tev" / f"{pdg}.txt").in_acceptance(args.theta_max, args.p_min)
-                    for g in ("eposlhc", "sibyll")}
+            refs = references[pdg]
             line = ", ".join(f"{g} {r.total_pb:.3g} pb (ratio {ours.total_pb / r.total_pb:.2f})" for g, r in refs.items())
             print(f"  {name}: Pythia {ours.total_pb:.3g} pb; {line}")
             o = ours.energy_spectrum(edges)

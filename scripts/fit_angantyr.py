@@ -14,6 +14,8 @@ import re
 import subprocess
 import sys
 
+from beamdump.pdg import PROTON_MASS
+
 _CHILD = """
 import pythia8mc, sys
 p = pythia8mc.Pythia("", False)
@@ -39,7 +41,7 @@ def fit(beam_energy_gev: float) -> tuple[list[str], str]:
 def main() -> None:
     for e in (float(a) for a in sys.argv[1:] or ["400"]):
         lines, chi2 = fit(e)
-        print(f'# {e:g} GeV (sqrt(s_NN) = {(2 * 0.938272 * e + 2 * 0.938272**2) ** 0.5:.2f} GeV), chi2/ndf {chi2}')
+        print(f'# {e:g} GeV (sqrt(s_NN) = {(2 * PROTON_MASS * e + 2 * PROTON_MASS**2) ** 0.5:.2f} GeV), chi2/ndf {chi2}')
         print(f'[angantyr.{e:.0f}]')
         print("options = [" + ", ".join(f'"{line}"' for line in lines) + "]")
 

@@ -37,6 +37,7 @@ from beamdump.sources.meson_spectra import (
     generate,
     nuclear_settings,
     nuclear_table_name,
+    nucleon_table_name,
 )
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "src" / "beamdump" / "data" / "spectra"
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> None:
             name = nuclear_table_name(energy, args.nucleus, cascade=args.cascade is not None)
         else:
             settings = SpectrumSettings(beam_energy_gev=energy, n_events=n, seed=args.seed, chunk_size=args.chunk_size)
-            name = f"pythia8_p{energy:.0f}gev.npz"
+            name = nucleon_table_name(energy)
         spectra = generate(settings, workers=args.workers)
         path = spectra.save(args.out / name)
         MesonSpectra.load(path, expected_key=settings.key())  # validate what was written

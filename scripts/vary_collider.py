@@ -30,9 +30,7 @@ def changed(cfg: ExperimentConfig, **beam_or_detector) -> ExperimentConfig:
     data = cfg.model_dump()
     for key, value in beam_or_detector.items():
         section, field = key.split("__")
-        if value is None:
-            data[section][field] = None
-        elif isinstance(value, str):
+        if value is None or isinstance(value, str):
             data[section][field] = value
         else:
             data[section][field]["value"] = value

@@ -16,8 +16,8 @@ import numpy as np
 
 from beamdump.analysis import default_mass_range, make_reach, run_reach
 from beamdump.errors import BeamdumpInputError
-from beamdump.experiments.experiment import Experiment, load_experiment
-from beamdump.experiments.variants import with_meson_production
+from beamdump.experiments.experiment import load_experiment
+from beamdump.experiments.variants import experiment_with_mesons
 from beamdump.report.score import edge_shifts
 
 
@@ -30,15 +30,15 @@ def main() -> None:
     fs = [args.final_state] if args.final_state else None
     exp = load_experiment(args.preset)
 
+    masses = np.geomspace(*default_mass_range(make_reach(exp, final_states=fs, channels=args.channel)), 60)
+
     def run(e=exp, seed=20231, parents_seed=None, segments=3):
         reach = make_reach(e, final_states=fs, channels=args.channel, seed=seed)
         reach.segments = segments
         if parents_seed is not None:
             reach.channels = tuple(  # meson channels sample their parents; bremsstrahlung has no seed
-                dataclasses.replace(c, seed=parents_seed) if any(f.name == "seed" for f in dataclasses.fields(c)) else c
-                for c in reach.channels
+                dataclasses.replace(c, seed=parents_seed) if hasattr(c, "seed") else c for c in reach.channels
             )
-        masses = np.geomspace(*default_mass_range(make_reach(exp, final_states=fs, channels=args.channel)), 60)
         return run_reach(reach, masses)
 
     nominal = run()
@@ -64,8 +64,7 @@ def main() -> None:
             if other == beam.meson_production:
                 continue
             try:
-                e = Experiment.from_config(with_meson_production(exp.config, other))
-                variations[f"meson tables: {label}"] = run(e)
+                variations[f"meson tables: {label}"] = run(experiment_with_mesons(exp, other))
             except BeamdumpInputError as err:  # no shipped table for this beam and nucleus
                 print(f"(skipped {label}: {err})")
     print(f"{args.preset} ({', '.join(nominal.final_states)}; {', '.join(nominal.channels)}): nominal band "

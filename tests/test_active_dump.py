@@ -82,6 +82,19 @@ def test_with_dump_length_moves_everything_behind_the_dump(na64_2018):
         with_dump_length(cfg, 0.0)
 
 
+def test_with_shield_length_moves_the_decay_region_but_not_the_dump(na64_2018):
+    from beamdump.experiments.variants import with_shield_length
+
+    cfg = na64_2018.config
+    longer = with_shield_length(cfg, 0.05)
+    assert longer.beam.target_length.value == cfg.beam.target_length.value
+    assert longer.decay_volume.z_start.value == pytest.approx(cfg.decay_volume.z_start.value + 0.05)
+    assert longer.decay_volume.z_end.value == pytest.approx(cfg.decay_volume.z_end.value + 0.05)
+    assert longer.detector.planes[0].z.value == pytest.approx(cfg.detector.planes[0].z.value + 0.05)
+    with pytest.raises(BeamdumpInputError, match="shield length"):
+        with_shield_length(cfg, float("nan"))
+
+
 def test_a_longer_active_dump_moves_only_the_upper_edge_down(na64_2018):
     """WCAL ×1.5 (decay region moved behind it, same length): the upper edge falls (≈ L^-1/2);
     the lower edge stays where the A′ lives long (2 MeV: unchanged to 1e-3) and moves by

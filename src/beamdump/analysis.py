@@ -109,18 +109,8 @@ def make_reach(
     chans = build_channels(
         names, cfg.beam.particle, experiment.beam_energy, model, brems=brems, target=cfg.beam.target or None,
         target_length=length, collider_tune=(cfg.beam.tune or "forward") if cfg.beam.collider else None,
-        nucleus=cfg.beam.target if cfg.beam.meson_production != "nucleon" else None,
-        cascade=cfg.beam.meson_production == "cascade",
+        meson_production=cfg.beam.meson_production,
     )
-    # a meson table covers a range of angles (the LHC forward tables θ < 0.1 rad): the detector must lie inside it
-    tables = [t for t in (getattr(c, "spectra", None) for c in chans) if t is not None]
-    top = min((t.theta_max for t in tables), default=np.pi)
-    seen = experiment.volume.bounding_half_angle(np.zeros(3)) + experiment.crossing_angle
-    if seen > top:
-        raise BeamdumpInputError(
-            f"decay_volume: seen from the source it spans up to {seen:.3g} rad, beyond the meson tables "
-            f"(theta < {top:g} rad; the forward meson tables of colliders stop there); allowed: detectors within {top:g} rad"
-        )
     return Reach(experiment, model, chans, fs, seed=seed)
 
 

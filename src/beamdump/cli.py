@@ -127,12 +127,9 @@ def reach(
     t0 = time.perf_counter()
     exp = load_experiment(experiment)
     if mesons is not None:
-        from .experiments.experiment import Experiment
-        from .experiments.variants import with_meson_production
+        from .experiments.variants import experiment_with_mesons
 
-        if not isinstance(exp, Experiment):
-            raise BeamdumpInputError(f"--mesons: {exp.name} combines several runs; set beam.meson_production in each run's preset")
-        exp = Experiment.from_config(with_meson_production(exp.config, mesons))
+        exp = experiment_with_mesons(exp, mesons)
     fs = final_state.split("+") if final_state else None
     z_lo, z_hi = parse_pair(brems_z, "--brems-z") if brems_z else (None, None)
     brems = default_brems_settings(z_min=z_lo, z_max=z_hi, pt_max=brems_pt_max, form_factor=form_factor)
@@ -390,7 +387,7 @@ def spectra_generate(
     regenerate: bool = typer.Option(False, help="ignore a cached table and generate again"),
 ) -> None:
     """Generate π⁰, η, η′, ω, ρ⁰, φ spectra with Pythia 8 and cache them."""
-    from .sources.meson_spectra import SpectrumSettings, cached_spectra
+    from .sources.meson_spectra import TARGETS, SpectrumSettings, cached_spectra
     from .sources.nuclear_targets import known_nuclei
 
     if ecm is not None and beam_energy is not None:
@@ -411,9 +408,9 @@ def spectra_generate(
             raise BeamdumpInputError(f"--ecm: {ecm:g} GeV; allowed 10 < sqrt(s) <= 1e5 GeV")
         settings = collider_settings(ecm, tune, n_events=events, seed=seed, chunk_size=min(chunk_size, events))
         beam_energy = ecm
-    elif target not in ("isoscalar", "pp", "pn", *known_nuclei()):
-        raise BeamdumpInputError(f"--target: {target!r}; allowed: isoscalar, pp, pn, {', '.join(known_nuclei())}")
-    elif target in ("isoscalar", "pp", "pn"):
+    elif target not in (*TARGETS, *known_nuclei()):
+        raise BeamdumpInputError(f"--target: {target!r}; allowed: {', '.join((*TARGETS, *known_nuclei()))}")
+    elif target in TARGETS:
         if cascade is not None:
             raise BeamdumpInputError(f"--cascade: the hadronic cascade needs a nucleus target; allowed --target: {', '.join(known_nuclei())}")
         settings = SpectrumSettings(beam_energy_gev=beam_energy, n_events=events, seed=seed,

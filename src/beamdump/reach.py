@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Callable, Sequence
 
@@ -67,8 +67,7 @@ def tilted(sample: ParticleSample, crossing_angle: float) -> ParticleSample:
     beta = np.sin(crossing_angle)
     gamma = 1.0 / np.sqrt(1.0 - beta * beta)
     frame = np.array([gamma, 0.0, gamma * beta, 0.0])
-    return ParticleSample(sample.channel, sample.mass, sample.weights, boost(sample.p4, frame, mass=1.0),
-                          sample.origin, sample.coupling_power, sample.info)
+    return replace(sample, p4=boost(sample.p4, frame, mass=1.0))
 
 
 def azimuth_forced(sample: ParticleSample, window: tuple[float, float], rng: np.random.Generator) -> ParticleSample:
@@ -91,8 +90,7 @@ def azimuth_forced(sample: ParticleSample, window: tuple[float, float], rng: np.
         return out
 
     p4, origin = turned(sample.p4, 1), turned(sample.origin, 0)
-    weights = sample.weights * ((hi - lo) / (2.0 * np.pi))
-    return ParticleSample(sample.channel, sample.mass, weights, p4, origin, sample.coupling_power, sample.info)
+    return replace(sample, weights=sample.weights * ((hi - lo) / (2.0 * np.pi)), p4=p4, origin=origin)
 
 
 class Reach:
@@ -122,7 +120,15 @@ class Reach:
         self.segments = segments
         # a crossing angle tilts the collision axis: sample wider by that angle, then boost
         self._tilt = experiment.crossing_angle
-        self._max_theta = min(float(experiment.volume.bounding_half_angle(np.zeros(3))) + self._tilt, np.pi)
+        seen = float(experiment.volume.bounding_half_angle(np.zeros(3))) + self._tilt
+        # a meson table covers a range of angles (the LHC forward tables θ < 0.1 rad): the detector must lie inside it
+        top = min((t.theta_max for t in (getattr(c, "spectra", None) for c in self.channels) if t is not None), default=np.pi)
+        if seen > top:
+            raise BeamdumpInputError(
+                f"decay_volume: seen from the source it spans up to {seen:.3g} rad, beyond the meson tables "
+                f"(theta < {top:g} rad; the forward meson tables of colliders stop there); allowed: detectors within {top:g} rad"
+            )
+        self._max_theta = min(seen, np.pi)
         # an off-axis volume sees only a window of azimuth: send every particle into it (exact for
         # sources symmetric about the beam, which a crossing angle is not)
         self._azimuths = experiment.volume.azimuth_window() if self._tilt == 0.0 else None

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from .analysis import ReachResult, make_reach, run_reach
 from .contours import read_band_csv
-from .experiments.experiment import Experiment, load_experiment, preset_names
-from .experiments.variants import with_meson_production
+from .experiments.experiment import load_experiment, preset_names
+from .experiments.variants import experiment_with_mesons
 from .report.score import Score, score_band
 
 
@@ -34,13 +34,11 @@ def validate_preset(
     name: str, reference_dir: Path, model: str = "dark-photon", mesons: str | None = None
 ) -> list[ValidationResult]:
     """Every validation entry of one preset whose reference file exists under ``reference_dir``.
-    ``mesons`` ("nucleon" or "nucleus") replaces the meson-production model of proton fixed-target
+    ``mesons`` ("nucleon", "nucleus" or "cascade") replaces the meson-production model of proton fixed-target
     presets (the others are run as they are)."""
     exp = load_experiment(name)
-    if mesons is not None and isinstance(exp, Experiment):
-        beam = exp.config.beam
-        if beam.particle == "proton" and not beam.collider:
-            exp = Experiment.from_config(with_meson_production(exp.config, mesons))
+    if mesons is not None:
+        exp = experiment_with_mesons(exp, mesons, strict=False)
     out = []
     for v in exp.config.validation:
         ref_path = Path(reference_dir) / model.replace("-", "_") / v.reference

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from ..errors import BeamdumpInputError
 from .config import ExperimentConfig, format_validation_error
+from .experiment import CombinedExperiment, Experiment
 
 
 def _shift(q: dict[str, Any] | None, dz: float) -> None:
@@ -41,6 +42,11 @@ def with_dump_length(cfg: ExperimentConfig, length_m: float) -> ExperimentConfig
 
     The preset must state its dump length (``beam.target_length``).
     """
+    return _validated(_length_changed(cfg, length_m))
+
+
+def _length_changed(cfg: ExperimentConfig, length_m: float) -> dict[str, Any]:
+    """The preset data of :func:`with_dump_length`, not yet validated."""
     if cfg.beam.target_length is None:
         raise BeamdumpInputError(f"{cfg.name}: beam.target_length is not set, so the dump length cannot be varied")
     if not (math.isfinite(length_m) and length_m > 0.0):
@@ -48,12 +54,29 @@ def with_dump_length(cfg: ExperimentConfig, length_m: float) -> ExperimentConfig
     dz = float(length_m) - float(cfg.beam.target_length.value)
     data = cfg.model_dump()
     data["beam"]["target_length"].update(value=float(length_m), source=f"design variant of {cfg.name}")
-    _shift(data["decay_volume"]["z_start"], dz)
-    _shift(data["decay_volume"]["z_end"], dz)
-    for plane in _planes(data["detector"]):
-        _shift(plane["z"], dz)
-    if data["detector"].get("dipole"):
-        _shift(data["detector"]["dipole"]["z"], dz)
+    _move_behind(data, dz)
+    return data
+
+
+def _move_behind(data: dict[str, Any], dz: float, z_from: float = -math.inf) -> None:
+    """Move every detector plane and the dipole at z ≥ ``z_from`` by ``dz`` (m); with no
+    ``z_from`` also the whole decay volume."""
+    if z_from == -math.inf:
+        _shift(data["decay_volume"]["z_start"], dz)
+        _shift(data["decay_volume"]["z_end"], dz)
+    movable = _planes(data["detector"]) + ([data["detector"]["dipole"]] if data["detector"].get("dipole") else [])
+    for item in movable:
+        if item["z"]["value"] >= z_from - 1e-9:
+            _shift(item["z"], dz)
+
+
+def with_shield_length(cfg: ExperimentConfig, extra_m: float) -> ExperimentConfig:
+    """``cfg`` with ``extra_m`` metres more shielding between the dump and the decay region: the
+    decay volume, the detector planes and the dipole move back; the dump stays as it is."""
+    if not math.isfinite(extra_m):
+        raise BeamdumpInputError(f"shield length change: {extra_m!r} m; allowed a finite length")
+    data = cfg.model_dump()
+    _move_behind(data, float(extra_m))
     return _validated(data)
 
 
@@ -76,17 +99,13 @@ def with_decay_length(cfg: ExperimentConfig, factor: float) -> ExperimentConfig:
     old = float(dv["z_end"]["value"])
     dz = (factor - 1.0) * (old - float(dv["z_start"]["value"]))
     _shift(dv["z_end"], dz)
-    for plane in _planes(data["detector"]):
-        if plane["z"]["value"] >= old - 1e-9:
-            _shift(plane["z"], dz)
-    if data["detector"].get("dipole") and data["detector"]["dipole"]["z"]["value"] >= old - 1e-9:
-        _shift(data["detector"]["dipole"]["z"], dz)
+    _move_behind(data, dz, z_from=old)
     return _validated(data)
 
 
 def with_target(cfg: ExperimentConfig, material: str, length_m: float) -> ExperimentConfig:
     """``cfg`` with a dump of ``material`` (materials.toml) ``length_m`` long, everything behind moved."""
-    data = with_dump_length(cfg, length_m).model_dump()
+    data = _length_changed(cfg, length_m)
     data["beam"]["target"] = material
     return _validated(data)
 
@@ -100,3 +119,17 @@ def with_meson_production(cfg: ExperimentConfig, how: str) -> ExperimentConfig:
     data = cfg.model_dump()
     data["beam"]["meson_production"] = how
     return _validated(data)
+
+
+def experiment_with_mesons(exp: Experiment | CombinedExperiment, how: str, strict: bool = True) -> Experiment | CombinedExperiment:
+    """``exp`` with the meson-production model ``how`` (see :func:`with_meson_production`).
+    ``strict``: a combined preset is an input error; otherwise combined presets and beams the
+    model does not apply to (electrons, colliders) are returned unchanged."""
+    if isinstance(exp, CombinedExperiment):
+        if strict:
+            raise BeamdumpInputError(f"--mesons: {exp.name} combines several runs; set beam.meson_production in each run's preset")
+        return exp
+    beam = exp.config.beam
+    if not strict and (beam.particle != "proton" or beam.collider):
+        return exp
+    return Experiment.from_config(with_meson_production(exp.config, how))

@@ -41,8 +41,7 @@ def build_channels(
     target: str | None = None,
     target_length: float | None = None,
     collider_tune: str | None = None,
-    nucleus: str | None = None,
-    cascade: bool = False,
+    meson_production: str = "nucleon",
 ) -> list[ProductionChannel]:
     """Production channels ``names`` for a beam, for a model that couples like the photon.
 
@@ -52,9 +51,9 @@ def build_channels(
     ``beam.target``); electron beams need it. ``target_length`` (m) ends the electron shower
     there (an active dump's length); ``None`` lets it run its full course. ``collider_tune``
     marks a pp collider: ``beam_energy_gev`` is then √s and the meson spectra are the shipped
-    forward table of that tune. ``nucleus`` (a proton fixed target) takes the mesons from the
-    shipped Angantyr p+A table of that nucleus instead of the isoscalar nucleon table, and with
-    ``cascade`` the shipped table of the whole hadronic cascade in a dump of that nucleus.
+    forward table of that tune. ``meson_production`` (a proton fixed target): ``"nucleon"`` takes
+    the isoscalar nucleon table, ``"nucleus"`` the Angantyr p+A table of the ``target`` nucleus,
+    ``"cascade"`` that plus the later collisions of the hadronic cascade in the dump.
     """
     defs = load_definitions()
     known = channel_descriptions()
@@ -66,20 +65,19 @@ def build_channels(
         wrong = [n for n in names if n != ELECTRON_BREMS]
         if wrong:
             raise BeamdumpInputError(f"channel: {', '.join(wrong)} need a proton beam, not 'electron'; allowed: {ELECTRON_BREMS}")
-        if ratio is None:
-            raise BeamdumpInputError(f"model: {model.name} does not couple like the photon; channels {', '.join(names)} do not apply")
+    if ratio is None:
+        raise BeamdumpInputError(f"model: {model.name} does not couple like the photon; channels {', '.join(names)} do not apply")
+    ratio = float(ratio)
+    if beam_particle == "electron":
         if target is None:
             raise BeamdumpInputError("beam.target: an electron beam needs the dump material (see materials.toml)")
         if not names:
             return []
-        return [ElectronBremsChannel(beam_energy_gev, target, coupling_ratio=float(ratio), max_depth=target_length)]
+        return [ElectronBremsChannel(beam_energy_gev, target, coupling_ratio=ratio, max_depth=target_length)]
     if ELECTRON_BREMS in names:
         raise BeamdumpInputError(f"channel: {ELECTRON_BREMS} needs an electron beam, not {beam_particle!r}")
     if beam_particle != "proton":
         raise BeamdumpInputError(f"channel: {', '.join(names)} need a proton beam, not {beam_particle!r}")
-    if ratio is None:
-        raise BeamdumpInputError(f"model: {model.name} does not couple like the photon; channels {', '.join(names)} do not apply")
-    ratio = float(ratio)
     if PROTON_BREMS in names and VECTOR_MIXING in names:
         raise BeamdumpInputError(
             f"channel: {PROTON_BREMS} and {VECTOR_MIXING} describe the same production (the bremsstrahlung form "
@@ -89,8 +87,8 @@ def build_channels(
     if needs_spectra and spectra is None:
         if collider_tune is not None:
             spectra = collider_spectra(beam_energy_gev, collider_tune)
-        elif nucleus is not None:
-            spectra = nuclear_spectra(beam_energy_gev, nucleus, cascade=cascade)
+        elif meson_production != "nucleon":
+            spectra = nuclear_spectra(beam_energy_gev, str(target), cascade=meson_production == "cascade")
         else:
             spectra = default_spectra(beam_energy_gev)
     out: list[ProductionChannel] = []

@@ -80,6 +80,7 @@ __all__ = [
     "nuclear_settings",
     "nuclear_spectra",
     "nuclear_table_name",
+    "nucleon_table_name",
     "pythia_config",
     "run_chunk",
     "shipped_energies",
@@ -175,7 +176,7 @@ class SpectrumSettings:
                 )
         if self.cascade_min_ekin is not None:
             set_(self, "cascade_min_ekin", float(self.cascade_min_ekin))
-            if self.target in TARGETS or self.frame != "fixed-target":
+            if self.target in TARGETS:  # (a collider table's target is "pp")
                 raise BeamdumpInputError(
                     f"cascade_min_ekin: the hadronic cascade needs a nucleus target on a fixed target (target={self.target!r})"
                 )
@@ -702,9 +703,8 @@ def shipped_table_lines() -> list[str]:
             what = (f"{st['beam_energy_gev']:g} GeV p in a {st['target']} dump: the cascade's later collisions "
                     f"(PythiaCascade, E_kin > {st['cascade_min_ekin']:g} GeV)")
         else:
-            target = "nucleons (pp/pn)" if st["target"] == "isoscalar" else st["target"]
-            target = target if st["target"] in TARGETS else f"{st['target']} nuclei (Angantyr p+A)"
-            what = f"{st['beam_energy_gev']:g} GeV p on {target}"
+            target = {"isoscalar": "nucleons (pp/pn)"}.get(st["target"], st["target"])
+            what = f"{st['beam_energy_gev']:g} GeV p on {target if st['target'] in TARGETS else f'{target} nuclei (Angantyr p+A)'}"
         unit = "protons" if st.get("cascade_min_ekin") is not None else "collisions"
         lines.append(f"{path.name:<38} {what}; {meta['n_events']:.3g} {unit}")
     return lines
@@ -720,8 +720,22 @@ def default_spectra(beam_energy_gev: float) -> MesonSpectra:
             f"beam_energy_gev={beam_energy_gev:g}: no shipped meson spectra; shipped energies (GeV): {listed}. "
             "Use cached_spectra(SpectrumSettings(beam_energy_gev=...)) to generate one."
         )
-    return MesonSpectra.load(package_data("spectra", f"pythia8_p{match[0]:.0f}gev.npz"))
+    return MesonSpectra.load(package_data("spectra", nucleon_table_name(match[0])))
 
+
+def nucleon_table_name(beam_energy_gev: float) -> str:
+    """File name of a shipped fixed-target table on isoscalar nucleons."""
+    return f"pythia8_p{float(beam_energy_gev):.0f}gev.npz"
+
+
+def _load_shipped(name: str, pattern: str, problem: str, how_to_make: str) -> MesonSpectra:
+    """The shipped table ``name``; if absent, an input error stating ``problem``, the shipped
+    tables matching ``pattern`` and ``how_to_make`` one."""
+    path = package_data("spectra", name)
+    if not path.exists():
+        shipped = sorted(p.name for p in package_data("spectra").glob(pattern))
+        raise BeamdumpInputError(f"{problem}; shipped: {', '.join(shipped) or 'none'} ({how_to_make})")
+    return MesonSpectra.load(path)
 
 
 # ---------------------------------------------------------------------- LHC forward tables
@@ -753,14 +767,11 @@ def collider_table_name(ecm_gev: float, tune: str) -> str:
 def collider_spectra(ecm_gev: float, tune: str = "forward") -> MesonSpectra:
     """The shipped Pythia 8 forward table for pp at √s = ``ecm_gev`` (GeV) with ``tune``."""
     pythia_tune(tune)  # unknown tunes name the known ones
-    path = package_data("spectra", collider_table_name(ecm_gev, tune))
-    if not path.exists():
-        shipped = sorted(p.name for p in package_data("spectra").glob("pythia8_pp*gev_*.npz"))
-        raise BeamdumpInputError(
-            f"collider spectra: no shipped table for sqrt(s) = {ecm_gev:g} GeV, tune {tune!r}; shipped: "
-            f"{', '.join(shipped) or 'none'} (scripts/make_spectra_tables.py --collider makes one)"
-        )
-    return MesonSpectra.load(path)
+    return _load_shipped(
+        collider_table_name(ecm_gev, tune), "pythia8_pp*gev_*.npz",
+        f"collider spectra: no shipped table for sqrt(s) = {ecm_gev:g} GeV, tune {tune!r}",
+        "scripts/make_spectra_tables.py --collider makes one",
+    )
 
 
 # ---------------------------------------------------------------------- p+A (Angantyr) tables
@@ -788,20 +799,15 @@ def nuclear_spectra(beam_energy_gev: float, nucleus: str, cascade: bool = False)
     """The shipped table for protons of ``beam_energy_gev`` (GeV) on ``nucleus``: the first p+A
     collision (Angantyr), or with ``cascade`` every generation of the hadronic cascade."""
     get_nucleus(nucleus)  # unknown names list the known ones
-    if cascade:
-        return nuclear_spectra(beam_energy_gev, nucleus).plus(_shipped_nuclear(beam_energy_gev, nucleus, True))
-    return _shipped_nuclear(beam_energy_gev, nucleus, False)
+    first = _shipped_nuclear(beam_energy_gev, nucleus, False)
+    return first.plus(_shipped_nuclear(beam_energy_gev, nucleus, True)) if cascade else first
 
 
 def _shipped_nuclear(beam_energy_gev: float, nucleus: str, cascade: bool) -> MesonSpectra:
-    path = package_data("spectra", nuclear_table_name(beam_energy_gev, nucleus, cascade))
-    if not path.exists():
-        shipped = sorted(p.name for p in package_data("spectra").glob("pythia8_p*gev_*.npz") if "_pp" not in p.name)
-        how = "cascade" if cascade else "nucleus"
-        flag = f" --cascade {CASCADE_MIN_EKIN:g}" if cascade else ""
-        raise BeamdumpInputError(
-            f"beam.meson_production = '{how}': no shipped table for {beam_energy_gev:g} GeV p on {nucleus}; shipped: "
-            f"{', '.join(shipped) or 'none'} (scripts/make_spectra_tables.py --energies {beam_energy_gev:g} --nucleus {nucleus}"
-            f"{flag} makes one beside them)"
-        )
-    return MesonSpectra.load(path)
+    flag = f" --cascade {CASCADE_MIN_EKIN:g}" if cascade else ""
+    return _load_shipped(
+        nuclear_table_name(beam_energy_gev, nucleus, cascade), "pythia8_p[0-9]*gev_*.npz",
+        f"beam.meson_production = '{'cascade' if cascade else 'nucleus'}': no shipped table for "
+        f"{beam_energy_gev:g} GeV p on {nucleus}",
+        f"scripts/make_spectra_tables.py --energies {beam_energy_gev:g} --nucleus {nucleus}{flag} makes one beside them",
+    )
