@@ -1,16 +1,19 @@
-"""Data files: the TOML files that ship inside the package, and atomic writes of outputs and caches."""
+"""Data files: the TOML files that ship inside the package, atomic writes of outputs and caches,
+the table format and binning shared by the meson and shower tables, and the disk cache."""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
 import json
+import math
 import os
 import sys
 import uuid
+import warnings
 from importlib import resources
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Mapping, Sequence
+from typing import Any, BinaryIO, Callable, Mapping, Protocol, Sequence, TypeVar
 
 import numpy as np
 
@@ -106,3 +109,43 @@ def check_table_key(
         raise CacheError(f"{path}: stored key does not match the stored settings")
     if expected_key is not None and key != expected_key:
         raise CacheError(f"{path}: key {str(key)[:12]}… differs from the requested {expected_key[:12]}…")
+
+
+def bin_edges(lo: float, hi: float, width: float) -> np.ndarray:
+    """Bin edges on the grid lo + k·width, the last edge clipped to hi (the last bin may be narrower)."""
+    n = max(1, math.ceil((hi - lo) / width - 1e-9))
+    return np.append(np.round(lo + width * np.arange(n), 12), hi)
+
+
+def cache_dir() -> Path:
+    """Cache root: ``$BEAMDUMP_CACHE_DIR`` if set, else ``platformdirs.user_cache_dir("beamdump")``."""
+    env = os.environ.get("BEAMDUMP_CACHE_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("beamdump"))
+
+
+class _Table(Protocol):
+    def save(self, path: Path) -> Path: ...
+
+
+T = TypeVar("T", bound=_Table)
+
+
+def load_or_make(
+    subdir: str, key: str, load: Callable[..., T], make: Callable[[], T], what: str, regenerate: bool = False
+) -> T:
+    """``<cache>/<subdir>/<key>.npz`` read with ``load(path, expected_key=key)`` if valid; otherwise
+    ``make()``, saved atomically (by the table's ``save``) and returned. A damaged or stale file is
+    reported with a warning naming ``what`` and made again."""
+    path = cache_dir() / subdir / f"{key}.npz"
+    if not regenerate and path.exists():
+        try:
+            return load(path, expected_key=key)
+        except CacheError as exc:
+            warnings.warn(f"regenerating damaged {what} cache: {exc}", RuntimeWarning, stacklevel=3)
+    table = make()
+    table.save(path)
+    return table

@@ -49,9 +49,12 @@ def x17_targets() -> X17Targets:
     return X17Targets(masses, (float(p["eps_min"]), float(p["eps_max"])), (float(n["eps_lower"]), float(n["eps_upper"])), sources)
 
 
-def interval_from_flux(flux: MassFlux, threshold: float, scale: float = 1.0) -> tuple[float, float] | None:
-    """The excluded coupling interval of one mass's flux (events × ``scale``) at ``threshold`` events."""
-    events = flux.total(_SCAN_COUPLINGS) * scale
+def interval_from_flux(
+    flux: MassFlux, threshold: float, scale: float = 1.0, scan_events: FloatArray | None = None
+) -> tuple[float, float] | None:
+    """The excluded coupling interval of one mass's flux (events × ``scale``) at ``threshold`` events.
+    ``scan_events``: ``flux.total`` on the scan's couplings, when the caller already has it."""
+    events = (flux.total(_SCAN_COUPLINGS) if scan_events is None else scan_events) * scale
     log_thr = np.log(threshold)
 
     def exact(log_g: float) -> float:
@@ -122,8 +125,9 @@ def design_scan(
         flux = engine.flux(float(mass))
         contained = engine.channels[0].table.containment(float(length))
         threshold = exp.limit.upper_limit()
+        scan = flux.total(_SCAN_COUPLINGS)  # the same for every electron count: only the scale changes
         for n in counts:
-            got = interval_from_flux(flux, threshold, scale=float(n) / exp.n_beam)
+            got = interval_from_flux(flux, threshold, scale=float(n) / exp.n_beam, scan_events=scan)
             lo, hi = got if got is not None else (np.nan, np.nan)
             out.append(
                 DesignPoint(

@@ -48,12 +48,11 @@ from scipy.stats import qmc
 
 from ..errors import BeamdumpInputError
 from ..kinematics import FloatArray
-from ..sources.em_shower import Material, ShowerSettings, ShowerTable, cached_table, get_material
+from ..sources.em_shower import MIN_E_MIN, Material, ShowerSettings, ShowerTable, cached_table, get_material
 from . import electron_brems_xsec as xs
 from .sample import ParticleSample
 
 AVOGADRO: float = float(hep_constants.Avogadro)  # per mol (hepunits)
-METHODS = xs.METHODS
 _CHI_GRID = 48  # log-spaced shower energies per mass at which χ is computed (then interpolated)
 _WW_GRID = (8, 16)  # (energies, x nodes) of the WW/IWW ratio table of method="ww"
 
@@ -71,7 +70,7 @@ def default_shower_settings(beam_energy: float, material: str | Material) -> Sho
     mat = get_material(material)
     e_min = min(0.1, float(beam_energy) / 200.0)
     return ShowerSettings(
-        material=mat.name, beam_energy=float(beam_energy), e_min=max(e_min, 1e-3), thickness=40.0,
+        material=mat.name, beam_energy=float(beam_energy), e_min=max(e_min, MIN_E_MIN), thickness=40.0,
         n_showers=50_000, seed=137, bins_per_decade=20, depth_bin=0.5,
     )
 
@@ -116,8 +115,7 @@ class ElectronBremsChannel:
         mat = get_material(self.material)  # raises for unknown names
         if self.max_depth is not None and not (np.isfinite(self.max_depth) and self.max_depth > 0.0):
             raise BeamdumpInputError(f"beam.target_length: {self.max_depth!r} m; allowed a finite length > 0")
-        if self.method not in METHODS:
-            raise BeamdumpInputError(f"electron_brems method: {self.method!r}; allowed: {', '.join(METHODS)}")
+        xs.check_method(self.method, "electron_brems method")
         if self.points < 64 or self.points & (self.points - 1):
             raise BeamdumpInputError(f"electron_brems points: {self.points}; allowed a power of two >= 64")
         if self.shower is not None:

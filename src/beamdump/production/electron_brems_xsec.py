@@ -187,7 +187,8 @@ def _checked_beam(E0, m, Z: float, A: float, lepton_mass: float | None):
     return E0, m, ml
 
 
-def _check_method(value: str, what: str) -> None:
+def check_method(value: str, what: str) -> None:
+    """An input error naming ``what`` unless ``value`` is one of :data:`METHODS`."""
     if value not in METHODS:
         raise BeamdumpInputError(f"{what}: {value!r}; allowed: {', '.join(METHODS)}")
 
@@ -229,9 +230,11 @@ def chi(
 
 def x_range(E0: FloatArray | float, m: FloatArray | float, lepton_mass: float | None = None) -> tuple[FloatArray, FloatArray]:
     """(x_min, x_max) = (m/E0, 1 − max(m_l, m)/E0): the A′ energy fractions the WW forms cover."""
-    E0 = _finite(E0)
-    m = _finite(m)
-    ml = _lepton(lepton_mass)
+    return _x_limits(_finite(E0), _finite(m), _lepton(lepton_mass))
+
+
+def _x_limits(E0, m, ml):
+    """(m/E0, 1 − max(m_l, m)/E0), no checks."""
     return m / E0, 1.0 - np.maximum(ml, m) / E0
 
 
@@ -243,7 +246,7 @@ def _double_differential(x, theta, E0, m, ml, flux):
         m * m * (1.0 - x) + ml * ml * x * x - U * x
     )
     out = 2.0 * ALPHA_EM**3 * k * E0 * (1.0 - x) * flux / (U * U) * amp2
-    x_lo, x_hi = m / E0, 1.0 - np.maximum(ml, m) / E0
+    x_lo, x_hi = _x_limits(E0, m, ml)
     return np.where((x > x_lo) & (x < x_hi), out, 0.0)
 
 
@@ -263,7 +266,7 @@ def dsigma_dx_dcos(
     ``flux="ww"`` uses χ(x, θ) at each point (1609.06781); ``flux="iww"`` the single χ of
     0906.0580. Zero outside m/E0 < x < 1 − max(m_l, m)/E0. Broadcasts over all array arguments.
     """
-    _check_method(flux, "flux")
+    check_method(flux, "flux")
     x = _finite(x)
     theta = _finite(theta)
     E0, m, ml = _checked_beam(E0, m, Z, A, lepton_mass)
@@ -279,12 +282,12 @@ def dsigma_dx_dcos(
 def _dsigma_dx_iww(x, E0, m, ml, chi_val):
     beta = np.sqrt(np.clip(1.0 - (m / (x * E0)) ** 2, 0.0, None))
     out = 4.0 * ALPHA_EM**3 * chi_val * beta * x * (1.0 - x + x * x / 3.0) / (m * m * (1.0 - x) + ml * ml * x * x)
-    x_lo, x_hi = m / E0, 1.0 - np.maximum(ml, m) / E0
+    x_lo, x_hi = _x_limits(E0, m, ml)
     return np.where((x > x_lo) & (x < x_hi), out, 0.0)
 
 
-def _dsigma_dx_ww(x, E0, m, ml, Z, A, theta_max, flux):
-    """θ integral of the double-differential in w = ln U (Gauss–Legendre), x of any shape."""
+def _dsigma_dx_ww(x, E0, m, ml, Z, A, theta_max):
+    """θ integral of the double-differential with χ(x, θ) in w = ln U (Gauss–Legendre), x of any shape."""
     x, E0, m = np.broadcast_arrays(x, E0, m)
     u, w = _rule("theta")
     U0 = _u_var(x, 0.0, E0, m, ml)
@@ -293,11 +296,8 @@ def _dsigma_dx_ww(x, E0, m, ml, Z, A, theta_max, flux):
     U = np.exp(lo[..., None] + (hi - lo)[..., None] * u)
     xe, Ee, me = x[..., None], E0[..., None], m[..., None]
     theta = np.sqrt(np.clip((U - U0[..., None]) / (xe * Ee * Ee), 0.0, None))
-    if flux == "iww":
-        chi_val = flux_integral((me * me / (2.0 * Ee)) ** 2, me * me + ml * ml, Z, A)
-    else:
-        t_min = (U / (2.0 * Ee * (1.0 - xe))) ** 2
-        chi_val = flux_integral(t_min, Ee * Ee, Z, A)  # flux_integral broadcasts t_max
+    t_min = (U / (2.0 * Ee * (1.0 - xe))) ** 2
+    chi_val = flux_integral(t_min, Ee * Ee, Z, A)  # flux_integral broadcasts t_max
     d2 = _double_differential(xe, theta, Ee, me, ml, chi_val)
     # dcosθ = sinθ dθ = (sinθ/θ) dU/(2 x E0²) = (sinθ/θ) U dw/(2 x E0²)
     jac = np.sinc(theta / np.pi) * U / (2.0 * xe * Ee * Ee)
@@ -322,14 +322,14 @@ def dsigma_dx(
     ``method="ww"``: dσ/dx dcosθ with χ(x, θ) integrated numerically over 0 ≤ θ ≤ theta_max
     (0.3 rad by default, data file). Zero outside m/E0 < x < 1 − max(m_l, m)/E0.
     """
-    _check_method(method, "method")
+    check_method(method, "method")
     x = _finite(x)
     E0, m, ml = _checked_beam(E0, m, Z, A, lepton_mass)
     _check_x(x)
     if method == "iww":
         return _dsigma_dx_iww(x, E0, m, ml, chi(E0, m, Z, A, lepton_mass=ml))
     th = _theta_max(theta_max)
-    return _dsigma_dx_ww(x, E0, m, ml, Z, A, th, "ww")
+    return _dsigma_dx_ww(x, E0, m, ml, Z, A, th)
 
 
 def _theta_max(theta_max: float | None) -> float:
@@ -355,7 +355,7 @@ def total_cross_section(
     takes out the 1/(1 − x) peak. ``method``: ``iww`` or ``ww`` (see :func:`dsigma_dx`). E0 and m
     broadcast; 0 where the x range is empty (E0 ≤ m + max(m_l, m)).
     """
-    _check_method(method, "method")
+    check_method(method, "method")
     E0, m, ml = _checked_beam(E0, m, Z, A, lepton_mass)
     E0, m = np.broadcast_arrays(E0, m)
     x_lo, x_hi = x_range(E0, m, ml)
@@ -372,7 +372,7 @@ def total_cross_section(
         f = _dsigma_dx_iww(x, Ee, me, ml, chi_val)
     else:
         th = _theta_max(theta_max)
-        f = _dsigma_dx_ww(x, Ee, me, ml, Z, A, th, "ww")
+        f = _dsigma_dx_ww(x, Ee, me, ml, Z, A, th)
     # the cut x > x_min sits inside the first panel only through β → 0; keep f = 0 there
     sigma = (s_lo - s_hi) * np.sum(f * one_minus_x * w, axis=-1)
     return np.where(ok, sigma, 0.0)

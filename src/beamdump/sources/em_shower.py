@@ -46,7 +46,6 @@ import hashlib
 import json
 import math
 import os
-import warnings
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -58,11 +57,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from beamdump.datafiles import check_table_key, load_toml, package_data, read_table, write_table
+from beamdump.datafiles import bin_edges, check_table_key, load_or_make, load_toml, package_data, read_table, write_table
 from beamdump.errors import BeamdumpInputError, CacheError
 
 __all__ = [
     "ELECTRON_TRACK_CONSTANT",
+    "MIN_E_MIN",
     "PHOTON_TRACK_CONSTANT",
     "Material",
     "ShowerSettings",
@@ -84,7 +84,7 @@ PAIR_RATE: float = 7.0 / 9.0  # photon conversions per X0, complete screening
 FORMAT_VERSION = 2  # 2: the first depth bin is split geometrically (thin-target limit)
 _FRONT_SPLITS = 10  # the first depth bin is split at depth_bin / 2^k, k = 1..10
 _ARRAY_NAMES = ("log10_e_edges", "t_edges", "track", "photon_track", "photons_emitted", "deposit", "track_below_min")
-_MIN_E_MIN = 1e-3  # GeV; below ~1 MeV the model (no Compton, constant dE/dx) is meaningless
+MIN_E_MIN = 1e-3  # GeV; below ~1 MeV the model (no Compton, constant dE/dx) is meaningless
 
 
 # ====================================================================== materials
@@ -234,12 +234,6 @@ def shower_max_pdg(beam_energy: float, material: str | Material) -> float:
 
 
 # ====================================================================== settings
-def _edges(lo: float, hi: float, width: float) -> NDArray[np.float64]:
-    """Edges lo + k·width, the last clipped to hi (the last bin may be narrower)."""
-    n = max(1, math.ceil((hi - lo) / width - 1e-9))
-    return np.append(np.round(lo + width * np.arange(n), 12), hi)
-
-
 @dataclass(frozen=True)
 class ShowerSettings:
     """Everything that determines a shower table (all of it enters :meth:`key`).
@@ -269,8 +263,8 @@ class ShowerSettings:
             set_(self, name, v)
         for name in ("n_showers", "seed", "bins_per_decade"):
             set_(self, name, int(getattr(self, name)))
-        if not self.e_min >= _MIN_E_MIN:
-            raise BeamdumpInputError(f"e_min={self.e_min}: must be ≥ {_MIN_E_MIN} GeV (1 MeV)")
+        if not self.e_min >= MIN_E_MIN:
+            raise BeamdumpInputError(f"e_min={self.e_min}: must be ≥ {MIN_E_MIN} GeV (1 MeV)")
         if not self.beam_energy > self.e_min:
             raise BeamdumpInputError(f"beam_energy={self.beam_energy}: must exceed e_min={self.e_min} GeV")
         if self.beam_energy > 1e5:
@@ -306,13 +300,13 @@ class ShowerSettings:
 
     def log10_e_edges(self) -> NDArray[np.float64]:
         """Edges in log10(E/GeV) from log10(e_min) to log10(beam_energy)."""
-        return _edges(math.log10(self.e_min), math.log10(self.beam_energy), 1.0 / self.bins_per_decade)
+        return bin_edges(math.log10(self.e_min), math.log10(self.beam_energy), 1.0 / self.bins_per_decade)
 
     def t_edges(self) -> NDArray[np.float64]:
         """Depth edges in X0 from 0 to thickness: every depth_bin, the first bin split at
         depth_bin/2, /4, … /1024, so that a dump cut at any thin depth keeps the track of that
         depth (thin-target limit) instead of a share of the first bin's developed shower."""
-        edges = _edges(0.0, self.thickness, self.depth_bin)
+        edges = bin_edges(0.0, self.thickness, self.depth_bin)
         front = edges[1] * 2.0 ** -np.arange(_FRONT_SPLITS, 0, -1)
         return np.concatenate([[0.0], front, edges[1:]])
 
@@ -666,7 +660,7 @@ def _run_batch(
     return esc_e, esc_g
 
 
-def simulate(settings: ShowerSettings, progress: bool = False) -> ShowerTable:
+def simulate(settings: ShowerSettings) -> ShowerTable:
     """Run ``settings.n_showers`` cascades and return the table (tallies per beam electron)."""
     import time
 
@@ -762,18 +756,8 @@ def thin_target(
 def cached_table(settings: ShowerSettings, regenerate: bool = False) -> ShowerTable:
     """Load ``<cache>/em_shower/<key>.npz`` if valid, else simulate, save atomically and return.
 
-    The cache root is that of the meson spectra (``$BEAMDUMP_CACHE_DIR`` or the platformdirs
-    user cache). A damaged or stale file is reported with a warning and regenerated.
+    The cache root is :func:`beamdump.datafiles.cache_dir` (``$BEAMDUMP_CACHE_DIR`` or the
+    platformdirs user cache), shared with the meson spectra. A damaged or stale file is reported
+    with a warning and regenerated.
     """
-    from beamdump.sources.meson_spectra import cache_dir
-
-    key = settings.key()
-    path = cache_dir() / "em_shower" / f"{key}.npz"
-    if not regenerate and path.exists():
-        try:
-            return ShowerTable.load(path, expected_key=key)
-        except CacheError as exc:
-            warnings.warn(f"regenerating damaged shower cache: {exc}", RuntimeWarning, stacklevel=2)
-    table = simulate(settings)
-    table.save(path)
-    return table
+    return load_or_make("em_shower", settings.key(), ShowerTable.load, lambda: simulate(settings), "shower", regenerate)

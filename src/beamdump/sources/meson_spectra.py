@@ -44,7 +44,6 @@ import math
 import os
 import re
 import time
-import warnings
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
@@ -57,7 +56,16 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from beamdump.datafiles import check_table_key, load_toml, package_data, read_table, write_table
+from beamdump.datafiles import (
+    bin_edges,
+    cache_dir,
+    check_table_key,
+    load_or_make,
+    load_toml,
+    package_data,
+    read_table,
+    write_table,
+)
 from beamdump.errors import BeamdumpInputError, CacheError
 from beamdump.kinematics import four_momentum
 from beamdump.pdg import mass_gev
@@ -104,12 +112,6 @@ def _pythia_version() -> str:
         return version("pythia8mc")
     except PackageNotFoundError:  # pragma: no cover - pythia8mc is a hard dependency
         return "unknown"
-
-
-def _edges(lo: float, hi: float, width: float) -> NDArray[np.float64]:
-    """Bin edges on the grid lo + k·width, the last edge clipped to hi (last bin may be narrower)."""
-    n = max(1, math.ceil((hi - lo) / width - 1e-9))
-    return np.append(np.round(lo + width * np.arange(n), 12), hi)
 
 
 @dataclass(frozen=True)
@@ -231,11 +233,11 @@ class SpectrumSettings:
     def log10_theta_edges(self) -> NDArray[np.float64]:
         """Edges in log10(θ/rad), from log10_theta_min to log10_theta_max (default log10(π))."""
         top = self.log10_theta_max if self.log10_theta_max is not None else math.log10(math.pi)
-        return _edges(self.log10_theta_min, top, self.bin_width)
+        return bin_edges(self.log10_theta_min, top, self.bin_width)
 
     def log10_p_edges(self) -> NDArray[np.float64]:
         """Edges in log10(p/GeV), from log10_p_min to log10(beam energy)."""
-        return _edges(self.log10_p_min, math.log10(self.beam_energy_gev), self.bin_width)
+        return bin_edges(self.log10_p_min, math.log10(self.beam_energy_gev), self.bin_width)
 
     def components(self) -> tuple[tuple[int, float], ...]:
         """(target PDG id, weight fraction) of the target model: nucleons, or one whole nucleus."""
@@ -649,16 +651,6 @@ def _run_plan(
 
 
 # ---------------------------------------------------------------------- cache and shipped tables
-def cache_dir() -> Path:
-    """Cache root: ``$BEAMDUMP_CACHE_DIR`` if set, else ``platformdirs.user_cache_dir("beamdump")``."""
-    env = os.environ.get("BEAMDUMP_CACHE_DIR")
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("beamdump"))
-
-
 def cached_spectra(
     settings: SpectrumSettings,
     workers: int | None = None,
@@ -670,16 +662,11 @@ def cached_spectra(
 
     A damaged or stale cache file is reported with a warning and regenerated.
     """
-    key = settings.key()
-    path = cache_dir() / "spectra" / f"{key}.npz"
-    if not regenerate and path.exists():
-        try:
-            return MesonSpectra.load(path, expected_key=key)
-        except CacheError as exc:
-            warnings.warn(f"regenerating damaged meson-spectrum cache: {exc}", RuntimeWarning, stacklevel=2)
-    spectra = generate(settings, workers=workers, scheduler=scheduler, progress=progress)
-    spectra.save(path)
-    return spectra
+    return load_or_make(
+        "spectra", settings.key(), MesonSpectra.load,
+        lambda: generate(settings, workers=workers, scheduler=scheduler, progress=progress),
+        "meson-spectrum", regenerate,
+    )
 
 
 _SHIPPED = re.compile(r"^pythia8_p(\d+)gev\.npz$")
