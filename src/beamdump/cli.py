@@ -321,12 +321,14 @@ def x17(
     lengths = np.linspace(lo_l, hi_l, n_l)
     counts = log_range(*parse_range(eot, "--eot"), "--eot")
     targets = x17_targets()
-    names = experiment or [n for n in preset_names() if load_experiment(n).particle == "electron"]
-    exps = [load_experiment(n) for n in names]
-    wrong = [e.name for e in exps if e.particle != "electron"]
-    if wrong:
-        raise BeamdumpInputError(f"--experiment: {', '.join(wrong)} are not electron-beam presets")
-    base = load_experiment(design_base)
+    if experiment:
+        exps = [load_experiment(n) for n in experiment]
+        wrong = [e.name for e in exps if e.particle != "electron"]
+        if wrong:
+            raise BeamdumpInputError(f"--experiment: {', '.join(wrong)} are not electron-beam presets")
+    else:
+        exps = [e for e in map(load_experiment, preset_names()) if e.particle == "electron"]
+    base = next((e for e in exps if e.name == design_base), None) or load_experiment(design_base)
     check_design_base(base)
     rows, na64_bands = [], []
     comments = ("beamdump x17: excluded eps at the X17 masses (90% CL unless the preset says otherwise)",) + targets.sources
@@ -365,7 +367,7 @@ def x17(
         typer.echo(f"  {length:6.3g} X0 (containment {contained[length]:.3f}): "
                    + (f"{at_least}{n:.2g} EOT" if n else f"not within {counts[-1]:.2g} EOT"))
     write_run_json(out / "run.json", {
-        "command": sys.argv, "model": model, "experiments": names, "design_base": base.name,
+        "command": sys.argv, "model": model, "experiments": [e.name for e in exps], "design_base": base.name,
         "dump_lengths_x0": lengths.tolist(), "eot": counts.tolist(),
         "minimal_eot": {f"{k:g}": v for k, v in need.items()}, "wall_s": time.perf_counter() - t0, "versions": environment(),
     })

@@ -43,12 +43,11 @@ def score_band(ours: ExclusionBand, ref: ExclusionBand) -> Score:
     if len(ours) < 2:
         inf = float("inf")
         return Score(0.0, inf, inf, inf, inf, 0.0, n_ref)
-    lm = np.log(ours.masses)
-    inside = (ref.masses >= ours.masses[0]) & (ref.masses <= ours.masses[-1])
+    inside, diffs = _edge_differences(ours, ref)
     out = {}
-    for name, o, r in (("lower", ours.lower, ref.lower), ("upper", ours.upper, ref.upper)):
+    for name, diff in zip(("lower", "upper"), diffs):
         d = np.full(n_ref, MISS)
-        d[inside] = np.abs(np.interp(np.log(ref.masses[inside]), lm, np.log10(o)) - np.log10(r[inside]))
+        d[inside] = np.abs(diff)
         out[f"{name}_median"] = float(np.median(d))
         out[f"{name}_p90"] = float(np.percentile(d, 90))
     return Score(
@@ -63,11 +62,19 @@ def edge_shifts(nominal: ExclusionBand, other: ExclusionBand) -> tuple[float, fl
     """Signed median shift of log10 ε of ``other`` against ``nominal`` on the lower and upper
     edge (over the nominal masses inside ``other``'s range; + is a weaker lower limit / a higher
     upper edge) and the relative change of the largest excluded mass. NaN when they do not overlap."""
-    m = nominal.masses
-    inside = (m >= other.masses[0]) & (m <= other.masses[-1]) if len(other) else np.zeros(len(m), bool)
+    if not len(other):
+        return float("nan"), float("nan"), float("nan")
+    inside, (d_lo, d_hi) = _edge_differences(other, nominal)
     if not inside.any():
         return float("nan"), float("nan"), float("nan")
-    lm = np.log(other.masses)
-    d_lo = np.interp(np.log(m[inside]), lm, np.log10(other.lower)) - np.log10(nominal.lower[inside])
-    d_hi = np.interp(np.log(m[inside]), lm, np.log10(other.upper)) - np.log10(nominal.upper[inside])
     return float(np.median(d_lo)), float(np.median(d_hi)), float(other.masses[-1] / nominal.masses[-1] - 1)
+
+
+def _edge_differences(band: ExclusionBand, at: ExclusionBand) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """(mask of ``at``'s masses inside ``band``'s range, signed log10 ε of ``band`` − ``at`` on the
+    lower and upper edge there), ``band`` interpolated in log mass."""
+    inside = (at.masses >= band.masses[0]) & (at.masses <= band.masses[-1])
+    lm, la = np.log(band.masses), np.log(at.masses[inside])
+    d_lo = np.interp(la, lm, np.log10(band.lower)) - np.log10(at.lower[inside])
+    d_hi = np.interp(la, lm, np.log10(band.upper)) - np.log10(at.upper[inside])
+    return inside, (d_lo, d_hi)
