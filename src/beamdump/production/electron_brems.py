@@ -48,7 +48,7 @@ from scipy.stats import qmc
 
 from ..errors import BeamdumpInputError
 from ..kinematics import FloatArray
-from ..sources.em_shower import MIN_E_MIN, Material, ShowerSettings, ShowerTable, cached_table, get_material
+from ..sources.em_shower import MIN_E_MIN, Material, ShowerSettings, ShowerTable, cached_table, cell_points, get_material
 from . import electron_brems_xsec as xs
 from .sample import ParticleSample
 
@@ -191,15 +191,9 @@ class ElectronBremsChannel:
         uniform_e = np.where(live, 1.0 / live.sum(), 0.0)
         depth_share = np.divide(track, per_e[:, None], out=np.zeros_like(track), where=per_e[:, None] > 0)
         p = 0.5 * track / total + 0.5 * uniform_e[:, None] * depth_share
-        flat = p.ravel()
-        cdf = np.cumsum(flat)
         u = self._unit_points
-        idx = np.minimum(np.searchsorted(cdf, u[:, 0] * cdf[-1], side="right"), flat.size - 1)
-        ie, it = np.unravel_index(idx, track.shape)
-        le = tab.log10_e_edges[ie] + u[:, 1] * (tab.log10_e_edges[ie + 1] - tab.log10_e_edges[ie])
-        t = t_edges[it] + u[:, 2] * (t_edges[it + 1] - t_edges[it])
-        w = track.ravel()[idx] / (flat[idx] / cdf[-1]) / len(idx)
-        return 10.0**le, t, w
+        energy, t, p_cell, idx = cell_points(p, tab.log10_e_edges, t_edges, u[:, 0], u[:, 1], u[:, 2])
+        return energy, t, track.ravel()[idx] / p_cell / len(idx)
 
     # ------------------------------------------------------------------ cross-sections
     def _chi_eff(self, energies: FloatArray, mass: float) -> FloatArray:

@@ -68,6 +68,7 @@ __all__ = [
     "ShowerSettings",
     "ShowerTable",
     "cached_table",
+    "cell_points",
     "get_material",
     "load_materials",
     "shower_max_pdg",
@@ -467,14 +468,10 @@ class ShowerTable:
         if total <= 0:
             raise BeamdumpInputError("sample: the table has no track length above e_min")
         rng = np.random.default_rng(rng)
-        flat = self.track.ravel()
-        cdf = np.cumsum(flat)
-        idx = np.minimum(np.searchsorted(cdf, rng.random(n) * cdf[-1], side="right"), flat.size - 1)
-        ie, it = np.unravel_index(idx, self.track.shape)
+        u_cell = rng.random(n)
         u = rng.random((2, n))
-        le = self.log10_e_edges[ie] + u[0] * (self.log10_e_edges[ie + 1] - self.log10_e_edges[ie])
-        t = self.t_edges[it] + u[1] * (self.t_edges[it + 1] - self.t_edges[it])
-        return 10.0**le, t, np.full(n, total / n)
+        energy, t, _, _ = cell_points(self.track, self.log10_e_edges, self.t_edges, u_cell, u[0], u[1])
+        return energy, t, np.full(n, total / n)
 
     # ------------------------------------------------------------------ persistence
     def _arrays(self) -> dict[str, NDArray[np.float64]]:
@@ -750,6 +747,22 @@ def thin_target(
         escaped={"electrons": e0 - photon_energy - float(dep.sum()), "photons": photon_energy},
         metadata={"generator": "analytic thin-target limit"},
     )
+
+
+def cell_points(
+    weights: NDArray[np.float64], log10_e_edges: NDArray[np.float64], t_edges: NDArray[np.float64],
+    u_cell: NDArray[np.float64], u_e: NDArray[np.float64], u_t: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.intp]]:
+    """Points in (energy, depth) cells drawn ∝ ``weights`` (nE, nt) from uniform numbers: ``u_cell``
+    picks the cell, ``u_e`` and ``u_t`` place the point uniformly in log E and t inside it.
+    Returns (energy GeV, depth X0, probability of the chosen cell, flat cell index)."""
+    flat = weights.ravel()
+    cdf = np.cumsum(flat)
+    idx = np.minimum(np.searchsorted(cdf, u_cell * cdf[-1], side="right"), flat.size - 1)
+    ie, it = np.unravel_index(idx, weights.shape)
+    le = log10_e_edges[ie] + u_e * (log10_e_edges[ie + 1] - log10_e_edges[ie])
+    t = t_edges[it] + u_t * (t_edges[it + 1] - t_edges[it])
+    return 10.0**le, t, flat[idx] / cdf[-1], idx
 
 
 # ====================================================================== cache
