@@ -25,7 +25,7 @@ os.environ.setdefault("MKL_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
 from beamdump import decay_in_volume  # noqa: E402
-from beamdump.analysis import default_mass_range, make_reach, run_reach  # noqa: E402
+from beamdump.engine.analysis import default_mass_range, make_reach, run_reach  # noqa: E402
 from beamdump.experiments.experiment import load_experiment  # noqa: E402
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from beamdump.analysis import make_reach, run_reach
-from beamdump.contours import read_band_csv
+from beamdump.engine.analysis import make_reach, run_reach
+from beamdump.limits.contours import read_band_csv
 from beamdump.experiments.experiment import CombinedExperiment, Experiment, load_experiment
 from beamdump.experiments.variants import (
     with_beam_count,
@@ -27,7 +27,7 @@ from beamdump.experiments.variants import (
 )
 from beamdump.sources.em_shower import get_material
 from beamdump.report.score import edge_shifts, score_band
-from beamdump.x17 import excluded_interval
+from beamdump.studies.x17 import excluded_interval
 
 REF = Path(__file__).resolve().parents[1] / ".." / "shared" / "reference" / "limits" / "dark_photon" / "na64_visible_2017_2018.csv"
 MASSES = np.geomspace(1.05e-3, 0.05, 60)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from beamdump.analysis import make_reach, run_reach
-from beamdump.contours import read_band_csv
+from beamdump.engine.analysis import make_reach, run_reach
+from beamdump.limits.contours import read_band_csv
 from beamdump.experiments.config import ExperimentConfig
 from beamdump.experiments.experiment import Experiment, load_experiment
 from beamdump.experiments.variants import with_beam_count

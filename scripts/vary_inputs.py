@@ -14,7 +14,7 @@ import dataclasses
 
 import numpy as np
 
-from beamdump.analysis import default_mass_range, make_reach, run_reach
+from beamdump.engine.analysis import default_mass_range, make_reach, run_reach
 from beamdump.errors import BeamdumpInputError
 from beamdump.experiments.experiment import load_experiment
 from beamdump.experiments.variants import experiment_with_mesons

@@ -9,14 +9,14 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from beamdump.analysis import make_reach
+from beamdump.engine.analysis import make_reach
 from beamdump.errors import BeamdumpInputError
 from beamdump.experiments.experiment import Experiment, load_experiment, preset_names
 from beamdump.experiments.variants import with_beam_count, with_dump_length
 from beamdump.production import electron_brems_xsec as xs
 from beamdump.production.electron_brems import ElectronBremsChannel, atoms_per_x0
 from beamdump.sources.em_shower import ShowerSettings, get_material, simulate
-from beamdump.x17 import excluded_interval
+from beamdump.studies.x17 import excluded_interval
 
 X0_W = get_material("tungsten").radiation_length_cm / 100.0
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from beamdump.analysis import make_reach
+from beamdump.engine.analysis import make_reach
 from beamdump.errors import BeamdumpInputError
 from beamdump.experiments.config import ExperimentConfig
 from beamdump.experiments.experiment import Experiment, load_experiment
@@ -18,7 +18,7 @@ from beamdump.kinematics import four_momentum
 from beamdump.pdg import PROTON_MASS
 from beamdump.production.proton_brems import ProtonBremsChannel
 from beamdump.production.sample import ParticleSample
-from beamdump.reach import tilted
+from beamdump.engine.reach import tilted
 from beamdump.sources.meson_spectra import (
     SpectrumSettings,
     collider_settings,

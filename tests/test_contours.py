@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import optimize
 
-from beamdump.contours import ExclusionBand, band_edges, exclusion_band, read_band_csv
+from beamdump.limits.contours import ExclusionBand, band_edges, exclusion_band, read_band_csv
 from beamdump.errors import BeamdumpInputError
 from beamdump.report.score import score_band
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from beamdump.decay_in_volume import lifetime_table
+from beamdump.engine.decay_in_volume import lifetime_table
 from beamdump.experiments.geometry import AnnulusAperture, Box, Cylinder, DaughterAcceptance
 from beamdump.kinematics import four_momentum
 from beamdump.production.sample import ParticleSample

@@ -147,7 +147,7 @@ def test_build_channels_for_electron_beams():
 @pytest.mark.skipif(not LIMITS.is_dir(), reason="../shared/reference/limits is absent (not a CI checkout)")
 def test_e137_against_andreas_niebuhr_ringwald():
     """Scores reached today: lower median 0.218, upper 0.005, coverage 0.92, m_max ratio 0.853."""
-    from beamdump.validation import validate_preset
+    from beamdump.studies.validation import validate_preset
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from beamdump.lifetime_table import LifetimeTable
+from beamdump.engine.lifetime_table import LifetimeTable
 
 
 def _direct(u, c, g, k=2, p=2):

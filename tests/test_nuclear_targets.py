@@ -108,7 +108,7 @@ def test_shipped_p_cu_table_nuclear_effects(pdg: int) -> None:
 
 
 def test_nucleus_preset_uses_the_p_a_table() -> None:
-    from beamdump.analysis import make_reach
+    from beamdump.engine.analysis import make_reach
 
     exp = Experiment.from_config(with_meson_production(load_experiment("na62-dump-2021").config, "nucleus"))
     reach = make_reach(exp, channels=["eta"])
@@ -202,7 +202,7 @@ def test_shipped_cascade_table() -> None:
 
 
 def test_cascade_preset_uses_both_tables() -> None:
-    from beamdump.analysis import make_reach
+    from beamdump.engine.analysis import make_reach
 
     exp = Experiment.from_config(with_meson_production(load_experiment("charm").config, "cascade"))
     spectra = make_reach(exp, channels=["eta"]).channels[0].spectra

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from beamdump.analysis import make_reach, run_reach
+from beamdump.engine.analysis import make_reach, run_reach
 from beamdump.experiments.experiment import load_experiment
 
 
@@ -103,7 +103,7 @@ def test_bremsstrahlung_extends_the_band_through_the_rho_omega_and_dominates_abo
 
 def test_a_channel_gives_the_same_events_alone_and_beside_others():
     """Each channel's daughters come from their own random stream (keyed by seed, mass, channel)."""
-    from beamdump.reach import Reach
+    from beamdump.engine.reach import Reach
 
     full = make_reach(load_experiment("nucal"), final_states=["ee", "mumu"])
     brems = [c for c in full.channels if c.name == "proton_brems"]

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from scipy import stats as sps
 
 from beamdump.errors import BeamdumpInputError
-from beamdump.stats import LimitSettings, poisson_upper_limit
+from beamdump.limits.stats import LimitSettings, poisson_upper_limit
 
 
 def test_zero_observed_zero_background_is_2_30():

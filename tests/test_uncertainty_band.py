@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from beamdump.analysis import make_reach, run_reach
+from beamdump.engine.analysis import make_reach, run_reach
 from beamdump.errors import BeamdumpInputError
 from beamdump.experiments.experiment import load_experiment
 from beamdump.production.proton_brems import band_variations
-from beamdump.uncertainty_band import uncertainty_band
+from beamdump.studies.uncertainty_band import uncertainty_band
 
 
 @pytest.fixture(scope="module")

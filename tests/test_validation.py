@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from beamdump.analysis import make_reach, run_reach
-from beamdump.contours import read_band_csv
+from beamdump.engine.analysis import make_reach, run_reach
+from beamdump.limits.contours import read_band_csv
 from beamdump.experiments.experiment import load_experiment
 from beamdump.production.proton_brems import default_brems_settings
-from beamdump.validation import validate_preset
+from beamdump.studies.validation import validate_preset
 
 LIMITS = Path(__file__).resolve().parents[1] / ".." / "shared" / "reference" / "limits"
 

@@ -10,10 +10,10 @@ import sys
 import numpy as np
 import pytest
 
-from beamdump.analysis import make_reach, run_reach
+from beamdump.engine.analysis import make_reach, run_reach
 from beamdump.errors import BeamdumpInputError
 from beamdump.experiments.experiment import load_experiment
-from beamdump.x17 import design_scan, excluded_interval, minimal_counts, x17_targets
+from beamdump.studies.x17 import design_scan, excluded_interval, minimal_counts, x17_targets
 
 
 def test_targets_come_from_the_data_file_with_sources():

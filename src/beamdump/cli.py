@@ -52,7 +52,7 @@ def parse_pair(text: str, what: str) -> tuple[float, float]:
 
 def _grids_and_out(out: Path, masses: str | None, couplings: str | None):
     """Create the output directory and parse the grids; bad values are one-line input errors."""
-    from .analysis import log_range
+    from .engine.analysis import log_range
 
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -65,7 +65,7 @@ def _grids_and_out(out: Path, masses: str | None, couplings: str | None):
 
 def _run_with_progress(engine, m_grid, g_grid):
     """run_reach with a progress bar over the masses."""
-    from .analysis import run_reach
+    from .engine.analysis import run_reach
 
     n_m = len(m_grid) if m_grid is not None else 100
     with tqdm(total=n_m, desc=f"{engine.experiment.name}: masses", unit="mass", disable=None, leave=False) as bar:
@@ -116,10 +116,10 @@ def reach(
     mesons: Optional[str] = typer.Option(None, help="meson tables of a proton dump: nucleon (isoscalar pp/pn), nucleus (first p+A collision, Pythia Angantyr) or cascade (the whole hadronic cascade in the dump); default: the preset's"),
 ) -> None:
     """Events on a (mass, coupling) grid, the excluded band at the preset's CL (90% unless it says otherwise) and a figure."""
-    from .analysis import channel_bands, make_reach
-    from .contours import read_band_csv
+    from .engine.analysis import channel_bands, make_reach
+    from .limits.contours import read_band_csv
     from .experiments.experiment import load_experiment
-    from .plotting import plot_bands
+    from .report.plotting import plot_bands
     from .production.proton_brems import default_brems_settings
     from .report.outputs import environment, write_channel_contours, write_events_csv, write_hepdata_yaml, write_run_json
     from .report.score import score_band
@@ -138,7 +138,7 @@ def reach(
     if not has_brems and (brems_z or brems_pt_max is not None or form_factor):
         warnings.warn("--brems-z, --brems-pt-max and --form-factor are ignored: proton_brems is not among the channels")
     if band:
-        from .uncertainty_band import brems_channel
+        from .studies.uncertainty_band import brems_channel
 
         brems_channel(engine)  # fail before the work, not after
     ref = read_band_csv(compare) if compare else None
@@ -153,7 +153,7 @@ def reach(
     band_scores = {}
     if band:
         from .production.proton_brems import band_variations
-        from .uncertainty_band import uncertainty_band
+        from .studies.uncertainty_band import uncertainty_band
 
         n_var = len(band_variations())
         with tqdm(total=n_var * len(grid.masses), desc="band: variations", unit="mass", disable=None, leave=False) as bar:
@@ -227,9 +227,9 @@ def compare(
     seed: int = typer.Option(20231, help="random seed of the flux sampling"),
 ) -> None:
     """The excluded bands of several presets in one figure (compare.png) and one table (compare.csv)."""
-    from .analysis import make_reach
+    from .engine.analysis import make_reach
     from .experiments.experiment import load_experiment
-    from .plotting import plot_bands
+    from .report.plotting import plot_bands
     from .report.outputs import environment, write_channel_contours, write_run_json
 
     if len(experiments) < 2:
@@ -286,7 +286,7 @@ def validate(
 ) -> None:
     """Rerun every preset with a published counterpart and score it (median and 90th percentile
     |Δlog10 ε| per edge, mass coverage)."""
-    from .validation import validate_all
+    from .studies.validation import validate_all
 
     rows = validate_all(reference_dir, model, mesons)
     if not rows:
@@ -307,11 +307,11 @@ def x17(
     """X17: the ε interval each electron experiment excludes at 16.7 and 16.94 MeV next to the
     proto-phobic band, a figure of the NA64 bands, and a design scan (dump length × EOT) of what
     covers the rest of the band."""
-    from .analysis import log_range, make_reach, run_reach
+    from .engine.analysis import log_range, make_reach, run_reach
     from .experiments.experiment import load_experiment, preset_names
-    from .plotting import plot_bands, plot_design_scan
+    from .report.plotting import plot_bands, plot_design_scan
     from .report.outputs import environment, write_rows, write_run_json
-    from .x17 import check_design_base, design_scan, excluded_interval, minimal_counts, scan_grid, x17_targets
+    from .studies.x17 import check_design_base, design_scan, excluded_interval, minimal_counts, scan_grid, x17_targets
 
     t0 = time.perf_counter()
     _grids_and_out(out, None, None)  # the output directory, before any work

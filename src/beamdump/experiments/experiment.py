@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..datafiles import package_data
 from ..errors import BeamdumpInputError
-from ..stats import LimitSettings
+from ..limits.stats import LimitSettings
 from . import geometry as geo
 from .config import (
     AnnulusPlane,

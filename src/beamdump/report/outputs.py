@@ -12,7 +12,7 @@ import numpy as np
 import yaml
 
 from .. import __version__
-from ..contours import ExclusionBand
+from ..limits.contours import ExclusionBand
 from ..datafiles import atomic_write
 
 

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from ..contours import ExclusionBand
+from ..limits.contours import ExclusionBand
 
 MISS = 99.0
 

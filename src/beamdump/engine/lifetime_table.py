@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .kinematics import FloatArray
+from ..kinematics import FloatArray
 
 NODES_PER_DECADE = 100
 

@@ -6,11 +6,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .analysis import ReachResult, make_reach, run_reach
-from .contours import read_band_csv
-from .experiments.experiment import load_experiment, preset_names
-from .experiments.variants import experiment_with_mesons
-from .report.score import Score, score_band
+from ..engine.analysis import ReachResult, make_reach, run_reach
+from ..limits.contours import read_band_csv
+from ..experiments.experiment import load_experiment, preset_names
+from ..experiments.variants import experiment_with_mesons
+from ..report.score import Score, score_band
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The fast engine: signal events N(m, g) on a grid for any model × production × experiment.
 
 For each mass the production channels give weighted samples at coupling 1; each sample is
-turned once into a :class:`~beamdump.lifetime_table.LifetimeTable` (geometry and daughter
+turned once into a :class:`~beamdump.engine.lifetime_table.LifetimeTable` (geometry and daughter
 acceptance included) and every coupling is then analytic:
 
     N(m, g) = N_beam · ε_det · Σ_final states BR_f(m) · Σ_channels T_{c,f}(m; g).
@@ -18,11 +18,11 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .decay_in_volume import decay_terms, flights_through
-from .errors import BeamdumpInputError
-from .experiments.experiment import CombinedExperiment, Experiment
-from .kinematics import FloatArray, boost, isotropic_directions
+from ..errors import BeamdumpInputError
+from ..experiments.experiment import CombinedExperiment, Experiment
+from ..kinematics import FloatArray, boost, isotropic_directions
 from .lifetime_table import LifetimeTable
-from .production.sample import ParticleSample, ProductionChannel
+from ..production.sample import ParticleSample, ProductionChannel
 
 
 @dataclass

@@ -16,15 +16,15 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .analysis import make_reach
-from .contours import band_edges
-from .datafiles import load_toml, package_data
-from .errors import BeamdumpInputError
-from .experiments.experiment import CombinedExperiment, Experiment
-from .experiments.variants import with_dump_length
-from .kinematics import FloatArray
-from .reach import CombinedReach, MassFlux, Reach
-from .sources.em_shower import get_material
+from ..engine.analysis import make_reach
+from ..limits.contours import band_edges
+from ..datafiles import load_toml, package_data
+from ..errors import BeamdumpInputError
+from ..experiments.experiment import CombinedExperiment, Experiment
+from ..experiments.variants import with_dump_length
+from ..kinematics import FloatArray
+from ..engine.reach import CombinedReach, MassFlux, Reach
+from ..sources.em_shower import get_material
 
 _SCAN_COUPLINGS = np.geomspace(1e-9, 1e-1, 321)  # 40 per decade; the edges are then solved exactly
 

@@ -13,7 +13,7 @@ import mplhep  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.ticker import LogLocator, NullFormatter  # noqa: E402
 
-from .contours import ExclusionBand  # noqa: E402
+from ..limits.contours import ExclusionBand  # noqa: E402
 
 
 def _closed(band: ExclusionBand) -> tuple[np.ndarray, np.ndarray]:

@@ -20,7 +20,7 @@ from typing import Literal
 import numpy as np
 from scipy import optimize, special, stats
 
-from .errors import BeamdumpInputError
+from ..errors import BeamdumpInputError
 
 Method = Literal["cls", "classical"]
 METHODS: tuple[str, ...] = ("cls", "classical")

@@ -8,13 +8,13 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .contours import ExclusionBand, exclusion_band
-from .errors import BeamdumpInputError
-from .experiments.experiment import CombinedExperiment, Experiment
-from .kinematics import FloatArray
-from .models import get_model
-from .production.channels import build_channels
-from .production.proton_brems import BremsSettings
+from ..limits.contours import ExclusionBand, exclusion_band
+from ..errors import BeamdumpInputError
+from ..experiments.experiment import CombinedExperiment, Experiment
+from ..kinematics import FloatArray
+from ..models import get_model
+from ..production.channels import build_channels
+from ..production.proton_brems import BremsSettings
 from .reach import CombinedReach, EventGrid, MassFlux, Reach
 
 

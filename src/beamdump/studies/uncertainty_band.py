@@ -21,13 +21,13 @@ from typing import Callable
 
 import numpy as np
 
-from .analysis import ReachResult
-from .contours import ExclusionBand, exclusion_band
-from .errors import BeamdumpInputError
-from .kinematics import FloatArray
-from .production.channels import PROTON_BREMS
-from .production.proton_brems import ProtonBremsChannel, band_variations
-from .reach import MassFlux, Reach
+from ..engine.analysis import ReachResult
+from ..limits.contours import ExclusionBand, exclusion_band
+from ..errors import BeamdumpInputError
+from ..kinematics import FloatArray
+from ..production.channels import PROTON_BREMS
+from ..production.proton_brems import ProtonBremsChannel, band_variations
+from ..engine.reach import MassFlux, Reach
 
 EventsAt = Callable[[float], Callable[[FloatArray], FloatArray]]
 

@@ -6,7 +6,7 @@ exp(−L_in/λ) − exp(−L_out/λ). When the daughters must reach detector pla
 into ``segments`` pieces; at each piece's midpoint the daughters of one rest-frame decay (isotropic,
 the same for all pieces of a line) decide the daughter acceptance A_k, and the probability becomes
 Σ_k A_k [exp(−a_k/λ) − exp(−b_k/λ)]. Nothing here depends on the coupling: the result is a
-:class:`~beamdump.lifetime_table.LifetimeTable` that is evaluated for any coupling later.
+:class:`~beamdump.engine.lifetime_table.LifetimeTable` that is evaluated for any coupling later.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .experiments.geometry import DaughterAcceptance, points_along
-from .kinematics import FloatArray, two_body_decay
+from ..experiments.geometry import DaughterAcceptance, points_along
+from ..kinematics import FloatArray, two_body_decay
 from .lifetime_table import LifetimeTable
-from .production.sample import ParticleSample
+from ..production.sample import ParticleSample
 
 
 def flight_directions(sample: ParticleSample) -> tuple[np.ndarray, np.ndarray]:

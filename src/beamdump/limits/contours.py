@@ -17,8 +17,8 @@ from typing import Callable, Sequence
 import numpy as np
 from scipy import optimize
 
-from .errors import BeamdumpInputError
-from .kinematics import FloatArray
+from ..errors import BeamdumpInputError
+from ..kinematics import FloatArray
 
 @dataclass(frozen=True)
 class ExclusionBand:
