@@ -7,12 +7,23 @@ from functools import lru_cache
 from particle import Particle
 
 PHOTON = 22
+NEUTRINOS = (12, 14, 16)
 
 
 @lru_cache(maxsize=None)
 def mass_gev(pdg: int) -> float:
-    """PDG mass of particle ``pdg`` in GeV (0 for the photon)."""
-    return 0.0 if pdg == PHOTON else float(Particle.from_pdgid(pdg).mass) / 1000.0
+    """PDG mass of particle ``pdg`` in GeV (0 for the photon and the neutrinos, which the PDG
+    tables list without a mass)."""
+    if pdg == PHOTON:
+        return 0.0
+    mass = Particle.from_pdgid(pdg).mass
+    return 0.0 if mass is None and abs(pdg) in NEUTRINOS else float(mass) / 1000.0
+
+
+@lru_cache(maxsize=None)
+def charge(pdg: int) -> float:
+    """Electric charge of particle ``pdg`` in units of e."""
+    return float(Particle.from_pdgid(pdg).charge)
 
 
 @lru_cache(maxsize=None)

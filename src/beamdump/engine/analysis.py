@@ -12,7 +12,7 @@ from ..limits.contours import ExclusionBand, exclusion_band
 from ..errors import BeamdumpInputError
 from ..experiments.experiment import CombinedExperiment, Experiment
 from ..kinematics import FloatArray
-from ..models import get_model
+from ..models import Coupling, Model, get_model
 from ..production.channels import build_channels
 from ..production.proton_brems import BremsSettings
 from .reach import CombinedReach, EventGrid, MassFlux, Reach
@@ -44,7 +44,10 @@ class ReachResult:
         return at
 
 
-DEFAULT_COUPLINGS = (1e-9, 1e-1, 161)  # MIN, MAX, N: 20 points per decade, up to the prompt-decay region
+def default_couplings(coupling: Coupling, per_decade: int = 20) -> FloatArray:
+    """The coupling's default scan range, ``per_decade`` log-spaced points a decade."""
+    lo, hi = coupling.default_range
+    return np.geomspace(lo, hi, int(round(per_decade * np.log10(hi / lo))) + 1)
 
 
 def log_range(lo: float, hi: float, n: int, what: str) -> FloatArray:
@@ -60,9 +63,10 @@ def log_range(lo: float, hi: float, n: int, what: str) -> FloatArray:
 
 def default_mass_range(reach: Reach) -> tuple[float, float]:
     """From just above the lightest final state's threshold to the heaviest channel's reach (GeV)."""
-    thresholds = [sum(reach.model.daughter_masses(fs)) for fs in reach.final_states]
-    lo = max(min(thresholds) * 1.0005, 1e-3)
-    hi = min(reach.max_mass * 0.999, getattr(reach.model, "valid_masses", (0.0, np.inf))[1])
+    states = reach.model.final_states()
+    thresholds = [states[fs].threshold for fs in reach.final_states]
+    lo = max(min(thresholds) * 1.0005, 1e-3, reach.model.valid_masses[0])
+    hi = min(reach.max_mass * 0.999, reach.model.valid_masses[1])
     if lo >= hi:
         names = ", ".join(c.name for c in reach.channels)
         raise BeamdumpInputError(
@@ -85,7 +89,7 @@ def check_masses(masses: FloatArray, reach: Reach) -> None:
 
 def make_reach(
     experiment: Experiment | CombinedExperiment,
-    model_name: str = "dark-photon",
+    model: str | Model = "dark-photon",
     final_states: Sequence[str] | None = None,
     channels: Sequence[str] | None = None,
     seed: int = 20231,
@@ -93,14 +97,15 @@ def make_reach(
 ) -> Reach | CombinedReach:
     """A reach engine with the experiment's defaults where nothing is given.
 
+    ``model``: a name (see :func:`beamdump.models.model_names`) or a model object.
     ``brems`` sets the (z, p_T) region and form factor of proton bremsstrahlung (default: the
     published choice of the data file). A combined preset gets one engine per run, added.
     """
     if isinstance(experiment, CombinedExperiment):
         fs = final_states or experiment.config.final_states
-        parts = [make_reach(p, model_name, fs, channels, seed, brems) for p in experiment.parts]
+        parts = [make_reach(p, model, fs, channels, seed, brems) for p in experiment.parts]
         return CombinedReach(experiment, parts)
-    model = get_model(model_name)
+    model = get_model(model)
     cfg = experiment.config
     # repeated names would count a channel twice: keep each once, in order
     fs = tuple(dict.fromkeys(final_states or cfg.final_states))
@@ -125,7 +130,7 @@ def run_reach(
     if masses is None:
         masses = np.geomspace(*default_mass_range(reach), 100)
     if couplings is None:
-        couplings = np.geomspace(*DEFAULT_COUPLINGS)
+        couplings = default_couplings(reach.model.coupling)
     check_masses(masses, reach)
     grid, fluxes = reach.grid(masses, couplings, progress=progress)
     t1 = time.perf_counter()

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..experiments.geometry import DaughterAcceptance, points_along
-from ..kinematics import FloatArray, two_body_decay
+from ..kinematics import FloatArray
+from ..models.base import FinalState
 from .lifetime_table import LifetimeTable
 from ..production.sample import ParticleSample
 
@@ -51,7 +52,7 @@ def decay_terms(
     flights: Flights,
     ctau_at_unit_coupling: float,
     acceptance: DaughterAcceptance | None = None,
-    daughter_masses: tuple[float, float] | None = None,
+    final_state: FinalState | None = None,
     rng: np.random.Generator | None = None,
     segments: int = 3,
     directions: FloatArray | None = None,
@@ -60,8 +61,10 @@ def decay_terms(
 
     u = path / decay length at coupling 1 (the decay length is (|p|/m)·cτ); c carries the
     particle weight. Returns (u, c, particle index), flat. The terms of each flight line sum to 0.
-    ``directions`` (n, 3), one rest-frame direction of the first daughter per particle of the
-    sample, fixes the decays; otherwise they are drawn from ``rng``.
+    ``final_state`` decays the particle (its daughters' masses and charges: charged ones are bent
+    by the detector's dipole, neutral ones are not). ``directions`` (n, 3), one rest-frame
+    direction of the first daughter per particle of the sample, fixes the decays; otherwise they
+    are drawn from ``rng``.
     """
     i_part = flights.particle
     if not len(i_part) or not np.isfinite(ctau_at_unit_coupling):
@@ -74,8 +77,8 @@ def decay_terms(
         u = np.concatenate([l_in, l_out]) / np.concatenate([decay_length, decay_length])
         return u, np.concatenate([w, -w]), np.concatenate([i_part, i_part])
 
-    if daughter_masses is None:
-        raise ValueError("daughter acceptance needs the daughter masses of the final state")
+    if final_state is None:
+        raise ValueError("daughter acceptance needs the final state the particle decays into")
     if rng is None:
         rng = np.random.default_rng(0)
     k = segments
@@ -86,10 +89,9 @@ def decay_terms(
     # the daughters' lab momenta do not depend on where along the line the decay happens:
     # one rest-frame decay per flight line serves all its segments
     fixed = None if directions is None else np.asarray(directions, dtype=float)[i_part]
-    d1, d2 = two_body_decay(
-        sample.p4[i_part], daughter_masses[0], daughter_masses[1], rng, directions=fixed, parent_mass=sample.mass
-    )
-    acc = acceptance.accepts(vertex, np.repeat(d1, k, axis=0), np.repeat(d2, k, axis=0)).reshape(-1, k).astype(float)
+    d1, d2 = final_state.decay(sample.p4[i_part], sample.mass, rng, directions=fixed)
+    repeated = (np.repeat(d1, k, axis=0), np.repeat(d2, k, axis=0))
+    acc = acceptance.accepts(vertex, *repeated, charges=final_state.charges).reshape(-1, k).astype(float)
     padded = np.pad(acc, ((0, 0), (1, 1)))
     coef_at_edge = padded[:, 1:] - padded[:, :-1]  # coefficient of exp(−x_j/λ), j = 0..k; sums to 0
     u = edges / decay_length[:, None]
@@ -103,19 +105,19 @@ def lifetime_table(
     ctau_at_unit_coupling: float,
     lifetime_power: int,
     acceptance: DaughterAcceptance | None = None,
-    daughter_masses: tuple[float, float] | None = None,
+    final_state: FinalState | None = None,
     rng: np.random.Generator | None = None,
     segments: int = 3,
 ) -> LifetimeTable:
     """Lifetime table (accepted decays per beam particle, at coupling 1, before the branching
     fraction of the final state) of ``sample`` in ``volume``.
 
-    ctau_at_unit_coupling: cτ in metres at coupling 1. ``acceptance`` and ``daughter_masses``
-    (GeV) switch on the daughter acceptance.
+    ctau_at_unit_coupling: cτ in metres at coupling 1. ``acceptance`` and ``final_state`` (its
+    daughters) switch on the daughter acceptance.
     """
     if len(sample) == 0:
         return LifetimeTable.empty(sample.coupling_power, lifetime_power)
     flights = flights_through(sample, volume)
-    u, c, _ = decay_terms(sample, flights, ctau_at_unit_coupling, acceptance, daughter_masses, rng, segments)
+    u, c, _ = decay_terms(sample, flights, ctau_at_unit_coupling, acceptance, final_state, rng, segments)
     # each line's terms telescope (w − w, or Σ_j (A_{j+1} − A_j) = 0): the exact total is 0
     return LifetimeTable.from_terms(u, c, sample.coupling_power, lifetime_power, total=0.0)

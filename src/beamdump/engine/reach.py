@@ -21,6 +21,7 @@ from .decay_in_volume import decay_terms, flights_through
 from ..errors import BeamdumpInputError
 from ..experiments.experiment import CombinedExperiment, Experiment
 from ..kinematics import FloatArray, boost, isotropic_directions
+from ..models.base import Model
 from .lifetime_table import LifetimeTable
 from ..production.sample import ParticleSample, ProductionChannel
 
@@ -99,7 +100,7 @@ class Reach:
     def __init__(
         self,
         experiment: Experiment,
-        model,
+        model: Model,
         channels: Sequence[ProductionChannel],
         final_states: Sequence[str],
         seed: int = 20231,
@@ -111,6 +112,11 @@ class Reach:
         for fs in final_states:
             if fs not in known:
                 raise BeamdumpInputError(f"final state: {fs!r} is not known for {model.name}; allowed: {', '.join(known)}")
+            if not known[fs].visible:
+                visible = [k for k, f in known.items() if f.visible]
+                raise BeamdumpInputError(
+                    f"final state: {fs!r} is invisible (counted in the width, never in the signal); allowed: {', '.join(visible)}"
+                )
             experiment.acceptance(fs)  # raises if the experiment does not analyse it
         self.experiment = experiment
         self.model = model
@@ -122,7 +128,7 @@ class Reach:
         self._tilt = experiment.crossing_angle
         seen = float(experiment.volume.bounding_half_angle(np.zeros(3))) + self._tilt
         # a meson table covers a range of angles (the LHC forward tables θ < 0.1 rad): the detector must lie inside it
-        top = min((t.theta_max for t in (getattr(c, "spectra", None) for c in self.channels) if t is not None), default=np.pi)
+        top = min((c.spectra.theta_max for c in self.channels if c.spectra is not None), default=np.pi)
         if seen > top:
             raise BeamdumpInputError(
                 f"decay_volume: seen from the source it spans up to {seen:.3g} rad, beyond the meson tables "
@@ -137,6 +143,11 @@ class Reach:
     def max_mass(self) -> float:
         """Largest mass any channel can make (GeV)."""
         return max(c.mass_range()[1] for c in self.channels)
+
+    @property
+    def runs(self) -> tuple["Reach", ...]:
+        """The single-run engines this one is made of (itself)."""
+        return (self,)
 
     def _decay_constants(self, masses: FloatArray) -> tuple[FloatArray, dict[str, FloatArray]]:
         """cτ at coupling 1 (m) and N_beam·efficiency·BR per final state, for all masses at once."""
@@ -156,7 +167,7 @@ class Reach:
             c, n = self._decay_constants(np.array([mass]))
             _constants = (float(c[0]), {fs: float(v[0]) for fs, v in n.items()})
         ctau, norms = _constants
-        power = self.model.lifetime_coupling_power
+        power = self.model.width_power
         samples = [ch.sample(mass, rng, max_theta=self._max_theta) for ch in self.channels]
         if self._tilt > 0.0:
             samples = [tilted(s, self._tilt) for s in samples]
@@ -181,7 +192,7 @@ class Reach:
             if norm <= 0.0:
                 continue
             u, c, particle = decay_terms(
-                merged, flights, ctau, exp.acceptance(fs), self.model.daughter_masses(fs), rng, self.segments, directions
+                merged, flights, ctau, exp.acceptance(fs), self.model.final_states()[fs], rng, self.segments, directions
             )
             which = owner[particle]
             for j, ch in enumerate(self.channels):
@@ -255,6 +266,11 @@ class CombinedReach:
     def max_mass(self) -> float:
         """Largest mass any run's channels can make (GeV)."""
         return max(p.max_mass for p in self.parts)
+
+    @property
+    def runs(self) -> tuple[Reach, ...]:
+        """The single-run engines whose events are added."""
+        return self.parts
 
     def flux(self, mass: float) -> MassFlux:
         """The runs' lifetime tables at one mass (GeV), added channel by channel."""

@@ -1,18 +1,13 @@
-"""New-particle models: one module per kind of particle (widths, branching fractions, cτ)."""
+"""New-particle models: what the particle is (widths, branching fractions, cτ, final states) and
+what production needs from it. Every model implements :class:`Model`; vector bosons are data
+files (``data/models/vectors/``), other packages add models through the ``beamdump.models``
+entry-point group."""
 
 from __future__ import annotations
 
-from types import MappingProxyType
+from .base import Coupling, FinalState, Model, ProductionCouplings
+from .registry import get_model, model_names
+from .vector import VectorBoson
+from .vector_charges import VectorCharges
 
-from ..errors import BeamdumpInputError
-from .dark_photon import DarkPhoton
-
-MODELS = MappingProxyType({DarkPhoton.name: DarkPhoton})
-
-
-def get_model(name: str):
-    """An instance of the model called ``name``; unknown names list the known ones."""
-    try:
-        return MODELS[name]()
-    except KeyError:
-        raise BeamdumpInputError(f"model: {name!r} is not known; known models: {', '.join(MODELS)}") from None
+__all__ = ["Coupling", "FinalState", "Model", "ProductionCouplings", "VectorBoson", "VectorCharges", "get_model", "model_names"]

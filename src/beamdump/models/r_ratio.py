@@ -18,6 +18,7 @@ All numbers come from ``beamdump/data/models/r_ratio_vmd.toml`` (each with its s
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -29,7 +30,7 @@ from ..errors import BeamdumpInputError
 from ..pdg import mass_gev as _mass
 from ..pdg import width_gev as _width
 
-__all__ = ["ALPHA_EM", "RRatio", "load_parameters"]
+__all__ = ["ALPHA_EM", "HadronCouplings", "RRatio", "load_parameters"]
 
 def load_parameters() -> dict[str, Any]:
     """The parameter file ``r_ratio_vmd.toml`` as a nested dict."""
@@ -67,6 +68,18 @@ def _three_pion_phase_space(energies: NDArray[np.float64], mc: float, m0: float,
     ok = (ep >= mc) & (em >= mc) & (cross2 > 0)
     integral = np.where(ok, cross2, 0.0).sum(axis=(1, 2)) * ((hi[:, 0, 0] - lo) / n) ** 2
     return integral / energies**3
+
+
+@dataclass(frozen=True)
+class HadronCouplings:
+    """A vector's couplings to the ρ⁰, ω, φ and to the c and b quarks, each relative to the
+    photon's (all 1: the photon)."""
+
+    rho: float = 1.0
+    omega: float = 1.0
+    phi: float = 1.0
+    charm: float = 1.0
+    bottom: float = 1.0
 
 
 class RRatio:
@@ -147,22 +160,29 @@ class RRatio:
         width = g * m**2 / s * (p / pm) ** 3
         return (m**2 + d * m * g) / (m**2 - s + f - 1j * rs * width)
 
-    def pion_form_factor(self, s: ArrayLike) -> NDArray[np.complex128]:
-        """Timelike pion form factor F_pi(s) (dimensionless) for s >= 4 m_pi^2 (GeV^2)."""
+    def pion_form_factor(self, s: ArrayLike, rho: float = 1.0, omega: float = 1.0) -> NDArray[np.complex128]:
+        """Timelike pion form factor F_pi(s) (dimensionless) for s >= 4 m_pi^2 (GeV^2).
+
+        ``rho`` and ``omega`` scale its isovector (ρ, ρ′, ρ″) and isoscalar (ρ–ω mixing) parts:
+        the form factor of a vector whose ρ and ω couplings are those multiples of the photon's
+        (1, 1 is the photon's F_pi).
+        """
         s = np.asarray(s, dtype=float)
         mw, ww = self.m_omega, self.w_omega
         bw_w = mw**2 / (mw**2 - s - 1j * mw * ww)
-        mix = (1 + self._c_omega * bw_w) / (1 + self._c_omega)
-        num = sum(c * self._bw_gs(s, i) * (mix if i == 0 else 1.0) for i, c in enumerate(self._rho_coef))
-        return num / sum(self._rho_coef)
+        c = self._c_omega
+        bw = [self._bw_gs(s, i) for i in range(len(self._rho_coef))]
+        isovector = bw[0] / (1 + c) + sum(k * b for k, b in zip(self._rho_coef[1:], bw[1:]))
+        isoscalar = bw[0] * c * bw_w / (1 + c)
+        return (rho * isovector + omega * isoscalar) / sum(self._rho_coef)
 
     # ------------------------------------------------------------------ components
-    def r_pipi(self, s: NDArray[np.float64]) -> NDArray[np.float64]:
-        """R(e+e- -> pi+pi-) = beta^3 |F_pi|^2 / 4."""
+    def r_pipi(self, s: NDArray[np.float64], rho: float = 1.0, omega: float = 1.0) -> NDArray[np.float64]:
+        """R(e+e- -> pi+pi-) = beta^3 |F_pi|^2 / 4 (``rho``, ``omega``: see :meth:`pion_form_factor`)."""
         above = s > 4 * self.m_pi**2
         ss = np.where(above, s, 1.0)
         beta = np.sqrt(1 - 4 * self.m_pi**2 / ss)
-        return np.where(above, 0.25 * beta**3 * np.abs(self.pion_form_factor(ss)) ** 2, 0.0)
+        return np.where(above, 0.25 * beta**3 * np.abs(self.pion_form_factor(ss, rho, omega)) ** 2, 0.0)
 
     def _phase3(self, e: NDArray[np.float64], m: float) -> NDArray[np.float64]:
         """Gamma_3pi(E)/Gamma_3pi(M) from the tabulated Dalitz phase space."""
@@ -238,31 +258,42 @@ class RRatio:
         """Perturbative u,d,s continuum 2 (1 + alpha_s/pi)."""
         return 2.0 * (1 + self.alpha_s(np.sqrt(s)) / np.pi)
 
-    def r_heavy(self, s: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Open charm and beauty: N_c Q^2 v (3 - v^2)/2 (1 + alpha_s/pi) above 2 M_D, 2 M_B."""
+    def r_heavy(self, s: NDArray[np.float64], charm: float = 1.0, bottom: float = 1.0) -> NDArray[np.float64]:
+        """Open charm and beauty: N_c Q^2 v (3 - v^2)/2 (1 + alpha_s/pi) above 2 M_D, 2 M_B;
+        ``charm`` and ``bottom`` scale each quark's coupling (x_q/Q_q)."""
         out = np.zeros_like(s)
-        for threshold, ncq2 in self._heavy:
+        for (threshold, ncq2), k in zip(self._heavy, (charm, bottom)):
             vel = np.sqrt(np.clip(1 - threshold**2 / s, 0.0, None))
-            out = out + ncq2 * vel * (3 - vel**2) / 2
+            out = out + k * k * ncq2 * vel * (3 - vel**2) / 2
         return out * (1 + self.alpha_s(np.sqrt(s)) / np.pi)
 
-    def components(self, s: ArrayLike) -> dict[str, NDArray[np.float64]]:
+    def components(self, s: ArrayLike, couplings: "HadronCouplings | None" = None) -> dict[str, NDArray[np.float64]]:
         """The terms of R(s): "pipi", "omega", "phi", "multihadron", "heavy" (s > 0 in GeV^2).
 
         Each vanishes below its threshold (pi0 gamma for omega and phi, 2 m_pi, 4 m_pi, 2 M_D).
+        ``couplings`` rescales them for a vector that is not the photon (DarkCast,
+        arXiv:1801.04847): the ρ-, ω- and φ-like parts by the square of the vector's coupling to
+        that meson over the photon's (in π⁺π⁻ the isovector and isoscalar amplitudes interfere),
+        the multi-hadron continuum by quark counting, Σ_uds x_q² / Σ_uds Q_q² — which splits it
+        into 3/4 ρ-like, 1/12 ω-like and 1/6 φ-like as the quark charges do [check: the 1–2 GeV
+        channels are mostly isovector (4π), so an isoscalar vector's multi-hadron width there is
+        overestimated] — and open charm and beauty by (x_q/Q_q)².
         """
         s = np.asarray(s, dtype=float)
         if not np.all((s > 0) & np.isfinite(s)):
             raise BeamdumpInputError("s: every s = m^2 must be finite and > 0 GeV^2")
+        k = HadronCouplings() if couplings is None else couplings
+        counting = (1.5 * k.rho**2 + k.omega**2 / 6.0 + k.phi**2 / 3.0) / 2.0
         return {
-            "pipi": self.r_pipi(s),
-            "omega": self.r_omega(s),
-            "phi": self.r_phi(s),
-            "multihadron": self.turn_on(np.sqrt(s)) * self.r_uds(s),
-            "heavy": self.r_heavy(s),
+            "pipi": self.r_pipi(s, k.rho, k.omega),
+            "omega": k.omega**2 * self.r_omega(s),
+            "phi": k.phi**2 * self.r_phi(s),
+            "multihadron": counting * self.turn_on(np.sqrt(s)) * self.r_uds(s),
+            "heavy": self.r_heavy(s, k.charm, k.bottom),
         }
 
-    def __call__(self, s: ArrayLike) -> NDArray[np.float64]:
-        """R(s), dimensionless, for s > 0 in GeV^2; exactly 0 below the pi0 gamma threshold."""
-        c = self.components(s)
+    def __call__(self, s: ArrayLike, couplings: "HadronCouplings | None" = None) -> NDArray[np.float64]:
+        """R(s), dimensionless, for s > 0 in GeV^2; exactly 0 below the pi0 gamma threshold.
+        ``couplings``: a vector other than the photon (see :meth:`components`)."""
+        c = self.components(s, couplings)
         return c["pipi"] + c["omega"] + c["phi"] + c["multihadron"] + c["heavy"]

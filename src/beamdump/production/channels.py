@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Sequence
 
 from ..errors import BeamdumpInputError
+from ..models.base import Model
 from ..sources.meson_spectra import MesonSpectra, collider_spectra, default_spectra, nuclear_spectra
 from .electron_brems import ElectronBremsChannel
 from .meson_decays import MesonDecayChannel, load_definitions
@@ -35,7 +37,7 @@ def build_channels(
     names: Sequence[str],
     beam_particle: str,
     beam_energy_gev: float,
-    model,
+    model: Model,
     spectra: MesonSpectra | None = None,
     brems: BremsSettings | None = None,
     target: str | None = None,
@@ -43,7 +45,11 @@ def build_channels(
     collider_tune: str | None = None,
     meson_production: str = "nucleon",
 ) -> list[ProductionChannel]:
-    """Production channels ``names`` for a beam, for a model that couples like the photon.
+    """Production channels ``names`` for a beam and a model.
+
+    Every channel here makes a vector boson: it reads the model's vector charges
+    (``model.production.vector``) and scales the dark photon's rate by them; a model without a
+    vector current cannot use these channels.
 
     The meson spectrum is the package's default table at the beam energy unless given; the
     bremsstrahlung settings are the published defaults unless given. ``target`` is the dump
@@ -60,20 +66,21 @@ def build_channels(
     unknown = [n for n in names if n not in known]
     if unknown:
         raise BeamdumpInputError(f"channel: {', '.join(map(repr, unknown))} not known; known channels: {', '.join(known)}")
-    ratio = getattr(model, "photon_coupling_ratio", None)
     if beam_particle == "electron":
         wrong = [n for n in names if n != ELECTRON_BREMS]
         if wrong:
             raise BeamdumpInputError(f"channel: {', '.join(wrong)} need a proton beam, not 'electron'; allowed: {ELECTRON_BREMS}")
-    if ratio is None:
-        raise BeamdumpInputError(f"model: {model.name} does not couple like the photon; channels {', '.join(names)} do not apply")
-    ratio = float(ratio)
+    charges = model.production.vector
+    if charges is None:
+        raise BeamdumpInputError(
+            f"model: {model.name} has no vector current; the channels {', '.join(names)} make vector bosons and do not apply"
+        )
     if beam_particle == "electron":
         if target is None:
             raise BeamdumpInputError("beam.target: an electron beam needs the dump material (see materials.toml)")
         if not names:
             return []
-        return [ElectronBremsChannel(beam_energy_gev, target, coupling_ratio=ratio, max_depth=target_length)]
+        return coupled([ElectronBremsChannel(beam_energy_gev, target, charges=charges, max_depth=target_length)], model)
     if ELECTRON_BREMS in names:
         raise BeamdumpInputError(f"channel: {ELECTRON_BREMS} needs an electron beam, not {beam_particle!r}")
     if beam_particle != "proton":
@@ -92,13 +99,28 @@ def build_channels(
         else:
             spectra = default_spectra(beam_energy_gev)
     out: list[ProductionChannel] = []
-    for n in names:
+    for n in names:  # built in order, then the channels the model does not couple to are dropped
         if n == PROTON_BREMS:
             collider = collider_tune is not None
             e_beam = 0.5 * beam_energy_gev if collider else beam_energy_gev  # √s → energy per beam
-            out.append(ProtonBremsChannel(e_beam, brems or default_brems_settings(), coupling_ratio=ratio, collider=collider))
+            out.append(ProtonBremsChannel(e_beam, brems or default_brems_settings(), charges=charges, collider=collider))
         elif n == VECTOR_MIXING:
-            out.append(VectorMixingChannel(spectra, coupling_ratio=ratio))
+            out.append(VectorMixingChannel(spectra, charges=charges))
         else:
-            out.append(MesonDecayChannel(defs[n], spectra, coupling_ratio=ratio))
-    return out
+            out.append(MesonDecayChannel(defs[n], spectra, charges=charges))
+    return coupled(out, model)
+
+
+def coupled(channels: Sequence[ProductionChannel], model: Model) -> list[ProductionChannel]:
+    """The channels the model couples to; the others are dropped with a warning, and none left is
+    an input error naming the model and the channels."""
+    keep = [c for c in channels if c.couples()]
+    dropped = [c.name for c in channels if not c.couples()]
+    if channels and not keep:
+        raise BeamdumpInputError(
+            f"model: {model.name} cannot be made by the channels {', '.join(dropped)} (it does not couple to what they "
+            "need: e.g. the electron for electron_brems, x_u != x_d for omega); choose other channels or another model"
+        )
+    if dropped:
+        warnings.warn(f"channel: {model.name} does not couple to {', '.join(dropped)}; dropped")
+    return keep

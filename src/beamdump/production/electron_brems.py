@@ -48,6 +48,7 @@ from scipy.stats import qmc
 
 from ..errors import BeamdumpInputError
 from ..kinematics import FloatArray
+from ..models.vector_charges import VectorCharges
 from ..sources.em_shower import MIN_E_MIN, Material, ShowerSettings, ShowerTable, cached_table, cell_points, get_material
 from . import electron_brems_xsec as xs
 from .sample import ParticleSample
@@ -93,7 +94,7 @@ class ElectronBremsChannel:
 
     shower: a :class:`ShowerTable` of that material (default: :func:`default_shower_settings`,
     simulated once and cached). points: Sobol points per mass (a power of two). method: ``iww``
-    (default) or ``ww``. coupling_ratio: coupling to the electromagnetic current in units of ε.
+    (default) or ``ww``. charges: the vector's charges (the rate scales as (s·x_e/Q_e)²: 1 for the dark photon).
     max_depth: length of the dump material along the beam (m); the shower, and the production,
     stop there (``None``: the whole table, 40 X0 by default).
     """
@@ -104,7 +105,7 @@ class ElectronBremsChannel:
     points: int = 8192
     method: str = "iww"
     seed: int = 7
-    coupling_ratio: float = 1.0
+    charges: VectorCharges = field(default_factory=VectorCharges.photon)
     max_depth: float | None = None
     name: str = "electron_brems"
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -240,8 +241,19 @@ class ElectronBremsChannel:
         return interp
 
     # ------------------------------------------------------------------ the channel
+    spectra = None  # no meson table
+
+    def couples(self) -> bool:
+        """Whether the vector couples to the electron."""
+        return self.rate_factor > 0.0
+
+    @property
+    def rate_factor(self) -> float:
+        """The model's rate over the dark photon's: (s · x_e / Q_e)², s the coupling's unit over e."""
+        return (self.charges.scale * self.charges.ratio("e")) ** 2
+
     def sample(self, mass: float, rng: np.random.Generator | None = None, max_theta: float = np.pi) -> ParticleSample:
-        """Weighted A′ of mass ``mass`` (GeV) per beam electron at ε = 1 (times coupling_ratio²).
+        """Weighted A′ of mass ``mass`` (GeV) per beam electron at coupling 1 (the dark photon's rate times :attr:`rate_factor`).
 
         Only A′ within ``max_theta`` of the beam axis are kept (the angle is drawn inside the
         cone, so no point is wasted). ``rng`` is unused: the sample is deterministic.
@@ -289,7 +301,7 @@ class ElectronBremsChannel:
         p4 = np.column_stack([energy, p * st * np.cos(phi), p * st * np.sin(phi), p * np.cos(theta)])
         origin = np.zeros((E.size, 3))
         origin[:, 2] = t * self.mat.radiation_length_cm / 100.0
-        weights = weights * self.coupling_ratio**2
+        weights = weights * self.rate_factor
         keep = (weights > 0.0) & (p > 0.0)
         return ParticleSample(
             self.name, mass, weights[keep], p4[keep], origin[keep],
@@ -315,4 +327,4 @@ class ElectronBremsChannel:
         sigma = np.zeros(int(ok.sum()))
         for z, a, n in self.elements:
             sigma += n * xs.total_cross_section(ec[ok], mass, z, a, method=self.method)
-        return float(np.sum(per_e[ok] * xs.to_cm2(sigma))) * self.coupling_ratio**2
+        return float(np.sum(per_e[ok] * xs.to_cm2(sigma))) * self.rate_factor

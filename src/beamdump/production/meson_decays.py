@@ -3,12 +3,14 @@
 The meson's measured (generated) lab spectrum is sampled; each meson decays isotropically in its
 rest frame into the new vector and the partner (γ, π⁰ or η), and the vector is boosted to the lab.
 Branching fractions scale the photon mode of the Standard Model (data file
-``data/production/meson_decays.toml``, each number with its source).
+``data/production/meson_decays.toml``, each number with its source); a vector with other charges
+than the photon's rescales them by its meson-transition factor
+(:func:`beamdump.models.vector_charges.transition_factor`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -16,6 +18,7 @@ import numpy as np
 from ..datafiles import load_toml, package_data
 from ..errors import BeamdumpInputError
 from ..kinematics import FloatArray, kallen, two_body_decay, two_body_momentum
+from ..models.vector_charges import VectorCharges, meson_flavours, transition_factor
 from ..pdg import mass_gev
 from ..sources.meson_spectra import MesonSpectra
 from .sample import ParticleSample
@@ -35,6 +38,8 @@ class MesonDecayDefinition:
     sm_branching: float
     sm_branching_unc: float
     source: str
+    parent_flavour: str = ""
+    partner_flavour: str = ""
 
     @cached_property
     def parent_mass(self) -> float:
@@ -51,12 +56,8 @@ class MesonDecayDefinition:
         """Largest mass of the new vector that the decay can make (GeV)."""
         return self.parent_mass - self.partner_mass
 
-    def branching(self, mass: FloatArray | float, coupling_ratio: float = 1.0) -> FloatArray:
-        """BR(parent → partner + V) for a vector of mass ``mass`` (GeV) at coupling 1.
-
-        ``coupling_ratio`` is the vector's coupling to the electromagnetic current in units of
-        the dark photon's ε (1 for the dark photon). Zero above threshold.
-        """
+    def branching(self, mass: FloatArray | float) -> FloatArray:
+        """BR(parent → partner + V) for a dark photon of mass ``mass`` (GeV) at ε = 1; zero above threshold."""
         m = np.asarray(mass, dtype=float)
         M = self.parent_mass
         if self.kind == "P_to_gamma_V":
@@ -66,7 +67,12 @@ class MesonDecayDefinition:
             mp = self.partner_mass
             lam = np.clip(kallen(M * M, mp * mp, m * m), 0.0, None)
             br = self.sm_branching * lam**1.5 / (M * M - mp * mp) ** 3
-        return np.where(m < self.max_mass, br * coupling_ratio**2, 0.0)
+        return np.where(m < self.max_mass, br, 0.0)
+
+    def model_factor(self, mass: FloatArray | float, charges: VectorCharges) -> FloatArray:
+        """The rate of a vector with ``charges`` over the dark photon's at the same coupling value."""
+        f = meson_flavours()
+        return transition_factor(charges, f[self.parent_flavour], f[self.partner_flavour], mass)
 
 
 def load_definitions() -> dict[str, MesonDecayDefinition]:
@@ -85,6 +91,8 @@ def load_definitions() -> dict[str, MesonDecayDefinition]:
             sm_branching=float(d["sm_branching"]),
             sm_branching_unc=float(d["sm_branching_unc"]),
             source=d["source"],
+            parent_flavour=d["parent_flavour"],
+            partner_flavour=d["partner_flavour"],
         )
     return out
 
@@ -120,7 +128,7 @@ class MesonDecayChannel:
 
     definition: MesonDecayDefinition
     spectra: MesonSpectra
-    coupling_ratio: float = 1.0
+    charges: VectorCharges = field(default_factory=VectorCharges.photon)
     parents_per_bin: int = 2
     seed: int = 7
 
@@ -134,6 +142,15 @@ class MesonDecayChannel:
 
     def mass_range(self) -> tuple[float, float]:
         return (0.0, self.definition.max_mass)
+
+    def couples(self) -> bool:
+        """Whether the model's charges give this decay at all (e.g. ω → π⁰V needs x_u ≠ x_d)."""
+        probe = np.geomspace(1e-3, 0.999 * self.definition.max_mass, 7)
+        return bool(np.any(self.definition.model_factor(probe, self.charges) > 1e-12))
+
+    def rate_factor(self, mass: float) -> float:
+        """The model's rate over the dark photon's at ``mass`` (GeV): 1 for the dark photon."""
+        return float(self.definition.model_factor(mass, self.charges))
 
     @cached_property
     def _parents(self) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -152,7 +169,7 @@ class MesonDecayChannel:
         if not len(w):
             return ParticleSample.empty(self.name, mass)
         p_new, _ = two_body_decay(p_parent, mass, d.partner_mass, rng, parent_mass=d.parent_mass)
-        weights = w * float(d.branching(mass, self.coupling_ratio))
+        weights = w * float(d.branching(mass) * self.rate_factor(mass))
         return ParticleSample(self.name, mass, weights, p_new, np.zeros((len(w), 3)), coupling_power=2)
 
 

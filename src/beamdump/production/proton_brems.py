@@ -32,6 +32,7 @@ from ..constants import ALPHA_EM
 from ..datafiles import load_toml, package_data
 from ..errors import BeamdumpInputError
 from ..kinematics import FloatArray
+from ..models.vector_charges import VectorCharges, meson_flavours
 from ..pdg import PROTON_MASS
 from .sample import ParticleSample
 
@@ -43,36 +44,52 @@ class FormFactor:
     """Timelike nucleon Dirac form factor |F₁(m²)|² for an emitted vector of mass m (GeV).
 
     ``vmd``: Σ_V f_V m_V² / (m_V² − m² − i m_V Γ_V) over the poles (ρ, ω and their excitations),
-    each width switched on above its family's lightest decay threshold;
-    ``dipole``: |F|² = (Λ²/m²)⁴ above m² = Λ², 1 below (the high-mass penalty of a dipole);
-    ``none``: |F|² = 1.
+    each width switched on above its family's lightest decay threshold; a vector that is not
+    the photon weighs the isovector (ρ-family) poles by its ρ coupling and the isoscalar
+    (ω-family) ones by its ω coupling, each relative to the photon's;
+    ``dipole``: |F|² = (Λ²/m²)⁴ above m² = Λ², 1 below (the high-mass penalty of a dipole), times
+    the proton's charge squared (2x_u + x_d)²;
+    ``none``: |F|² = (2x_u + x_d)² (1 for the photon).
     """
 
     name: str
     kind: str
-    poles: tuple[tuple[float, float, float, float], ...] = ()  # (mass, width, coefficient, threshold) in GeV
+    poles: tuple[tuple[float, float, float, float, int], ...] = ()  # (mass, width, coefficient, threshold GeV, isospin)
     lambda2: float = 0.71
     source: str = ""
 
-    def amplitude(self, m2: FloatArray | float) -> FloatArray:
-        """Complex F₁(m²) for the ``vmd`` kind (real 1 or the dipole's real suppression otherwise)."""
+    def amplitude(self, m2: FloatArray | float, charges: VectorCharges | None = None) -> FloatArray:
+        """Complex F₁(m²) (the ``vmd`` poles; the real suppression of the other kinds) for a
+        vector with ``charges`` (default: the photon's)."""
         m2 = np.asarray(m2, dtype=float)
         if self.kind == "vmd":
+            weight = (1.0, 1.0) if charges is None else _isospin_weights(charges)
             out = np.zeros(m2.shape, dtype=complex)
-            for mv, gv, f, threshold in self.poles:
+            for mv, gv, f, threshold, isospin in self.poles:
                 width = np.where(m2 > threshold * threshold, gv, 0.0)
-                out += f * mv * mv / (mv * mv - m2 - 1j * mv * width)
+                out += weight[isospin] * f * mv * mv / (mv * mv - m2 - 1j * mv * width)
             return out
-        return np.sqrt(self.squared(m2)).astype(complex)
+        proton = 1.0 if charges is None else charges.proton
+        return proton * np.sqrt(self._suppression(m2)).astype(complex)
 
-    def squared(self, m2: FloatArray | float) -> FloatArray:
-        """|F₁(m²)|² (dimensionless)."""
+    def squared(self, m2: FloatArray | float, charges: VectorCharges | None = None) -> FloatArray:
+        """|F₁(m²)|² (dimensionless) for a vector with ``charges`` (default: the photon's)."""
         m2 = np.asarray(m2, dtype=float)
         if self.kind == "vmd":
-            return np.abs(self.amplitude(m2)) ** 2
+            return np.abs(self.amplitude(m2, charges)) ** 2
+        proton = 1.0 if charges is None else charges.proton
+        return proton * proton * self._suppression(m2)
+
+    def _suppression(self, m2: FloatArray) -> FloatArray:
         if self.kind == "dipole":
             return (self.lambda2 / np.maximum(m2, self.lambda2)) ** 4
         return np.ones_like(m2)
+
+
+def _isospin_weights(charges: VectorCharges) -> tuple[float, float]:
+    """(isoscalar, isovector) couplings of the vector relative to the photon's: (ω, ρ⁰) ratios."""
+    f = meson_flavours()
+    return charges.meson_ratio(f["omega"]), charges.meson_ratio(f["rho0"])
 
 
 @dataclass(frozen=True)
@@ -150,7 +167,8 @@ def load_form_factors() -> dict[str, FormFactor]:
                 f"proton_brems.toml [form_factors.{name}].kind: {d['kind']!r}; allowed: {', '.join(FORM_FACTOR_KINDS)}"
             )
         poles = tuple(
-            (float(p["mass"]), float(p["width"]), float(p["coefficient"]), float(p["threshold"])) for p in d.get("poles", [])
+            (float(p["mass"]), float(p["width"]), float(p["coefficient"]), float(p["threshold"]), int(p["isospin"]))
+            for p in d.get("poles", [])
         )
         forms[name] = FormFactor(name, d["kind"], poles, float(d.get("lambda2", 0.71)), d["source"])
     return forms
@@ -207,7 +225,7 @@ class ProtonBremsChannel:
 
     beam_energy: float
     settings: BremsSettings = field(default_factory=default_brems_settings)
-    coupling_ratio: float = 1.0
+    charges: VectorCharges = field(default_factory=VectorCharges.photon)
     collider: bool = False
     name: str = "proton_brems"
 
@@ -218,9 +236,15 @@ class ProtonBremsChannel:
                 f"allowed > {2.0 * PROTON_MASS:.3f} GeV"
             )
 
+    spectra = None  # no meson table
+
     @property
     def label(self) -> str:
         return "p bremsstrahlung"
+
+    def couples(self) -> bool:
+        """Whether the vector couples to the proton's current (its ρ or ω coupling, or its charge)."""
+        return bool(np.any(self.form_factor.squared(np.geomspace(1e-6, 4.0, 64), self.charges) > 1e-12))
 
     @cached_property
     def form_factor(self) -> FormFactor:
@@ -264,8 +288,8 @@ class ProtonBremsChannel:
         energy = np.sqrt((z * P) ** 2 + pt2 + mass * mass)
         s_prime = self.s * (self.beam_energy - energy) / self.beam_energy
         ratio = np.where(s_prime > 0.0, self.sigma(np.maximum(s_prime, 1e-9)) / self.sigma(self.s), 0.0)
-        ff = float(self.form_factor.squared(mass * mass))
-        return self.coupling_ratio**2 * ff * ratio * np.clip(splitting_function(z, pt2, mass), 0.0, None)
+        ff = float(self.form_factor.squared(mass * mass, self.charges)) * self.charges.scale**2
+        return ff * ratio * np.clip(splitting_function(z, pt2, mass), 0.0, None)
 
     def sample(self, mass: float, rng: np.random.Generator | None = None, max_theta: float = np.pi) -> ParticleSample:
         """Weighted vectors of mass ``mass`` (GeV) per beam proton at coupling 1.

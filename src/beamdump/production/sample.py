@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from ..kinematics import FloatArray
+
+if TYPE_CHECKING:
+    from ..sources.meson_spectra import MesonSpectra
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,12 @@ class ProductionChannel(Protocol):
 
     name: str
     label: str
+    #: the meson table the channel draws its parents from (None: the channel needs none)
+    spectra: "MesonSpectra | None"
+
+    def couples(self) -> bool:
+        """False when the model has no coupling that this channel needs (its rate vanishes at every mass)."""
+        ...
 
     def mass_range(self) -> tuple[float, float]:
         """Open interval of masses (GeV) this channel can make."""

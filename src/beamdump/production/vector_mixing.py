@@ -7,13 +7,15 @@ a yield (a ratio of rates, not a probability: at coupling 1 it reaches 2.7 at th
 
     P_V(m) = g² (e/g_V)² m_V⁴ / [(m² − m_V²)² + m_V² Γ_V²],   (e/g_V)² = 3 Γ(V→ee) / (α m_V),
 
-and the vector keeps the meson's lab 3-momentum. Numbers and sources: ``data/production/
+and the vector keeps the meson's lab 3-momentum. A vector with other charges than the photon's
+mixes with each meson V with its coupling to V relative to the photon's,
+(s · Tr(T_V X)/Tr(T_V Q))² (:class:`~beamdump.models.vector_charges.VectorCharges`). Numbers and sources: ``data/production/
 vector_mixing.toml``. Units: GeV.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 import numpy as np
@@ -21,6 +23,7 @@ import numpy as np
 from ..constants import ALPHA_EM
 from ..datafiles import load_toml, package_data
 from ..kinematics import FloatArray
+from ..models.vector_charges import VectorCharges, meson_flavours
 from ..pdg import mass_gev, width_gev
 from ..sources.meson_spectra import MesonSpectra
 from .sample import ParticleSample
@@ -34,6 +37,7 @@ class MixingMeson:
     pdg: int
     b_ee: float
     source: str
+    flavour: str = ""
 
     @cached_property
     def mass(self) -> float:
@@ -45,8 +49,10 @@ class MixingMeson:
         """PDG total width in GeV (via `particle`)."""
         return width_gev(self.pdg)
 
-    def mixing_probability(self, mass: FloatArray | float, coupling_ratio: float = 1.0) -> FloatArray:
-        """P_V(m), the new vectors per meson V at coupling 1, for a vector of mass ``mass`` (GeV)."""
+    def mixing_probability(self, mass: FloatArray | float, charges: VectorCharges | None = None) -> FloatArray:
+        """P_V(m), the new vectors per meson V at coupling 1, for a vector of mass ``mass`` (GeV)
+        with ``charges`` (default: the dark photon's)."""
+        coupling_ratio = 1.0 if charges is None else charges.scale * charges.meson_ratio(meson_flavours()[self.flavour])
         m2 = np.asarray(mass, dtype=float) ** 2
         mv2 = self.mass**2
         strength = 3.0 * self.b_ee * self.width / (ALPHA_EM * self.mass)
@@ -58,7 +64,7 @@ def load_mixing_mesons() -> tuple[tuple[MixingMeson, ...], float]:
     """The mesons of the data file and the largest mass the channel is used for (GeV)."""
     raw = load_toml(package_data("production", "vector_mixing.toml"))
     mesons = tuple(
-        MixingMeson(name, int(d["pdg"]), float(d["b_ee"]), d["b_ee_source"]) for name, d in raw["mesons"].items()
+        MixingMeson(name, int(d["pdg"]), float(d["b_ee"]), d["b_ee_source"], d["flavour"]) for name, d in raw["mesons"].items()
     )
     return mesons, float(raw["max_mass_gev"])
 
@@ -72,7 +78,7 @@ class VectorMixingChannel:
     """
 
     spectra: MesonSpectra
-    coupling_ratio: float = 1.0
+    charges: VectorCharges = field(default_factory=VectorCharges.photon)
     parents_per_bin: int = 1
     seed: int = 13
     name: str = "vector_mixing"
@@ -83,6 +89,11 @@ class VectorMixingChannel:
 
     def mass_range(self) -> tuple[float, float]:
         return (0.0, load_mixing_mesons()[1])
+
+    def couples(self) -> bool:
+        """Whether the vector couples to any of the ρ⁰, ω, φ."""
+        f = meson_flavours()
+        return any(self.charges.meson_ratio(f[m.flavour]) != 0.0 for m in load_mixing_mesons()[0])
 
     @cached_property
     def _parents(self) -> list[tuple[MixingMeson, FloatArray, FloatArray, FloatArray]]:
@@ -100,7 +111,7 @@ class VectorMixingChannel:
         weights, momenta = [], []
         for meson, w, p3, theta in self._parents:
             keep = theta <= max_theta
-            weights.append(w[keep] * float(meson.mixing_probability(mass, self.coupling_ratio)))
+            weights.append(w[keep] * float(meson.mixing_probability(mass, self.charges)))
             momenta.append(p3[keep])
         p3 = np.concatenate(momenta)
         energy = np.sqrt(np.einsum("ij,ij->i", p3, p3) + mass * mass)

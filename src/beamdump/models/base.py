@@ -1,0 +1,161 @@
+"""What every new-particle model declares: its couplings, widths, final states and what its
+production channels need from it.
+
+The engine (``beamdump.engine``) and the production channels (``beamdump.production``) see a
+model only through :class:`Model`; nothing downstream reads undeclared attributes. Units: masses
+and widths in GeV, cτ in metres, couplings in the unit their :class:`Coupling` states.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ..errors import BeamdumpInputError
+from ..kinematics import FloatArray, two_body_decay
+from ..pdg import charge, mass_gev
+
+
+@dataclass(frozen=True)
+class Coupling:
+    """One coupling of a model.
+
+    key: the name in files and options (``eps``, ``g_BL``, ``g_agg``, ``U2_mu`` …);
+    label: LaTeX for axis labels (``$\\varepsilon$``); unit: ``""`` when dimensionless, else
+    e.g. ``"GeV^-1"``; default_range: (min, max) of the default scan; description: one line.
+    """
+
+    key: str
+    label: str
+    unit: str
+    default_range: tuple[float, float]
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        lo, hi = self.default_range
+        if not (0.0 < lo < hi and np.isfinite(hi)):
+            raise BeamdumpInputError(f"coupling {self.key}: default_range {lo:g}:{hi:g}; allowed 0 < min < max < inf")
+
+    @property
+    def axis_label(self) -> str:
+        """The label with its unit, for a plot axis."""
+        return f"{self.label} [{self.unit_latex}]" if self.unit else self.label
+
+    @property
+    def unit_latex(self) -> str:
+        """The unit in matplotlib's mathtext (``GeV^-1`` → ``GeV$^{-1}$``)."""
+        if "^" not in self.unit:
+            return self.unit
+        base, power = self.unit.split("^", 1)
+        return f"{base}$^{{{power}}}$"
+
+    @property
+    def text(self) -> str:
+        """Plain-text name with unit, for CSV comments and HEPData headers (``g_agg [GeV^-1]``)."""
+        return f"{self.key} [{self.unit}]" if self.unit else self.key
+
+
+@dataclass(frozen=True)
+class FinalState:
+    """A decay final state: its daughters (PDG ids), whether it is visible, and its decay sampler.
+
+    ``daughters`` are the particles the detector sees; for an inclusive state (``hadrons``,
+    ``visible``) they are the representative two-body kinematics the acceptance uses, and
+    ``representative`` is True. Invisible states (νν̄) count in the total width only.
+    Charged daughters are bent by a dipole, neutral ones (γ, ν) are not.
+    """
+
+    key: str
+    description: str
+    daughters: tuple[int, ...] = ()
+    visible: bool = True
+    representative: bool = False
+    masses: tuple[float, ...] = field(init=False, repr=False, compare=False)
+    charges: tuple[float, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.visible and len(self.daughters) != 2:
+            raise BeamdumpInputError(
+                f"final state {self.key}: {len(self.daughters)} daughters; the decay sampler is two-body (2 daughters)"
+            )
+        object.__setattr__(self, "masses", tuple(mass_gev(p) for p in self.daughters))
+        object.__setattr__(self, "charges", tuple(charge(p) for p in self.daughters))
+
+    @property
+    def threshold(self) -> float:
+        """Sum of the daughter masses (GeV)."""
+        return float(sum(self.masses))
+
+    def decay(
+        self, parent: FloatArray, parent_mass: float, rng: np.random.Generator, directions: FloatArray | None = None
+    ) -> tuple[FloatArray, ...]:
+        """Lab four-momenta (n, 4) of each daughter of parents ``parent`` (n, 4, GeV), isotropic
+        in the rest frame (``directions`` (n, 3) fixes the first daughter's rest-frame direction)."""
+        if not self.visible:
+            raise BeamdumpInputError(f"final state {self.key}: invisible, nothing to decay into the detector")
+        m1, m2 = self.masses
+        return two_body_decay(parent, m1, m2, rng, directions=directions, parent_mass=parent_mass)
+
+
+@runtime_checkable
+class Model(Protocol):
+    """A new particle: what the engine and the production channels may ask of it.
+
+    ``coupling`` is the coupling the engine scans; every width scales as
+    coupling**``width_power`` and every production channel's yield as coupling**(its own power,
+    declared on the channel's sample), which keeps the analytic rescaling exact.
+    ``production`` says what the production channels need: each field set is a kind of
+    coupling to the Standard Model (``None`` where the model has none), and a channel applies
+    when the field it reads is set.
+    """
+
+    name: str
+    description: str
+    coupling: Coupling
+    width_power: int
+    valid_masses: tuple[float, float]
+
+    @property
+    def couplings(self) -> tuple[Coupling, ...]:
+        """Every coupling of the model, the scanned one first."""
+        ...
+
+    @property
+    def production(self) -> "ProductionCouplings":
+        """What the production channels read."""
+        ...
+
+    def with_couplings(self, scan: str, fixed: Mapping[str, float]) -> "Model":
+        """The model scanning coupling ``scan`` with the others held at ``fixed`` (values or, where
+        the model says so, ratios); bad keys raise BeamdumpInputError naming the allowed ones."""
+        ...
+
+    def final_states(self) -> Mapping[str, FinalState]: ...
+
+    def partial_widths(self, m: ArrayLike, coupling: ArrayLike = 1.0) -> dict[str, NDArray[np.float64]]: ...
+
+    def total_width(self, m: ArrayLike, coupling: ArrayLike = 1.0) -> NDArray[np.float64]: ...
+
+    def branching_fraction(self, m: ArrayLike, final_state: str) -> NDArray[np.float64]: ...
+
+    def ctau(self, m: ArrayLike, coupling: ArrayLike = 1.0) -> NDArray[np.float64]: ...
+
+
+@dataclass(frozen=True)
+class ProductionCouplings:
+    """The couplings to the Standard Model that production channels read.
+
+    vector: the model's vector current (charges to each fermion), read by meson decays,
+    bremsstrahlung and vector-meson mixing; ``None`` for a particle that is not a vector.
+    Other kinds of particle add their own field (e.g. a coupling to two photons) and the
+    channels that need it read that field.
+    """
+
+    vector: "VectorCharges | None" = None
+
+
+from .vector_charges import VectorCharges  # noqa: E402  (the dataclass above names it)

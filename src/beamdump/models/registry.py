@@ -1,0 +1,86 @@
+"""The open registry of models: the vector data files shipped in ``data/models/vectors/`` and
+whatever other installed packages register under the ``beamdump.models`` entry-point group.
+
+An entry point names either a :class:`~beamdump.models.base.Model` instance or a callable that
+takes no arguments and returns one, e.g. in the other package's ``pyproject.toml``::
+
+    [project.entry-points."beamdump.models"]
+    my-scalar = "my_package.models:MyScalar"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from importlib.metadata import entry_points
+from types import MappingProxyType
+
+from ..datafiles import package_data
+from ..errors import BeamdumpInputError
+from .base import Model
+from .vector import load_vector
+
+ENTRY_POINT_GROUP = "beamdump.models"
+
+
+def _shipped() -> dict[str, Callable[[], Model]]:
+    out: dict[str, Callable[[], Model]] = {}
+    for path in sorted(package_data("models", "vectors").glob("*.toml")):
+        out[path.stem] = lambda path=path: load_vector(path)
+    return out
+
+
+def _plugins() -> dict[str, Callable[[], Model]]:
+    out: dict[str, Callable[[], Model]] = {}
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        out[ep.name] = lambda ep=ep: _from_entry_point(ep)
+    return out
+
+
+def _from_entry_point(ep) -> Model:
+    try:
+        obj = ep.load()
+    except Exception as exc:  # a broken plug-in must not take the tool down with a traceback
+        raise BeamdumpInputError(f"model: the plug-in {ep.name!r} ({ep.value}) cannot be loaded: {exc}") from None
+    model = obj() if callable(obj) and not isinstance(obj, Model) else obj
+    if not isinstance(model, Model):
+        raise BeamdumpInputError(
+            f"model: the plug-in {ep.name!r} ({ep.value}) does not implement beamdump.models.Model "
+            "(name, description, coupling, width_power, valid_masses, production, final_states, widths, ctau)"
+        )
+    return model
+
+
+def model_factories() -> Mapping[str, Callable[[], Model]]:
+    """Every known model name with the function that builds it (plug-ins cannot shadow a shipped name)."""
+    return MappingProxyType({**_plugins(), **_shipped()})
+
+
+def model_names() -> list[str]:
+    """Names of every known model, shipped ones first."""
+    shipped = list(_shipped())
+    return shipped + sorted(n for n in _plugins() if n not in shipped)
+
+
+@lru_cache(maxsize=32)
+def _cached(name: str) -> Model:
+    factories = model_factories()
+    if name not in factories:
+        raise BeamdumpInputError(f"model: {name!r} is not known; known models: {', '.join(model_names())}")
+    model = factories[name]()
+    if model.name != name:
+        raise BeamdumpInputError(f"model: {name!r} builds a model that calls itself {model.name!r}")
+    return model
+
+
+def get_model(name: str | Model, scan: str | None = None, fixed: Mapping[str, float] | None = None) -> Model:
+    """The model called ``name`` (a model passes through); unknown names list the known ones.
+
+    A model with several couplings scans one (``scan``, a coupling key; default the model's
+    own ``coupling``) with the others held at the values or ratios in ``fixed`` — the model's
+    :meth:`~beamdump.models.base.Model.with_couplings` decides what it accepts.
+    """
+    model = name if isinstance(name, Model) else _cached(name)
+    if scan is not None or fixed:
+        model = model.with_couplings(scan or model.coupling.key, dict(fixed or {}))
+    return model
