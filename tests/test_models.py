@@ -175,14 +175,6 @@ def test_protophobic_ee_width_is_dark_photons() -> None:
     assert pp.charges.neutron == pytest.approx(1.0, rel=1e-12)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "src bug: vector_charges.breit_wigner uses a fixed width, m_V^2/(m_V^2 - m^2 - i m_V Γ_V), which is "
-        "not 1 at m -> 0 (rho: 1/(1 - 0.19i)); the rho and omega terms of pi0 -> gamma X then no longer cancel "
-        "for x_p = 0 and the proto-phobic factor is 7.9e-3 at 1 MeV instead of 0"
-    ),
-)
 def test_protophobic_pi0_transition_vanishes() -> None:
     """π⁰ → γX goes through the anomaly Tr(T_π {Q, X}) ∝ 2x_u + x_d = x_p: zero for x_p = 0."""
     pp = get_model("protophobic")

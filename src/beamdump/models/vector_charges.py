@@ -44,6 +44,8 @@ class MesonFlavour:
     pdg: int | None
     vector: bool
     source: str
+    #: (branching, mass of daughter 1, mass of daughter 2) in GeV of the decays that run its width
+    decays: tuple[tuple[float, float, float], ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -52,7 +54,13 @@ def meson_flavours() -> Mapping[str, MesonFlavour]:
     raw = load_toml(package_data("models", "meson_flavour.toml"))
     return MappingProxyType(
         {
-            k: MesonFlavour(k, tuple(float(x) for x in d["generator"]), d.get("pdg"), bool(d.get("vector", False)), d["source"])
+            k: MesonFlavour(
+                k, tuple(float(x) for x in d["generator"]), d.get("pdg"), bool(d.get("vector", False)), d["source"],
+                tuple(
+                    (float(c["branching"]), *(sum(mass_gev(int(p)) for p in group) for group in c["daughters"]))
+                    for c in d.get("decays", ())
+                ),
+            )
             for k, d in raw.items()
         }
     )
@@ -130,10 +138,21 @@ def photon_trace(generator: tuple[float, float, float]) -> float:
 
 
 def breit_wigner(meson: MesonFlavour, mass: np.ndarray | float) -> np.ndarray:
-    """m_V² / (m_V² − m² − i m_V Γ_V) of a vector meson (PDG mass and width), m in GeV."""
+    """m_V² / (m_V² − m² − i m_V² Γ_V(m)/m) of a vector meson, its width running with the P-wave
+    momenta of its decays (exactly 1 below every threshold); m in GeV."""
     mv, wv = mass_gev(int(meson.pdg)), width_gev(int(meson.pdg))
-    m2 = np.asarray(mass, dtype=float) ** 2
-    return mv * mv / (mv * mv - m2 - 1j * mv * wv)
+    m = np.asarray(mass, dtype=float)
+    running = np.zeros_like(m)
+    for branching, m1, m2 in meson.decays:
+        running = running + branching * (_momentum(m, m1, m2) / _momentum(np.asarray(mv), m1, m2)) ** 3
+    running = running / sum(b for b, _, _ in meson.decays)
+    return mv * mv / (mv * mv - m * m - 1j * mv * mv * wv * running / m)
+
+
+def _momentum(m: np.ndarray, m1: float, m2: float) -> np.ndarray:
+    """Two-body break-up momentum (GeV) of a mass m into m1 + m2 (0 below threshold)."""
+    lam = np.where(m > m1 + m2, (m * m - (m1 + m2) ** 2) * (m * m - (m1 - m2) ** 2), 0.0)
+    return np.sqrt(lam) / (2.0 * np.maximum(m, 1e-300))
 
 
 def _transition(x: "VectorCharges | None", parent: MesonFlavour, partner: MesonFlavour, mass) -> np.ndarray:
