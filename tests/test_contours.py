@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from scipy import optimize
 
-from beamdump.limits.contours import ExclusionBand, band_edges, exclusion_band, read_band_csv
+from beamdump.limits.contours import DEFAULT_COUPLING, ExclusionBand, band_edges, exclusion_band, read_band_csv
 from beamdump.errors import BeamdumpInputError
+from beamdump.models.base import Coupling
 from beamdump.report.score import score_band
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
@@ -70,15 +71,35 @@ def test_csv_round_trip(tmp_path):
     band = ExclusionBand(np.array([0.1, 0.2, 0.3]), np.array([1e-7, 2e-7, 3e-7]), np.array([1e-5, 2e-5, 3e-5]), ("made in a test",))
     band.write_csv(tmp_path / "c.csv")
     text = (tmp_path / "c.csv").read_text()
-    assert text.startswith("# made in a test\nmass_gev,eps_lower,eps_upper\n")
+    assert text.startswith(
+        "# model: dark-photon\n# coupling: eps (dimensionless)\n# cl: 0.9\n# made in a test\nmass_gev,eps_lower,eps_upper\n"
+    )
     back = read_band_csv(tmp_path / "c.csv")
     assert np.allclose(back.lower, band.lower) and np.allclose(back.masses, band.masses)
+    assert back.comments == band.comments and back.coupling == DEFAULT_COUPLING
+    assert (back.model, back.cl) == ("dark-photon", 0.9)
+
+
+def test_band_records_its_coupling_model_and_cl():
+    g_bl = Coupling("g_BL", r"$g_{B-L}$", "", (1e-10, 1e-1))
+    band = ExclusionBand(np.array([0.1]), np.array([1e-7]), np.array([1e-5]))  # positional as before
+    assert (band.coupling, band.model, band.cl) == (DEFAULT_COUPLING, "dark-photon", 0.9)
+    assert DEFAULT_COUPLING.key == "eps" and DEFAULT_COUPLING.unit == "" and DEFAULT_COUPLING.default_range == (1e-9, 1e-1)
+    masses = np.geomspace(0.01, 0.99, 12)
+    g = np.geomspace(1e-9, 1e-2, 40)
+    ev = model_events(masses[:, None], g[None, :])
+    made = exclusion_band(masses, g, ev, 2.3, coupling=g_bl, model="b-l", cl=0.95)
+    assert len(made) and (made.coupling, made.model, made.cl) == (g_bl, "b-l", 0.95)
+    empty = exclusion_band(masses[:2], g, np.zeros((2, 40)), 2.3, coupling=g_bl, model="b-l", cl=0.95)
+    assert len(empty) == 0 and empty.coupling == g_bl and empty.cl == 0.95
+    with pytest.raises(BeamdumpInputError, match="cl: 90"):
+        exclusion_band(masses, g, ev, 2.3, cl=90)
 
 
 def test_bad_csv_is_a_clear_error(tmp_path):
     p = tmp_path / "bad.csv"
     p.write_text("mass,lo,hi\n1,2,3\n")
-    with pytest.raises(BeamdumpInputError, match="mass_gev,eps_lower,eps_upper"):
+    with pytest.raises(BeamdumpInputError, match="bad.csv: the header is mass,lo,hi; it must be mass_gev,<c>_lower,<c>_upper"):
         read_band_csv(p)
     with pytest.raises(BeamdumpInputError, match="cannot be read"):
         read_band_csv(tmp_path / "missing.csv")
@@ -110,3 +131,9 @@ def test_score_agrees_with_the_shared_tool(tmp_path):
     mine = score_band(read_band_csv(tmp_path / "ours.csv"), ref).as_dict()
     for key in ("coverage", "lower_median", "upper_median", "lower_p90", "upper_p90", "mass_max_ratio"):
         assert mine[key] == pytest.approx(theirs[key], rel=1e-9, abs=1e-12)
+
+
+def test_default_coupling_is_the_dark_photons():
+    from beamdump.models import get_model
+
+    assert get_model("dark-photon").coupling == DEFAULT_COUPLING

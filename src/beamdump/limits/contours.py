@@ -4,12 +4,15 @@ The edges are found between grid points: the bracketing coupling cell is located
 the crossing is then solved for — by Brent's method on an exact N(g) when the caller supplies one
 (the reach engine does), otherwise by linear interpolation of log N against log g. The mass ends
 of the band can likewise be refined by bisection on the mass when N(m, g) can be evaluated at new
-masses. Nothing here knows how the numbers were made.
+masses. Nothing here knows how the numbers were made; a band only records what it is a band of
+(the model, its coupling and the confidence level), for the files and figures made from it.
 """
 
 from __future__ import annotations
 
 import csv
+import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -17,17 +20,51 @@ from typing import Callable, Sequence
 import numpy as np
 from scipy import optimize
 
+from ..datafiles import atomic_write
 from ..errors import BeamdumpInputError
 from ..kinematics import FloatArray
+from ..models.base import Coupling
+
+# The dark photon's kinetic mixing, as data/models/vectors/dark-photon.toml declares it: the
+# coupling of a band that does not say otherwise (every band before models had couplings).
+DEFAULT_COUPLING = Coupling(
+    key="eps",
+    label=r"$\varepsilon$",
+    unit="",
+    default_range=(1e-9, 1e-1),
+    description="kinetic mixing: the coupling to the electromagnetic current in units of e",
+)
+DEFAULT_MODEL = "dark-photon"
+DEFAULT_CL = 0.9
+
+
+def format_cl(cl: float) -> str:
+    """A confidence level as text: 0.9 → ``90%``, 0.683 → ``68.3%``; ``not stated`` when unknown."""
+    return f"{100 * cl:.3g}%" if np.isfinite(cl) else "not stated"
+
+
+def metadata_comments(model: str, coupling: Coupling, cl: float | None = None) -> tuple[str, ...]:
+    """The ``#`` lines (without ``# ``) that say what a table is about: ``model: …``,
+    ``coupling: <key> (<unit> | dimensionless)`` and, when given, ``cl: 0.9``."""
+    out = (f"model: {model}", f"coupling: {coupling.key} ({coupling.unit or 'dimensionless'})")
+    return out + ((f"cl: {cl:g}",) if cl is not None else ())
+
 
 @dataclass(frozen=True)
 class ExclusionBand:
-    """The excluded band: for each mass (GeV) the coupling interval [lower, upper]."""
+    """The excluded band: for each mass (GeV) the coupling interval [lower, upper].
+
+    ``coupling``, ``model`` and ``cl`` say what it is a band of (default: the dark photon's ε at
+    90% CL). A band read from a published file may lack one edge at some masses (NaN there).
+    """
 
     masses: FloatArray
     lower: FloatArray
     upper: FloatArray
     comments: tuple[str, ...] = ()
+    coupling: Coupling = DEFAULT_COUPLING
+    model: str = DEFAULT_MODEL
+    cl: float = DEFAULT_CL
 
     def __len__(self) -> int:
         return len(self.masses)
@@ -39,7 +76,8 @@ class ExclusionBand:
         return float(self.masses[0]), float(self.masses[-1])
 
     def interval_at(self, mass: float) -> tuple[float, float] | None:
-        """Excluded coupling interval at ``mass`` (log-log interpolation), None outside the band."""
+        """Excluded coupling interval at ``mass`` (log-log interpolation), None outside the band.
+        An edge the band does not give there is NaN."""
         if not len(self) or not self.masses[0] <= mass <= self.masses[-1]:
             return None
         lm = np.log(self.masses)
@@ -47,40 +85,133 @@ class ExclusionBand:
         hi = np.exp(np.interp(np.log(mass), lm, np.log(self.upper)))
         return float(lo), float(hi)
 
-    def write_csv(self, path: str | Path) -> None:
-        """Write ``mass_gev,eps_lower,eps_upper`` with ``#`` comment lines (the reference format)."""
-        path = Path(path)
-        with path.open("w", newline="") as f:
-            for c in self.comments:
-                f.write(f"# {c}\n")
-            w = csv.writer(f)
-            w.writerow(["mass_gev", "eps_lower", "eps_upper"])
-            for m, lo, hi in zip(self.masses, self.lower, self.upper):
-                w.writerow([f"{m:.6g}", f"{lo:.6g}", f"{hi:.6g}"])
+    def write_csv(self, path: str | Path) -> Path:
+        """Write the reference format, atomically: ``# model:``, ``# coupling:`` and ``# cl:``
+        lines, the band's own comments, then ``mass_gev,<key>_lower,<key>_upper`` (the dark photon:
+        ``eps_lower,eps_upper``), %.6g, ``nan`` for a missing edge."""
+        key = self.coupling.key
+        lines = [f"# {c}" for c in (*metadata_comments(self.model, self.coupling, self.cl), *self.comments)]
+        lines.append(f"mass_gev,{key}_lower,{key}_upper")
+        lines += [f"{m:.6g},{lo:.6g},{hi:.6g}" for m, lo, hi in zip(self.masses, self.lower, self.upper)]
+        text = "\n".join(lines) + "\n"
+        return atomic_write(path, lambda f: f.write(text.encode("utf-8")))
 
 
-def read_band_csv(path: str | Path) -> ExclusionBand:
-    """Read a band in the reference format (``#`` comments, header mass_gev,eps_lower,eps_upper)."""
+_META = re.compile(r"#\s*(model|coupling|cl)\s*:\s*(.*?)\s*$", re.IGNORECASE)
+_HEADER_RULE = "mass_gev,<c>_lower,<c>_upper (e.g. mass_gev,eps_lower,eps_upper or mass_gev,coupling_lower,coupling_upper)"
+
+
+def read_band_csv(path: str | Path, coupling: Coupling | None = None) -> ExclusionBand:
+    """Read a band in the reference format: ``#`` comment lines, a header
+    ``mass_gev,<c>_lower,<c>_upper`` (``eps_…`` in the dark-photon files, ``coupling_…`` in the
+    other models'), one row per mass.
+
+    ``# model:``, ``# coupling:`` and ``# cl:`` lines fill the band's model, coupling key (and unit,
+    where the line states one) and CL (``0.9`` or ``90%``; NaN where the line says none); the
+    other comment lines become the band's comments. ``coupling`` replaces what the file says
+    (e.g. the model's own :class:`Coupling`). An edge may be ``nan`` or empty where the published
+    curve gives none; a row is kept when its mass is > 0 and at least one edge is a finite
+    number > 0 (an edge ≤ 0 counts as missing) and, where both are given, lower < upper — as
+    ``shared/tools/score.py`` reads it, except that the tool drops a row with an empty cell (and
+    skips a non-numeric one): a cell that is not a number is an error here, naming the line.
+    """
     path = Path(path)
     try:
-        lines = [ln for ln in path.read_text().splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise BeamdumpInputError(f"{path}: cannot be read ({exc.strerror})") from None
-    rows = []
-    reader = csv.DictReader(lines)
-    if reader.fieldnames is None or not {"mass_gev", "eps_lower", "eps_upper"} <= set(reader.fieldnames):
-        raise BeamdumpInputError(f"{path}: the header must be mass_gev,eps_lower,eps_upper")
-    for r in reader:
-        try:
-            m, lo, hi = float(r["mass_gev"]), float(r["eps_lower"]), float(r["eps_upper"])
-        except (TypeError, ValueError):
+    except UnicodeDecodeError:
+        raise BeamdumpInputError(f"{path}: is not a UTF-8 text file; allowed: CSV, {_HEADER_RULE}") from None
+    meta: dict[str, str] = {}
+    comments: list[str] = []
+    header: list[str] | None = None
+    cols: tuple[int, int, int] = (0, 0, 0)
+    rows: list[tuple[float, float, float]] = []
+    for n, ln in enumerate(text.splitlines(), start=1):
+        s = ln.strip()
+        if not s:
             continue
-        if m > 0 and lo > 0 and hi > lo:
+        if s.startswith("#"):
+            found = _META.fullmatch(s)
+            if found and found.group(1).lower() not in meta:
+                meta[found.group(1).lower()] = found.group(2)
+            else:
+                comments.append(s[1:].strip())
+            continue
+        cells = [c.strip() for c in next(csv.reader([ln]))]
+        if header is None:
+            header, cols = cells, _columns(path, cells)
+            continue
+        if len(cells) <= max(cols):
+            raise BeamdumpInputError(
+                f"{path}, line {n}: {len(cells)} cells, the header has {len(header)}; allowed: {_HEADER_RULE}"
+            )
+        m, lo, hi = (_number(path, n, header[i], cells[i], edge=i != cols[0]) for i in cols)
+        lo = lo if lo > 0 and math.isfinite(lo) else math.nan
+        hi = hi if hi > 0 and math.isfinite(hi) else math.nan
+        if m > 0 and math.isfinite(m) and not (math.isnan(lo) and math.isnan(hi)) and not lo >= hi:
             rows.append((m, lo, hi))
+    if header is None:
+        raise BeamdumpInputError(f"{path}: no header; it must be {_HEADER_RULE}")
     if not rows:
-        raise BeamdumpInputError(f"{path}: no valid rows (mass_gev > 0, 0 < eps_lower < eps_upper)")
-    a = np.array(sorted(rows))
-    return ExclusionBand(a[:, 0], a[:, 1], a[:, 2])
+        raise BeamdumpInputError(
+            f"{path}: no valid rows (mass_gev > 0, at least one edge > 0, lower < upper where both are given)"
+        )
+    a = np.array(sorted(rows), dtype=float)  # sorted as shared/tools/score.py sorts
+    key = header[cols[1]][: -len("_lower")]
+    return ExclusionBand(
+        a[:, 0], a[:, 1], a[:, 2], tuple(comments),
+        coupling=coupling or _coupling_from(key, meta.get("coupling"), a[:, 1:]),
+        model=meta.get("model") or (DEFAULT_MODEL if key == DEFAULT_COUPLING.key else "unknown"),
+        cl=_cl_from(meta["cl"]) if "cl" in meta else DEFAULT_CL,
+    )
+
+
+def _columns(path: Path, header: list[str]) -> tuple[int, int, int]:
+    """Indices of mass_gev and of the first ``*_lower`` and ``*_upper`` columns (as score.py finds them)."""
+    lo = next((i for i, c in enumerate(header) if c.endswith("_lower") and len(c) > 6), None)
+    hi = next((i for i, c in enumerate(header) if c.endswith("_upper") and len(c) > 6), None)
+    if "mass_gev" not in header or lo is None or hi is None:
+        raise BeamdumpInputError(f"{path}: the header is {','.join(header)}; it must be {_HEADER_RULE}")
+    return header.index("mass_gev"), lo, hi
+
+
+def _number(path: Path, line: int, column: str, cell: str, edge: bool) -> float:
+    if edge and cell == "":
+        return math.nan
+    try:
+        return float(cell)
+    except ValueError:
+        allowed = "a number, or nan or empty for an edge the curve does not give" if edge else "a number"
+        raise BeamdumpInputError(f"{path}, line {line}: {column} = {cell!r} is not a number; allowed: {allowed}") from None
+
+
+def _coupling_from(key: str, line: str | None, edges: np.ndarray) -> Coupling:
+    """The coupling a file names: by its header (``eps``, ``g_BL``) or, for the generic
+    ``coupling_…`` columns, by its ``# coupling:`` line (the text before any ``(`` or `` in ``)."""
+    line = line or ""
+    named = re.split(r"\s+in\s+|\s*\(", line, maxsplit=1)[0].strip()
+    if key == "coupling" and named:
+        key = re.sub(r"\s+", "_", named)
+    rest = line[len(named):].strip() if line.startswith(named) else ""
+    unit = ""
+    if found := re.match(r"in\s+(\S+)", rest):
+        unit = found.group(1)
+    elif (found := re.match(r"\(([^()\s]+)\)", rest)) and found.group(1).lower() != "dimensionless":
+        unit = found.group(1)
+    if (key, unit) == (DEFAULT_COUPLING.key, DEFAULT_COUPLING.unit):
+        return DEFAULT_COUPLING
+    finite = edges[np.isfinite(edges)]
+    return Coupling(key, key, unit, (float(finite.min()) / 10, float(finite.max()) * 10), line)
+
+
+def _cl_from(text: str) -> float:
+    """``0.9``, ``90%`` or ``95% (…)`` → 0.9 / 0.95; NaN for a line that states no number."""
+    found = re.match(r"([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(%?)", text)
+    if not found:
+        return math.nan
+    cl = float(found.group(1)) / (100.0 if found.group(2) else 1.0)
+    return cl if 0.0 < cl < 1.0 else math.nan
 
 
 def _crossings(f: FloatArray) -> tuple[int, int] | None:
@@ -136,14 +267,21 @@ def exclusion_band(
     events_at: Callable[[float], Callable[[FloatArray], FloatArray]] | None = None,
     refine_ends: int = 5,
     comments: Sequence[str] = (),
+    coupling: Coupling = DEFAULT_COUPLING,
+    model: str = DEFAULT_MODEL,
+    cl: float = DEFAULT_CL,
 ) -> ExclusionBand:
     """Band of masses × couplings where events ≥ threshold.
 
     ``events_at(mass)`` may return a function g ↦ N(mass, g), used to solve for the edges exactly
-    and to bisect the mass ends of the band ``refine_ends`` times.
+    and to bisect the mass ends of the band ``refine_ends`` times. ``coupling`` (the scanned one),
+    ``model`` (its name) and ``cl`` (of the limit behind ``threshold``) are recorded on the band.
     """
     if not threshold > 0:
         raise BeamdumpInputError(f"threshold: {threshold} events is not allowed; it must be > 0")
+    if not 0.0 < cl < 1.0:
+        raise BeamdumpInputError(f"cl: {cl} is not allowed; it must be between 0 and 1 (0.9 for 90%)")
+    meta = dict(coupling=coupling, model=model, cl=float(cl))
     rows: list[tuple[float, float, float]] = []
     ok = np.zeros(len(masses), dtype=bool)
     for i, m in enumerate(masses):
@@ -156,9 +294,9 @@ def exclusion_band(
         rows += _refine_ends(masses, couplings, ok, threshold, events_at, refine_ends)
     rows.sort()
     if not rows:
-        return ExclusionBand(np.zeros(0), np.zeros(0), np.zeros(0), tuple(comments))
+        return ExclusionBand(np.zeros(0), np.zeros(0), np.zeros(0), tuple(comments), **meta)
     a = np.array(rows)
-    return ExclusionBand(a[:, 0], a[:, 1], a[:, 2], tuple(comments))
+    return ExclusionBand(a[:, 0], a[:, 1], a[:, 2], tuple(comments), **meta)
 
 
 def _exact(events_at, mass: float, threshold: float, fn=None):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import platform
 from pathlib import Path
@@ -12,8 +11,10 @@ import numpy as np
 import yaml
 
 from .. import __version__
-from ..limits.contours import ExclusionBand
 from ..datafiles import atomic_write
+from ..errors import BeamdumpInputError
+from ..limits.contours import DEFAULT_COUPLING, DEFAULT_MODEL, ExclusionBand, format_cl, metadata_comments
+from ..models.base import Coupling
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -21,23 +22,42 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write(path, lambda f: f.write(text.encode("utf-8")))
 
 
-def write_events_csv(path: Path, masses, couplings, total, by_channel: dict[str, np.ndarray]) -> None:
-    """One row per (mass, coupling): mass_gev, coupling, events, then one column per channel."""
+def write_events_csv(
+    path: Path,
+    masses,
+    couplings,
+    total,
+    by_channel: dict[str, np.ndarray],
+    coupling: Coupling = DEFAULT_COUPLING,
+    model: str = DEFAULT_MODEL,
+) -> None:
+    """One row per (mass, coupling): mass_gev, the coupling (its key: ``eps``, ``g_BL`` …), events,
+    then one column per channel; ``# model:`` and ``# coupling:`` lines first. Atomic."""
     names = list(by_channel)
     mm, gg = np.meshgrid(masses, couplings, indexing="ij")
-    cols = [mm.ravel(), gg.ravel(), np.asarray(total).ravel()] + [by_channel[n].ravel() for n in names]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["mass_gev", "coupling", "events"] + [f"events_{n}" for n in names])
-        for row in zip(*cols):
-            w.writerow([f"{v:.6g}" for v in row])
+    cols = [mm.ravel(), gg.ravel(), np.asarray(total).ravel()] + [np.asarray(by_channel[n]).ravel() for n in names]
+    header = ["mass_gev", coupling.key, "events"] + [f"events_{n}" for n in names]
+    write_rows(Path(path), header, [list(r) for r in zip(*cols)], metadata_comments(model, coupling))
 
 
-def write_channel_contours(path: Path, bands: dict[str, ExclusionBand], key: str = "channel") -> None:
-    """Long table of several bands: ``key`` (channel or experiment), mass_gev, eps_lower, eps_upper."""
+def write_channel_contours(
+    path: Path,
+    bands: dict[str, ExclusionBand],
+    key: str = "channel",
+    coupling: Coupling | None = None,
+    comments: tuple[str, ...] = (),
+) -> None:
+    """Long table of several bands: ``key`` (channel or experiment), mass_gev, <c>_lower, <c>_upper
+    with <c> the coupling's key (default: the bands' own, which must then agree)."""
+    if coupling is None:
+        keys = {b.coupling.key: b.coupling for b in bands.values()}
+        if len(keys) > 1:
+            raise BeamdumpInputError(
+                f"bands: couplings {', '.join(keys)} differ; one table holds bands of one coupling"
+            )
+        coupling = next(iter(keys.values()), DEFAULT_COUPLING)
     rows = [[name, m, lo, hi] for name, band in bands.items() for m, lo, hi in zip(band.masses, band.lower, band.upper)]
-    write_rows(path, [key, "mass_gev", "eps_lower", "eps_upper"], rows)
+    write_rows(path, [key, "mass_gev", f"{coupling.key}_lower", f"{coupling.key}_upper"], rows, comments)
 
 
 def write_rows(path: Path, header: list[str], rows: list[list[Any]], comments: tuple[str, ...] = ()) -> None:
@@ -52,31 +72,40 @@ def write_rows(path: Path, header: list[str], rows: list[list[Any]], comments: t
     atomic_write_text(path, "\n".join(lines) + "\n")
 
 
-def hepdata_table(band: ExclusionBand, description: str, coupling_name: str = "epsilon") -> dict[str, Any]:
-    """The band as a HEPData table (independent variable: mass; dependent: the two edges)."""
+def hepdata_table(band: ExclusionBand, description: str, coupling_name: str | None = None) -> dict[str, Any]:
+    """The band as a HEPData table (independent variable: mass; dependent: the two edges).
+
+    The edges are named after the band's coupling (``eps lower edge``; ``coupling_name`` replaces
+    the key), with its unit when it has one; their qualifiers are the band's CL and model. A
+    missing edge (NaN, in a read published band) is ``-``."""
+    c = band.coupling
+    name = coupling_name or c.key
+    qualifiers = [{"name": "CL", "value": format_cl(band.cl)}, {"name": "model", "value": band.model}]
+
+    def edge(which: str, values) -> dict[str, Any]:
+        header: dict[str, Any] = {"name": f"{name} {which} edge"}
+        if c.unit:
+            header["units"] = c.unit
+        return {
+            "header": header,
+            "qualifiers": [dict(q) for q in qualifiers],
+            "values": [{"value": float(v) if np.isfinite(v) else "-"} for v in values],
+        }
+
     return {
         "name": "Excluded region",
         "description": description,
         "independent_variables": [
             {"header": {"name": "M", "units": "GeV"}, "values": [{"value": float(m)} for m in band.masses]}
         ],
-        "dependent_variables": [
-            {
-                "header": {"name": f"{coupling_name} lower edge"},
-                "qualifiers": [{"name": "CL", "value": "90%"}],
-                "values": [{"value": float(v)} for v in band.lower],
-            },
-            {
-                "header": {"name": f"{coupling_name} upper edge"},
-                "qualifiers": [{"name": "CL", "value": "90%"}],
-                "values": [{"value": float(v)} for v in band.upper],
-            },
-        ],
+        "dependent_variables": [edge("lower", band.lower), edge("upper", band.upper)],
     }
 
 
-def write_hepdata_yaml(path: Path, band: ExclusionBand, description: str) -> None:
-    atomic_write_text(path, yaml.safe_dump(hepdata_table(band, description), sort_keys=False, allow_unicode=True))
+def write_hepdata_yaml(path: Path, band: ExclusionBand, description: str, coupling_name: str | None = None) -> None:
+    atomic_write_text(
+        path, yaml.safe_dump(hepdata_table(band, description, coupling_name), sort_keys=False, allow_unicode=True)
+    )
 
 
 def environment() -> dict[str, str]:

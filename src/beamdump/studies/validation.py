@@ -30,6 +30,24 @@ class ValidationResult:
         )
 
 
+# Model names whose reference folder (shared/reference/limits/<folder>) is not the name with "_" for "-".
+_REFERENCE_FOLDERS = {"b-l": "b_minus_l"}
+
+
+def reference_folder(model: str) -> str:
+    """The folder of ``model``'s published bands under …/reference/limits (``dark-photon`` →
+    ``dark_photon``, ``b-l`` → ``b_minus_l``)."""
+    return _REFERENCE_FOLDERS.get(model, model.replace("-", "_"))
+
+
+def reference_path(reference_dir: Path, reference: str, model: str) -> Path:
+    """Where a validation entry's published band is: ``reference`` is ``<model folder>/<file>.csv``
+    under ``reference_dir`` (…/reference/limits), or a bare file name in ``model``'s folder."""
+    if "/" in reference:
+        return Path(reference_dir) / reference
+    return Path(reference_dir) / reference_folder(model) / reference
+
+
 def validate_preset(
     name: str, reference_dir: Path, model: str = "dark-photon", mesons: str | None = None
 ) -> list[ValidationResult]:
@@ -41,13 +59,15 @@ def validate_preset(
         exp = experiment_with_mesons(exp, mesons, strict=False)
     out = []
     for v in exp.config.validation:
-        ref_path = Path(reference_dir) / model.replace("-", "_") / v.reference
+        if getattr(v, "model", model) != model:  # an entry of another model: scored when that model is validated
+            continue
+        ref_path = reference_path(reference_dir, v.reference, model)
         if not ref_path.exists():
             continue
         t0 = time.perf_counter()
         engine = make_reach(exp, model, final_states=[v.final_state], channels=v.channels)
         res = run_reach(engine)
-        score = score_band(res.band, read_band_csv(ref_path))
+        score = score_band(res.band, read_band_csv(ref_path))  # an edge the reference lacks: None
         out.append(
             ValidationResult(name, v.reference, v.final_state, res.channels, score, time.perf_counter() - t0, res)
         )
