@@ -32,9 +32,11 @@ def test_reach_writes_every_output(tmp_path):
     for name in ("events.csv", "contour.csv", "contour.yaml", "reach.png", "run.json"):
         assert (tmp_path / name).stat().st_size > 0
     with (tmp_path / "events.csv").open() as f:
-        rows = list(csv.DictReader(f))
+        text = f.read().splitlines()
+    assert "# model: dark-photon" in text and any(ln.startswith("# coupling: eps") for ln in text)
+    rows = list(csv.DictReader(ln for ln in text if not ln.startswith("#")))
     assert len(rows) == 12 * 40
-    assert {"mass_gev", "coupling", "events", "events_eta", "events_omega"} <= set(rows[0])
+    assert {"mass_gev", "eps", "events", "events_eta", "events_omega"} <= set(rows[0])
     lines = [ln for ln in (tmp_path / "contour.csv").read_text().splitlines() if not ln.startswith("#")]
     assert lines[0] == "mass_gev,eps_lower,eps_upper" and len(lines) > 5
     meta = json.loads((tmp_path / "run.json").read_text())
@@ -44,11 +46,39 @@ def test_reach_writes_every_output(tmp_path):
         assert meta["score"]["coverage"] > 0.5
 
 
+def test_reach_of_another_model_names_its_coupling(tmp_path):
+    """B−L on ν-Cal's π⁰ channel: every output names g_BL, and the band lies below the dark
+    photon's by the coupling's unit e at small mass (lower edge g_BL = e·ε for the same π⁰ rate)."""
+    out = {}
+    for model in ("b-l", "dark-photon"):
+        d = tmp_path / model
+        args = ["reach", "nucal", "--model", model, "--final-state", "ee", "--channel", "pi0",
+                "--masses", "0.005:0.05:6", "--couplings", "1e-10:1e-3:141", "--out", str(d)]
+        r = run(*args)
+        assert r.returncode == 0, r.stderr
+        out[model] = d
+    lines = (out["b-l"] / "contour.csv").read_text().splitlines()
+    assert "# model: b-l" in lines and "mass_gev,g_BL_lower,g_BL_upper" in lines
+    assert "g_BL" in (out["b-l"] / "contour.yaml").read_text()
+    assert json.loads((out["b-l"] / "run.json").read_text())["coupling"]["key"] == "g_BL"
+    rows = {m: [ln.split(",") for ln in (out[m] / "contour.csv").read_text().splitlines() if ln[:1].isdigit()] for m in out}
+    e = (4 * 3.141592653589793 / 137.035999084) ** 0.5
+    for bl, dp in zip(rows["b-l"], rows["dark-photon"]):
+        assert float(bl[1]) / float(dp[1]) == pytest.approx(e, rel=0.03)
+
+
 @pytest.mark.parametrize(
     "args, field",
     [
         (["reach", "na62-dump-2099"], "known experiments: charm"),
-        (["reach", "na62-dump-2021", "--model", "axion"], "known models: dark-photon"),
+        (["reach", "e137", "--model", "leptophobic-b"], "leptophobic-b cannot be made by the channels electron_brems"),
+        (["reach", "nucal", "--model", "b-l", "--fix", "g_e=1"], "b-l has the one coupling g_BL"),
+        (["reach", "nucal", "--model", "b-l", "--fix", "g_e"], "KEY=VALUE"),
+        (["reach", "nucal", "--model", "b-l", "--coupling", "eps"], "allowed: g_BL"),
+        (["reach", "nucal", "--model", "b-l", "--channel", "pi0", "--final-state", "invisible"], "invisible (counted in the width"),
+        (["validate", "--model", "axion"], "known models"),
+        (["x17", "--model", "axion"], "known models"),
+        (["reach", "na62-dump-2021", "--model", "axion"], "known models: b-l, dark-photon"),
         (["reach", "na62-dump-2021", "--masses", "0.5:0.1:10"], "--masses"),
         (["reach", "na62-dump-2021", "--masses", "-1:0.1:10"], "--masses"),
         (["reach", "na62-dump-2021", "--masses", "4:5:10"], "beyond what the channels"),

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from beamdump.engine.decay_in_volume import lifetime_table
 from beamdump.experiments.geometry import AnnulusAperture, Box, Cylinder, DaughterAcceptance
 from beamdump.kinematics import four_momentum
+from beamdump.models import get_model
 from beamdump.production.sample import ParticleSample
 
 
@@ -89,7 +90,7 @@ def test_an_acceptance_that_takes_everything_changes_nothing():
     vol = Cylinder(80, 155, 1.0)
     plain = lifetime_table(s, vol, 1.4e-13, 2)
     huge = DaughterAcceptance(planes=(AnnulusAperture(200.0, 0.0, 1e6),))
-    with_planes = lifetime_table(s, vol, 1.4e-13, 2, huge, (0.1057, 0.1057), np.random.default_rng(1))
+    with_planes = lifetime_table(s, vol, 1.4e-13, 2, huge, get_model("dark-photon").final_states()["mumu"], np.random.default_rng(1))
     g = np.geomspace(1e-8, 1e-5, 10)
     assert np.allclose(plain.evaluate(g), with_planes.evaluate(g), rtol=5e-3)
 
@@ -103,5 +104,28 @@ def test_daughter_acceptance_removes_decays_whose_daughters_miss():
     vol = Cylinder(10, 20, 1.0)
     small = DaughterAcceptance(planes=(AnnulusAperture(25.0, 0.0, 0.3),))
     full = lifetime_table(s, vol, 1e-10, 2).evaluate(1e-6)
-    cut = lifetime_table(s, vol, 1e-10, 2, small, (0.0005, 0.0005), rng).evaluate(1e-6)
+    cut = lifetime_table(s, vol, 1e-10, 2, small, get_model("dark-photon").final_states()["ee"], rng).evaluate(1e-6)
     assert 0.0 < cut < 0.5 * full
+
+
+def test_photon_daughters_are_not_bent_by_a_dipole():
+    """A dipole sweeps e+e- out of a small detector behind it but leaves photons (and any neutral
+    daughter) on their straight lines: the same decays, the same directions, different charges."""
+    from beamdump.experiments.geometry import Dipole
+    from beamdump.models.base import FinalState
+
+    rng = np.random.default_rng(3)
+    n = 2000
+    p4 = four_momentum(0.05, np.full(n, 5.0), np.zeros(n), np.zeros(n))
+    s = ParticleSample("t", 0.05, np.ones(n), p4, np.zeros((n, 3)))
+    vol = Cylinder(10, 20, 1.0)
+    planes = (AnnulusAperture(60.0, 0.0, 0.5),)
+    bent = DaughterAcceptance(planes=planes, dipole=Dipole(30.0, 0.3))
+    straight = DaughterAcceptance(planes=planes)
+    gg = FinalState("gg", "two photons", (22, 22))
+    ee = get_model("dark-photon").final_states()["ee"]
+    assert gg.charges == (0.0, 0.0) and ee.charges == (1.0, -1.0)
+    g = 1e-6
+    table = lambda acc, fs: lifetime_table(s, vol, 1e-10, 2, acc, fs, np.random.default_rng(4)).evaluate(g)
+    assert table(bent, gg) == pytest.approx(table(straight, gg), rel=1e-12)
+    assert table(bent, ee) < 0.5 * table(straight, ee)

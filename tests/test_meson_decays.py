@@ -21,7 +21,7 @@ def test_every_number_has_a_source(defs):
 def test_pseudoscalar_branching_tends_to_twice_the_two_photon_mode(name, defs):
     d = defs[name]
     eps = 1e-3
-    br = d.branching(1e-6, coupling_ratio=1.0) * eps**2
+    br = d.branching(1e-6) * eps**2
     assert br / eps**2 == pytest.approx(2 * d.sm_branching, rel=1e-9)
 
 
@@ -42,9 +42,21 @@ def test_phase_space_suppression_and_threshold(defs):
         assert np.all(np.diff(d.branching(m)) <= 0)  # phase space only closes
 
 
-def test_coupling_ratio_enters_squared(defs):
-    eta = defs["eta"]
-    assert eta.branching(0.1, coupling_ratio=3.0) == pytest.approx(9 * eta.branching(0.1))
+def test_model_charges_enter_the_rate_squared(defs):
+    """A vector with twice the photon's charges has 4x its rate in every meson decay; B−L (in
+    units of e: x_q = 1/3 times 1/e) has the pi0's anomaly 2x_u + x_d = 1, so (1/e)^2 at small mass."""
+    from beamdump.models import get_model
+    from beamdump.models.vector_charges import E_CHARGE, VectorCharges
+
+    photon = VectorCharges.photon()
+    double = VectorCharges({k: 2 * v for k, v in photon.charges.items()}, in_units_of_e=True)
+    for d in defs.values():
+        m = 0.3 * d.max_mass
+        assert float(d.model_factor(m, double)) == pytest.approx(4.0, rel=1e-12)
+        assert float(d.model_factor(m, photon)) == 1.0
+    bl = get_model("b-l").charges
+    assert float(defs["pi0"].model_factor(1e-3, bl)) * E_CHARGE**2 == pytest.approx(1.0, rel=1e-6)
+    assert float(defs["omega"].model_factor(0.1, bl)) == pytest.approx(0.0, abs=1e-15)
 
 
 def test_omega_to_pi0_threshold(defs):

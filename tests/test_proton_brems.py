@@ -118,9 +118,12 @@ def test_cone_restriction_keeps_the_flux_inside_the_cone():
     assert cone.total < 0.8 * full.total
 
 
-def test_yield_scales_with_the_coupling_ratio_squared_and_has_no_randomness():
+def test_yield_scales_with_the_charges_squared_and_has_no_randomness():
+    from beamdump.models.vector_charges import VectorCharges
+
+    half = VectorCharges({k: 0.5 * v for k, v in VectorCharges.photon().charges.items()}, in_units_of_e=True)
     a = ProtonBremsChannel(120.0).sample(0.2)
-    b = ProtonBremsChannel(120.0, coupling_ratio=0.5).sample(0.2)
+    b = ProtonBremsChannel(120.0, charges=half).sample(0.2)
     assert b.total == pytest.approx(0.25 * a.total, rel=1e-12)
     assert np.array_equal(ProtonBremsChannel(120.0).sample(0.2).weights, a.weights)
 

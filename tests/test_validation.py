@@ -22,7 +22,7 @@ pytestmark = pytest.mark.skipif(not LIMITS.is_dir(), reason="../shared/reference
 
 
 def test_na62_mumu_against_the_published_curve():
-    (v,) = validate_preset("na62-dump-2021", LIMITS)
+    (v,) = validate_preset("na62-dump-2021", LIMITS, "dark-photon")
     s = v.score
     assert s.coverage >= 0.8
     assert s.upper_median <= 0.12
@@ -43,7 +43,7 @@ def test_na62_published_mass_end_lies_within_the_form_factor_uncertainty():
 
 
 def test_nucal_bremsstrahlung_against_bluemlein_brunner():
-    (v,) = validate_preset("nucal", LIMITS)
+    (v,) = validate_preset("nucal", LIMITS, "dark-photon")
     s = v.score
     assert v.channels == ("proton_brems",)
     assert s.lower_median <= 0.12 and s.upper_median <= 0.06
@@ -51,7 +51,7 @@ def test_nucal_bremsstrahlung_against_bluemlein_brunner():
 
 
 def test_charm_eta_against_the_bluemlein_brunner_reinterpretation():
-    (v,) = validate_preset("charm", LIMITS)
+    (v,) = validate_preset("charm", LIMITS, "dark-photon")
     s = v.score
     assert v.channels == ("eta",)
     assert s.upper_median <= 0.15
@@ -64,8 +64,8 @@ def test_whole_nucleus_meson_tables_move_the_edges_little(preset):
     """Angantyr p+Cu tables instead of isoscalar pp/pn: today NA62 0.256 → 0.241 / 0.099 → 0.097,
     CHARM 0.356 → 0.340 / 0.142 → 0.161 (docs/validation.md): the nuclear treatment is not what
     separates us from the references."""
-    (a,) = validate_preset(preset, LIMITS)
-    (b,) = validate_preset(preset, LIMITS, mesons="nucleus")
+    (a,) = validate_preset(preset, LIMITS, "dark-photon")
+    (b,) = validate_preset(preset, LIMITS, "dark-photon", mesons="nucleus")
     assert abs(a.score.lower_median - b.score.lower_median) < 0.05
     assert abs(a.score.upper_median - b.score.upper_median) < 0.05
 
@@ -81,7 +81,7 @@ def test_whole_nucleus_meson_tables_move_the_edges_little(preset):
     ],
 )
 def test_targets_met_against_the_published_curve(preset, lower, upper):
-    (v,) = validate_preset(preset, LIMITS)
+    (v,) = validate_preset(preset, LIMITS, "dark-photon")
     s = v.score
     assert s.coverage >= 0.8
     assert s.lower_median <= lower

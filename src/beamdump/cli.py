@@ -50,6 +50,27 @@ def parse_pair(text: str, what: str) -> tuple[float, float]:
         raise BeamdumpInputError(f"{what}: {text!r} must be MIN:MAX (e.g. 0.1:0.9)") from None
 
 
+def parse_fixed(items: list[str] | None) -> dict[str, float]:
+    """'KEY=VALUE' options → {key: value}; a malformed item names the option and the format."""
+    out: dict[str, float] = {}
+    for item in items or ():
+        key, sep, value = item.partition("=")
+        try:
+            if not sep or not key:
+                raise ValueError
+            out[key.strip()] = float(value)
+        except ValueError:
+            raise BeamdumpInputError(f"--fix: {item!r} must be KEY=VALUE (a coupling key and a number)") from None
+    return out
+
+
+def _model(name: str, coupling: str | None, fix: list[str] | None):
+    """The model for --model, scanning --coupling with the --fix values held."""
+    from .models import get_model
+
+    return get_model(name, scan=coupling, fixed=parse_fixed(fix))
+
+
 def _grids_and_out(out: Path, masses: str | None, couplings: str | None):
     """Create the output directory and parse the grids; bad values are one-line input errors."""
     from .engine.analysis import log_range
@@ -77,7 +98,7 @@ def list_cmd() -> None:
     """Experiments, models, final states, production channels and meson tables, one line each."""
     from .sources.meson_spectra import shipped_table_lines
     from .experiments.experiment import load_experiment, preset_names
-    from .models import MODELS
+    from .models import get_model, model_names
     from .production.channels import channel_descriptions
 
     typer.echo("Experiments:")
@@ -85,10 +106,14 @@ def list_cmd() -> None:
         cfg = load_experiment(name).config
         typer.echo(f"  {name:<18} {cfg.title} [{cfg.status}]; final states {', '.join(cfg.final_states)}")
     typer.echo("Models:")
-    for name, cls in MODELS.items():
-        model = cls()
+    for name in model_names():
+        model = get_model(name)
         typer.echo(f"  {name:<18} {model.description}")
-        typer.echo("    final states: " + "; ".join(f"{k} ({v})" for k, v in model.final_states().items()))
+        for c in model.couplings:
+            lo, hi = c.default_range
+            typer.echo(f"    coupling {c.key} ({c.unit or 'dimensionless'}; default scan {lo:g}:{hi:g}): {c.description}")
+        typer.echo("    final states: " + "; ".join(
+            f"{k} ({v.description}{'' if v.visible else ', invisible'})" for k, v in model.final_states().items()))
     typer.echo("Production channels:")
     for name, text in channel_descriptions().items():
         typer.echo(f"  {name:<18} {text}")
@@ -100,13 +125,15 @@ def list_cmd() -> None:
 @app.command()
 def reach(
     experiment: str = typer.Argument(..., help="preset name (see `beamdump list`) or a preset .toml file"),
-    model: str = typer.Option("dark-photon", help="new-particle model"),
+    model: str = typer.Option("dark-photon", help="new-particle model (see `beamdump list`)"),
+    coupling: Optional[str] = typer.Option(None, "--coupling", help="the model's coupling to scan (default: its main one)"),
+    fix: Optional[list[str]] = typer.Option(None, "--fix", help="KEY=VALUE: hold another coupling of a several-coupling model (repeat)"),
     out: Path = typer.Option(Path("out"), help="output directory"),
     final_state: Optional[str] = typer.Option(None, help="final state(s), '+'-separated (default: the preset's)"),
     masses: Optional[str] = typer.Option(None, help="MIN:MAX:N log-spaced masses in GeV (default: the channels' range, 100)"),
-    couplings: Optional[str] = typer.Option("1e-9:1e-1:161", help="MIN:MAX:N log-spaced couplings"),
+    couplings: Optional[str] = typer.Option(None, help="MIN:MAX:N log-spaced couplings (default: the model's range, 20 per decade)"),
     channel: Optional[list[str]] = typer.Option(None, help="production channel (repeat; default: the preset's)"),
-    compare: Optional[Path] = typer.Option(None, help="a reference band CSV (mass_gev,eps_lower,eps_upper) to draw and score"),
+    compare: Optional[Path] = typer.Option(None, help="a reference band CSV (mass_gev,<coupling>_lower,<coupling>_upper; nan where it gives one edge) to draw and score"),
     seed: int = typer.Option(20231, help="random seed of the flux sampling"),
     band: bool = typer.Option(False, "--band", help="vary proton bremsstrahlung (z, pT region, form factor): write contour_low.csv / contour_high.csv and draw the band"),
     channels: bool = typer.Option(False, "--channels", help="also the contour of each production channel alone: channels.png, contours_by_channel.csv"),
@@ -133,7 +160,7 @@ def reach(
     fs = final_state.split("+") if final_state else None
     z_lo, z_hi = parse_pair(brems_z, "--brems-z") if brems_z else (None, None)
     brems = default_brems_settings(z_min=z_lo, z_max=z_hi, pt_max=brems_pt_max, form_factor=form_factor)
-    engine = make_reach(exp, model, final_states=fs, channels=channel, seed=seed, brems=brems)
+    engine = make_reach(exp, _model(model, coupling, fix), final_states=fs, channels=channel, seed=seed, brems=brems)
     has_brems = any(c.name == "proton_brems" for c in engine.channels)
     if not has_brems and (brems_z or brems_pt_max is not None or form_factor):
         warnings.warn("--brems-z, --brems-pt-max and --form-factor are ignored: proton_brems is not among the channels")
@@ -146,7 +173,8 @@ def reach(
     result = _run_with_progress(engine, m_grid, g_grid)
     grid = result.grid
     written = ["events.csv", "contour.csv", "contour.yaml", "reach.png", "run.json"]
-    write_events_csv(out / "events.csv", grid.masses, grid.couplings, grid.total, grid.by_channel)
+    write_events_csv(out / "events.csv", grid.masses, grid.couplings, grid.total, grid.by_channel,
+                     coupling=result.coupling, model=result.model.name)
     result.band.write_csv(out / "contour.csv")
     write_hepdata_yaml(out / "contour.yaml", result.band, "; ".join(result.band.comments))
     envelope = None
@@ -167,7 +195,7 @@ def reach(
     plot_bands(
         [(label, result.band)],
         out / "reach.png",
-        title=f"{exp.config.title}, {result.model_name}",
+        title=f"{exp.config.title}, {result.model.name}",
         references=[(f"reference: {compare.name}", ref)] if ref is not None else (),
         events=(grid.masses, grid.couplings, grid.total, result.threshold),
         envelope=envelope,
@@ -189,7 +217,8 @@ def reach(
         {
             "command": sys.argv,
             "experiment": exp.config.model_dump(mode="json"),
-            "model": result.model_name,
+            "model": result.model.name,
+            "coupling": {"key": result.coupling.key, "label": result.coupling.label, "unit": result.coupling.unit},
             "final_states": result.final_states,
             "channels": result.channels,
             "masses_gev": [float(grid.masses[0]), float(grid.masses[-1]), len(grid.masses)],
@@ -281,18 +310,20 @@ def _band_summary(result) -> dict:
 @app.command()
 def validate(
     reference_dir: Path = typer.Option(DEFAULT_REFERENCE_DIR, help="folder with the published bands (…/reference/limits)"),
-    model: str = typer.Option("dark-photon", help="model whose curves to check"),
+    model: Optional[str] = typer.Option(None, help="check only this model's curves (default: every model with references)"),
     mesons: Optional[str] = typer.Option(None, help="meson tables of the proton dumps: nucleon, nucleus (Angantyr p+A) or cascade; default: each preset's"),
 ) -> None:
     """Rerun every preset with a published counterpart and score it (median and 90th percentile
     |Δlog10 ε| per edge, mass coverage)."""
     from .studies.validation import validate_all
 
-    rows = validate_all(reference_dir, model, mesons)
+    if model is not None:
+        from .models import get_model
+
+        get_model(model)  # an unknown name is refused before the work
+    rows = validate_all(reference_dir, model, mesons, progress=typer.echo)
     if not rows:
         raise BeamdumpInputError(f"--reference-dir: no reference bands found under {reference_dir}")
-    for r in rows:
-        typer.echo(r)
 
 
 @app.command()
@@ -313,7 +344,10 @@ def x17(
     from .report.outputs import environment, write_rows, write_run_json
     from .studies.x17 import check_design_base, design_scan, excluded_interval, minimal_counts, scan_grid, x17_targets
 
+    from .models import get_model
+
     t0 = time.perf_counter()
+    key = get_model(model).coupling.key  # an unknown model is refused before any work
     _grids_and_out(out, None, None)  # the output directory, before any work
     lo_l, hi_l, n_l = parse_range(dump_lengths, "--dump-lengths")
     if not (np.isfinite(hi_l) and 0 < lo_l <= hi_l and 1 <= n_l <= 200):
@@ -343,13 +377,14 @@ def x17(
         if exp.name.startswith("na64"):
             res = run_reach(engine, masses=np.geomspace(1.05e-3, 0.05, 80))
             na64_bands.append((exp.name, res.band))
-    write_rows(out / "x17_intervals.csv", ["experiment", "x17", "mass_gev", "eps_lower", "eps_upper", "cl"], rows, comments)
+    write_rows(out / "x17_intervals.csv", ["experiment", "x17", "mass_gev", f"{key}_lower", f"{key}_upper", "cl"], rows,
+               (f"model: {model}", *comments))
     marks = [(f"X17 ({label}), proto-phobic band", mass, targets.band) for label, mass in targets.masses[:1]]
     plot_bands(na64_bands, out / "x17.png", title="NA64 visible mode and the X17", marks=marks, filled=False, xlim=(1e-3, 0.05))
     mass = targets.masses[0][1]
     with tqdm(total=len(lengths), desc="x17: design scan", unit="length", disable=None, leave=False) as bar:
         points = design_scan(base, lengths, counts, mass, model, progress=bar.update)
-    header = ["dump_length_x0", "dump_length_m", "containment", "n_electrons", "eps_lower", "eps_upper", "covers_rest", "covers_band"]
+    header = ["dump_length_x0", "dump_length_m", "containment", "n_electrons", f"{key}_lower", f"{key}_upper", "covers_rest", "covers_band"]
     write_rows(
         out / "design_scan.csv", header,
         [[p.dump_length_x0, p.dump_length_m, p.containment, p.n_electrons, p.eps_lower, p.eps_upper, p.covers_rest, p.covers_band] for p in points],
@@ -434,9 +469,9 @@ def spectra_generate(
 def _meson_tables(engine) -> list[dict]:
     """Which meson tables fed the channels: target model, beam energy, statistics, cache key."""
     seen: dict[str, dict] = {}
-    for reach in getattr(engine, "parts", (engine,)):
+    for reach in engine.runs:
         for chan in reach.channels:
-            spec = getattr(chan, "spectra", None)
+            spec = chan.spectra
             if spec is not None:
                 s = spec.settings
                 seen.setdefault(s.key(), {"target": s.target, "frame": s.frame, "beam_energy_gev": s.beam_energy_gev,

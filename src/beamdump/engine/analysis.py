@@ -12,6 +12,7 @@ from ..limits.contours import ExclusionBand, exclusion_band
 from ..errors import BeamdumpInputError
 from ..experiments.experiment import CombinedExperiment, Experiment
 from ..kinematics import FloatArray
+from ..limits.stats import LimitSettings
 from ..models import Coupling, Model, get_model
 from ..production.channels import build_channels
 from ..production.proton_brems import BremsSettings
@@ -23,7 +24,7 @@ class ReachResult:
     """Everything a reach run produced."""
 
     experiment: Experiment | CombinedExperiment
-    model_name: str
+    model: Model
     final_states: tuple[str, ...]
     channels: tuple[str, ...]
     grid: EventGrid
@@ -42,6 +43,28 @@ class ReachResult:
             return flux.total if channel is None else flux.tables[channel].evaluate
 
         return at
+
+    @property
+    def coupling(self) -> Coupling:
+        """The scanned coupling (key, label, unit)."""
+        return self.model.coupling
+
+    def band_of(
+        self, events: FloatArray, events_at: Callable[[float], Callable[[FloatArray], FloatArray]], comments: tuple[str, ...]
+    ) -> ExclusionBand:
+        """The band of other events on this run's grid, with its limit, model, coupling and CL."""
+        g = self.grid
+        return exclusion_band(
+            g.masses, g.couplings, events, self.threshold, events_at=events_at, comments=comments,
+            coupling=self.band.coupling, model=self.band.model, cl=self.band.cl,
+        )
+
+    def plot(self, ax=None, label: str | None = None, events: bool = True):
+        """Draw the excluded band (and, with ``events``, the event map) into ``ax`` (a new figure's
+        axes when None); returns the axes."""
+        from ..report.plotting import draw_reach
+
+        return draw_reach(self, ax=ax, label=label, events=events)
 
 
 def default_couplings(coupling: Coupling, per_decade: int = 20) -> FloatArray:
@@ -124,8 +147,14 @@ def run_reach(
     masses: FloatArray | None = None,
     couplings: FloatArray | None = None,
     progress: Callable[[int], None] | None = None,
+    limit: LimitSettings | None = None,
+    events_upper_limit: float | None = None,
 ) -> ReachResult:
-    """Events on the grid, the upper limit and the excluded band."""
+    """Events on the grid, the upper limit and the excluded band.
+
+    ``limit`` replaces the experiment's statistics and ``events_upper_limit`` the upper limit on
+    the events they give (a reinterpretation's own N_up); the band's CL is ``limit.cl``.
+    """
     t0 = time.perf_counter()
     if masses is None:
         masses = np.geomspace(*default_mass_range(reach), 100)
@@ -134,9 +163,11 @@ def run_reach(
     check_masses(masses, reach)
     grid, fluxes = reach.grid(masses, couplings, progress=progress)
     t1 = time.perf_counter()
-    threshold = reach.experiment.limit.upper_limit()
+    lim = reach.experiment.limit if limit is None else limit
+    threshold = lim.upper_limit() if events_upper_limit is None else float(events_upper_limit)
+    if not (np.isfinite(threshold) and threshold > 0.0) and events_upper_limit is not None:
+        raise BeamdumpInputError(f"events_upper_limit: {events_upper_limit!r}; allowed a finite number of events > 0")
     if threshold <= 0.0:
-        lim = reach.experiment.limit
         raise BeamdumpInputError(
             f"statistics: the {lim.method} upper limit is 0 events (n_observed = {lim.n_observed}, "
             f"background = {lim.background:g}): nothing can be excluded; use method = \"cls\""
@@ -146,11 +177,12 @@ def run_reach(
         f"beamdump reach {exp.name} --model {reach.model.name} --final-state {'+'.join(reach.final_states)}",
         f"channels: {', '.join(c.name for c in reach.channels)}",
         f"{exp.yield_summary(reach.final_states)}, N_up = {threshold:.4g} events "
-        f"({exp.limit.method}, {exp.limit.cl:.0%} CL, n_obs = {exp.limit.n_observed}, b = {exp.limit.background:g})",
+        f"({lim.method}, {lim.cl:.0%} CL, n_obs = {lim.n_observed}, b = {lim.background:g})"
+        + ("" if events_upper_limit is None else " [N_up given by the reinterpretation]"),
     )
     result = ReachResult(
         experiment=exp,
-        model_name=reach.model.name,
+        model=reach.model,
         final_states=reach.final_states,
         channels=tuple(c.name for c in reach.channels),
         grid=grid,
@@ -158,7 +190,10 @@ def run_reach(
         band=ExclusionBand(np.zeros(0), np.zeros(0), np.zeros(0)),
         fluxes={f.mass: f for f in fluxes},
     )
-    result.band = exclusion_band(masses, couplings, grid.total, threshold, events_at=result.events_at(reach), comments=comments)
+    result.band = exclusion_band(
+        masses, couplings, grid.total, threshold, events_at=result.events_at(reach), comments=comments,
+        coupling=reach.model.coupling, model=reach.model.name, cl=lim.cl,
+    )
     t2 = time.perf_counter()
     result.timings = dict(grid.timings, grid_s=t1 - t0, contour_s=t2 - t1, total_s=t2 - t0)
     return result
@@ -166,15 +201,7 @@ def run_reach(
 
 def channel_bands(reach: Reach | CombinedReach, result: ReachResult) -> dict[str, ExclusionBand]:
     """The excluded band of each production channel on its own (same grid, same limit)."""
-    g = result.grid
     return {
-        name: exclusion_band(
-            g.masses,
-            g.couplings,
-            events,
-            result.threshold,
-            events_at=result.events_at(reach, name),
-            comments=(f"channel {name} alone",),
-        )
-        for name, events in g.by_channel.items()
+        name: result.band_of(events, result.events_at(reach, name), (f"channel {name} alone",))
+        for name, events in result.grid.by_channel.items()
     }

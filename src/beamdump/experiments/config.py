@@ -221,10 +221,25 @@ class StatisticsConfig(_Strict):
 
 
 class ValidationConfig(_Strict):
-    reference: str = Field(min_length=5)
+    """A published curve this preset reproduces: ``reference`` is its path under the reference
+    folder (``<model folder>/<file>.csv``, e.g. ``b_minus_l/charm_bl.csv``), ``model`` the model
+    it is a limit on. Where the reinterpretation set its limit with other statistics than the
+    preset's, ``cl`` (its confidence level) and ``events_upper_limit`` (the N_up it used, with
+    its source) replace the preset's for this comparison."""
+
+    reference: str = Field(pattern=r"^[A-Za-z0-9_\-]+/[A-Za-z0-9_\-.]+\.csv$")
+    model: str = "dark-photon"
     final_state: str
     channels: list[str] | None = None
+    cl: float | None = Field(default=None, gt=0.0, lt=1.0)
+    events_upper_limit: Quantity | None = None
     note: str = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> "ValidationConfig":
+        if self.events_upper_limit is not None:
+            _positive(self.events_upper_limit, "validation.events_upper_limit")
+        return self
 
 
 class ExperimentConfig(_Strict):

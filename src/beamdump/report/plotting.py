@@ -157,6 +157,20 @@ def draw_bands(
     return artists
 
 
+def draw_reach(result, ax: Axes | None = None, label: str | None = None, events: bool = True) -> Axes:
+    """A reach result (:class:`beamdump.engine.analysis.ReachResult`) in ``ax``: its excluded band,
+    with ``events`` the event map under it; ``ax`` None draws into pyplot's current axes (the
+    notebook case: pyplot is imported then, and only then). Returns the axes."""
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        ax = plt.gca()
+    g = result.grid
+    name = label or f"{result.experiment.name} ({'+'.join(result.final_states)}), {result.model.name}"
+    draw_bands(ax, [(name, result.band)], events=(g.masses, g.couplings, g.total, result.threshold) if events else None)
+    return ax
+
+
 def plot_bands(
     bands: Sequence[tuple[str, ExclusionBand]],
     path: str | Path,

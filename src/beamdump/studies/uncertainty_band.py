@@ -22,7 +22,7 @@ from typing import Callable
 import numpy as np
 
 from ..engine.analysis import ReachResult
-from ..limits.contours import ExclusionBand, exclusion_band
+from ..limits.contours import ExclusionBand
 from ..errors import BeamdumpInputError
 from ..kinematics import FloatArray
 from ..production.channels import PROTON_BREMS
@@ -94,10 +94,7 @@ def uncertainty_band(reach: Reach, result: ReachResult, progress: Callable[[int]
         return at
 
     def band(events: FloatArray, events_at_mass: EventsAt, what: str) -> ExclusionBand:
-        return exclusion_band(
-            g.masses, g.couplings, events, result.threshold, events_at=events_at_mass,
-            comments=(*result.band.comments, what),
-        )
+        return result.band_of(events, events_at_mass, (*result.band.comments, what))
     per = {label: band(totals[label], events_at[label], f"bremsstrahlung variation: {label}") for label in totals}
     return UncertaintyBand(
         low=band(low, envelope(np.min), "band: excluded under every bremsstrahlung variation"),
