@@ -17,7 +17,7 @@ from ..datafiles import load_toml, package_data
 from ..errors import BeamdumpInputError
 from ..kinematics import FloatArray, kallen, two_body_decay, two_body_momentum
 from ..pdg import mass_gev
-from ..sources.meson_spectra import MesonSpectra
+from ..sources.meson_table import MesonSpectra
 from .sample import ParticleSample
 
 KINDS = ("P_to_gamma_V", "V_to_P_V")

@@ -22,7 +22,7 @@ from ..constants import ALPHA_EM
 from ..datafiles import load_toml, package_data
 from ..kinematics import FloatArray
 from ..pdg import mass_gev, width_gev
-from ..sources.meson_spectra import MesonSpectra
+from ..sources.meson_table import MesonSpectra
 from .sample import ParticleSample
 
 
