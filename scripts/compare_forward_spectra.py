@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from beamdump.sources.meson_spectra import collider_spectra
+from beamdump.sources.shipped_spectra import collider_spectra
 from beamdump.sources.reference_spectra import read_reference_spectrum, table_spectrum
 
 REF = Path(__file__).resolve().parents[1] / ".." / "shared" / "reference" / "spectra"

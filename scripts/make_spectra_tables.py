@@ -29,16 +29,16 @@ import argparse
 import json
 from pathlib import Path
 
-from beamdump.sources.meson_spectra import (
-    MesonSpectra,
-    SpectrumSettings,
+from beamdump.sources.meson_generator import generate
+from beamdump.sources.meson_table import MesonSpectra
+from beamdump.sources.shipped_spectra import (
     collider_settings,
     collider_table_name,
-    generate,
     nuclear_settings,
     nuclear_table_name,
     nucleon_table_name,
 )
+from beamdump.sources.spectrum_settings import SpectrumSettings
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "src" / "beamdump" / "data" / "spectra"
 

@@ -25,7 +25,7 @@ from beamdump.experiments.variants import (
     with_shield_length,
     with_target,
 )
-from beamdump.sources.em_shower import get_material
+from beamdump.sources.materials import get_material
 from beamdump.report.score import edge_shifts, score_band
 from beamdump.studies.x17 import excluded_interval
 

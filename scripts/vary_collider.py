@@ -19,7 +19,7 @@ from beamdump.experiments.config import ExperimentConfig
 from beamdump.experiments.experiment import Experiment, load_experiment
 from beamdump.experiments.variants import with_beam_count
 from beamdump.report.score import edge_shifts, score_band
-from beamdump.sources.meson_spectra import collider_table_name
+from beamdump.sources.shipped_spectra import collider_table_name
 from beamdump.datafiles import package_data
 
 REF = Path(__file__).resolve().parents[1] / ".." / "shared" / "reference" / "limits" / "dark_photon" / "faser_2022_27fb.csv"

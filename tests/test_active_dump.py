@@ -15,7 +15,9 @@ from beamdump.experiments.experiment import Experiment, load_experiment, preset_
 from beamdump.experiments.variants import with_beam_count, with_dump_length
 from beamdump.production import electron_brems_xsec as xs
 from beamdump.production.electron_brems import ElectronBremsChannel, atoms_per_x0
-from beamdump.sources.em_shower import ShowerSettings, get_material, simulate
+from beamdump.sources.materials import get_material
+from beamdump.sources.shower_cascade import simulate
+from beamdump.sources.shower_table import ShowerSettings
 from beamdump.studies.x17 import excluded_interval
 
 X0_W = get_material("tungsten").radiation_length_cm / 100.0

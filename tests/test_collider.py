@@ -19,14 +19,9 @@ from beamdump.pdg import PROTON_MASS
 from beamdump.production.proton_brems import ProtonBremsChannel
 from beamdump.production.sample import ParticleSample
 from beamdump.engine.reach import tilted
-from beamdump.sources.meson_spectra import (
-    SpectrumSettings,
-    collider_settings,
-    collider_spectra,
-    generate,
-    pythia_config,
-    pythia_tune,
-)
+from beamdump.sources.meson_generator import generate, pythia_config
+from beamdump.sources.shipped_spectra import collider_settings, collider_spectra, pythia_tune
+from beamdump.sources.spectrum_settings import SpectrumSettings
 from beamdump.sources.reference_spectra import read_reference_spectrum, table_spectrum
 
 SPECTRA = Path(__file__).resolve().parents[1] / ".." / "shared" / "reference" / "spectra"

@@ -12,7 +12,8 @@ from beamdump.models import get_model
 from beamdump.production import electron_brems_xsec as xs
 from beamdump.production.channels import build_channels
 from beamdump.production.electron_brems import ElectronBremsChannel, atoms_per_x0
-from beamdump.sources.em_shower import ShowerSettings, simulate, thin_target
+from beamdump.sources.shower_cascade import simulate, thin_target
+from beamdump.sources.shower_table import ShowerSettings
 
 LIMITS = Path(__file__).resolve().parents[1] / ".." / "shared" / "reference" / "limits"
 E0 = 20.0

@@ -1,4 +1,5 @@
-"""Physics tests of the 1D electromagnetic cascade (beamdump.sources.em_shower).
+"""Physics tests of the 1D electromagnetic cascade (beamdump.sources: materials, shower_table,
+shower_cascade).
 
 Reference values: Rossi approximation B (total e± track = E0/E_c X0; approximation A:
 ∫dt dℓ/dE → 0.437 E0/E² for E_c ≪ E ≪ E0), PDG "Passage of particles through matter"
@@ -15,8 +16,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from beamdump.errors import BeamdumpInputError
-from beamdump.sources import em_shower as es
-from beamdump.sources.em_shower import ShowerSettings, ShowerTable, get_material, simulate, thin_target
+from beamdump.sources.materials import get_material, load_materials
+from beamdump.sources.shower_cascade import (
+    ELECTRON_TRACK_CONSTANT,
+    PHOTON_TRACK_CONSTANT,
+    cached_table,
+    shower_max_pdg,
+    simulate,
+    thin_target,
+)
+from beamdump.sources.shower_table import ShowerSettings, ShowerTable
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +43,7 @@ def al_low_cut() -> ShowerTable:
 
 # ---------------------------------------------------------------------- materials
 def test_materials_table_is_consistent() -> None:
-    mats = es.load_materials()
+    mats = load_materials()
     for name in ("tungsten", "lead", "iron", "copper", "aluminium", "water", "e137_dump"):
         m = mats[name]
         assert m.radiation_length_cm * m.density == pytest.approx(m.radiation_length_g_cm2, rel=0.01)
@@ -61,7 +70,7 @@ def test_bad_material_file_is_rejected(tmp_path) -> None:
         'radiation_length_cm = 1.0\ncritical_energy_mev = 7.97\nsource = "test"\n'
     )
     with pytest.raises(BeamdumpInputError, match="radiation_length_cm"):
-        es.load_materials(p)
+        load_materials(p)
 
 
 # ---------------------------------------------------------------------- bad input
@@ -116,12 +125,12 @@ def test_differential_track_length_falls_like_inverse_square() -> None:
     dl = tab.track_length(edges, None).sum(axis=1)
     # ∫ c E0/E² dE over a bin = c E0 (1/E1 − 1/E2)
     c = dl / (100.0 * (1 / edges[:-1] - 1 / edges[1:]))
-    assert np.all(np.abs(c / es.ELECTRON_TRACK_CONSTANT - 1) < 0.12), c
-    assert np.mean(c) == pytest.approx(es.ELECTRON_TRACK_CONSTANT, rel=0.06)
+    assert np.all(np.abs(c / ELECTRON_TRACK_CONSTANT - 1) < 0.12), c
+    assert np.mean(c) == pytest.approx(ELECTRON_TRACK_CONSTANT, rel=0.06)
     # photons: 0.572 E0/k²
     dg = tab.photon_track_length(edges, None).sum(axis=1)
     cg = dg / (100.0 * (1 / edges[:-1] - 1 / edges[1:]))
-    assert np.mean(cg) == pytest.approx(es.PHOTON_TRACK_CONSTANT, rel=0.08)
+    assert np.mean(cg) == pytest.approx(PHOTON_TRACK_CONSTANT, rel=0.08)
 
 
 # ---------------------------------------------------------------------- shower maximum
@@ -129,7 +138,7 @@ def test_differential_track_length_falls_like_inverse_square() -> None:
 def test_shower_maximum_matches_pdg(material, e0, e_min, n) -> None:
     tab = simulate(ShowerSettings(material=material, beam_energy=e0, e_min=e_min, thickness=30.0, n_showers=n, seed=11))
     t_pdg = math.log(e0 / tab.material.critical_energy) - 0.5
-    assert es.shower_max_pdg(e0, material) == pytest.approx(t_pdg)
+    assert shower_max_pdg(e0, material) == pytest.approx(t_pdg)
     assert abs(tab.shower_maximum() - t_pdg) < 1.0
 
 
@@ -225,14 +234,14 @@ def test_small_cascades_are_physical(material: str, e0: float, thickness: float,
 def test_cache_roundtrip_and_damage(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("BEAMDUMP_CACHE_DIR", str(tmp_path))
     s = ShowerSettings(material="Cu", beam_energy=2.0, e_min=0.02, thickness=10.0, n_showers=20, seed=1)
-    first = es.cached_table(s)
+    first = cached_table(s)
     path = tmp_path / "em_shower" / f"{s.key()}.npz"
     assert path.exists()
-    again = es.cached_table(s)
+    again = cached_table(s)
     np.testing.assert_array_equal(first.track, again.track)
     assert again.escaped == first.escaped
     path.write_bytes(b"not a zip file")
     with pytest.warns(RuntimeWarning, match="damaged"):
-        regen = es.cached_table(s)
+        regen = cached_table(s)
     np.testing.assert_allclose(regen.track, first.track)
     assert s.key() != ShowerSettings(material="Cu", beam_energy=2.0, e_min=0.02, thickness=10.0, n_showers=20, seed=2).key()

@@ -1,4 +1,5 @@
-"""Tests for beamdump.sources.meson_spectra (Pythia 8 meson spectra, cache, shipped tables)."""
+"""Tests of the meson spectrum tables (beamdump.sources: spectrum_settings, meson_table,
+meson_generator, shipped_spectra): Pythia 8 meson spectra, cache, shipped tables."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from beamdump.datafiles import array_checksum
+from beamdump.datafiles import array_checksum, cache_dir
 from beamdump.errors import BeamdumpInputError, CacheError
 from beamdump.kinematics import invariant_mass
-from beamdump.sources import meson_spectra as ms
-from beamdump.sources.meson_spectra import MesonSpectra, SpectrumSettings
+from beamdump.sources import meson_generator as gen, shipped_spectra as shipped
+from beamdump.sources.meson_table import ARRAY_NAMES, MesonSpectra
+from beamdump.sources.spectrum_settings import SpectrumSettings
 
 REFERENCE = Path(__file__).resolve().parents[1] / ".." / "shared" / "reference" / "spectra" / "eposlhc_0.4tev"
 MASS_GEV = {111: 0.1349768, 221: 0.547862, 331: 0.95778, 223: 0.78266, 113: 0.77526, 333: 1.01946}
@@ -56,12 +58,12 @@ def test_settings_validation(bad: dict) -> None:
 
 def test_chunk_plan_and_seeds() -> None:
     s = SpectrumSettings(n_events=1001, chunk_size=200)
-    plan = ms._chunk_plan(s)
+    plan = gen._chunk_plan(s)
     assert [t for t, _, _ in plan] == [2212] * 3 + [2112] * 3
     assert sum(n for t, n, _ in plan if t == 2212) == 501 and sum(n for _, n, _ in plan) == 1001
     seeds = [seed for _, _, seed in plan]
     assert len(set(seeds)) == len(seeds) and all(1 <= x <= 900_000_000 for x in seeds)
-    assert seeds == [seed for _, _, seed in ms._chunk_plan(s)]
+    assert seeds == [seed for _, _, seed in gen._chunk_plan(s)]
     assert s.log10_theta_edges()[-1] == pytest.approx(np.log10(np.pi))
     assert s.log10_p_edges()[-1] == pytest.approx(np.log10(400.0))
     assert np.all(np.diff(s.log10_p_edges()) <= 0.05 + 1e-12)
@@ -131,7 +133,7 @@ def test_damaged_files_raise_cache_error(tmp_path: Path) -> None:
     arrays = {**sp._arrays(), "yields": y}
     with np.load(good) as z:
         meta = json.loads(str(z["meta"][()]))
-    meta["checksum"] = array_checksum(arrays, ms._ARRAY_NAMES)  # consistent checksum, invalid content
+    meta["checksum"] = array_checksum(arrays, ARRAY_NAMES)  # consistent checksum, invalid content
     _rewrite(neg, meta=np.array(json.dumps(meta)), yields=y)
     with pytest.raises(CacheError, match="finite"):
         MesonSpectra.load(neg)
@@ -139,9 +141,9 @@ def test_damaged_files_raise_cache_error(tmp_path: Path) -> None:
 
 def test_cache_dir_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("BEAMDUMP_CACHE_DIR", str(tmp_path))
-    assert ms.cache_dir() == tmp_path
+    assert cache_dir() == tmp_path
     monkeypatch.delenv("BEAMDUMP_CACHE_DIR")
-    assert ms.cache_dir().name.lower() == "beamdump"
+    assert cache_dir().name.lower() == "beamdump"
 
 
 def test_cached_spectra_generates_loads_and_repairs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -152,23 +154,23 @@ def test_cached_spectra_generates_loads_and_repairs(monkeypatch: pytest.MonkeyPa
         calls.append(settings)
         return fake_spectra(settings, seed=len(calls))
 
-    monkeypatch.setattr(ms, "generate", fake_generate)
+    monkeypatch.setattr(gen, "generate", fake_generate)
     settings = SpectrumSettings(beam_energy_gev=400.0, n_events=1000, seed=3)
     path = tmp_path / "spectra" / f"{settings.key()}.npz"
 
-    first = ms.cached_spectra(settings, progress=False)
+    first = gen.cached_spectra(settings, progress=False)
     assert len(calls) == 1 and path.exists()
-    again = ms.cached_spectra(settings, progress=False)
+    again = gen.cached_spectra(settings, progress=False)
     assert len(calls) == 1
     np.testing.assert_array_equal(again.yields, first.yields)
 
     path.write_bytes(path.read_bytes()[:500])  # truncate
     with pytest.warns(RuntimeWarning, match="regenerating"):
-        repaired = ms.cached_spectra(settings, progress=False)
+        repaired = gen.cached_spectra(settings, progress=False)
     assert len(calls) == 2
     np.testing.assert_array_equal(MesonSpectra.load(path).yields, repaired.yields)
 
-    ms.cached_spectra(settings, progress=False, regenerate=True)
+    gen.cached_spectra(settings, progress=False, regenerate=True)
     assert len(calls) == 3
 
 
@@ -200,17 +202,17 @@ def test_sample_weights_and_masses() -> None:
 
 # ---------------------------------------------------------------- shipped tables
 def test_shipped_tables_load_and_unknown_energy() -> None:
-    assert ms.shipped_energies() == (70.0, 120.0, 400.0)
+    assert shipped.shipped_energies() == (70.0, 120.0, 400.0)
     for e, n_min in ((400, 1_000_000), (120, 500_000), (70, 500_000)):
-        sp = ms.default_spectra(e)
+        sp = shipped.default_spectra(e)
         assert sp.settings.beam_energy_gev == e and sp.n_events >= n_min
         assert sp.settings.target == "isoscalar" and sp.metadata["pythia_version"] == "8.317.2"
     with pytest.raises(BeamdumpInputError, match="70, 120, 400"):
-        ms.default_spectra(450.0)
+        shipped.default_spectra(450.0)
 
 
 def test_shipped_400_multiplicities() -> None:
-    sp = ms.default_spectra(400)
+    sp = shipped.default_spectra(400)
     n_pi0 = sp.multiplicity(111)
     assert 3.0 < n_pi0 < 4.5
     assert 0.10 < sp.multiplicity(221) / n_pi0 < 0.15
@@ -218,11 +220,11 @@ def test_shipped_400_multiplicities() -> None:
     m = {p: sp.multiplicity(p) for p in sp.pdg_ids}
     assert m[111] > m[223] > m[221] > m[331] > m[333] and m[113] > m[221]
     # lower beam energy → fewer mesons
-    assert ms.default_spectra(70).multiplicity(111) < ms.default_spectra(120).multiplicity(111) < n_pi0
+    assert shipped.default_spectra(70).multiplicity(111) < shipped.default_spectra(120).multiplicity(111) < n_pi0
 
 
 def test_sample_is_fast_on_shipped_table() -> None:
-    sp = ms.default_spectra(400)
+    sp = shipped.default_spectra(400)
     rng = np.random.default_rng(0)
     sp.sample(111, rng=rng)  # builds the per-species bin cache
     n_bins = np.count_nonzero(sp.yields[0])
@@ -251,7 +253,7 @@ def _shape_stats(log10_theta: np.ndarray, log10_p: np.ndarray, w: np.ndarray) ->
 def epos_comparison(pdg: int) -> tuple[dict[str, float], dict[str, float]]:
     """(Pythia shipped 400 GeV, EPOS-LHC 0.4 TeV) shape statistics for species ``pdg``."""
     ref = np.loadtxt(REFERENCE / f"{pdg}.txt", comments="#")
-    sp = ms.default_spectra(400)
+    sp = shipped.default_spectra(400)
     ct = 0.5 * (sp.log10_theta_edges[1:] + sp.log10_theta_edges[:-1])
     cp = 0.5 * (sp.log10_p_edges[1:] + sp.log10_p_edges[:-1])
     tt, pp = np.meshgrid(ct, cp, indexing="ij")
@@ -287,7 +289,7 @@ def tiny_settings() -> SpectrumSettings:
 
 @pytest.fixture(scope="module")
 def tiny_spectra(tiny_settings: SpectrumSettings) -> MesonSpectra:
-    return ms.generate(tiny_settings, workers=0, progress=False)
+    return gen.generate(tiny_settings, workers=0, progress=False)
 
 
 @pytest.mark.slow
@@ -306,9 +308,9 @@ def test_tiny_generation_is_sane(tiny_spectra: MesonSpectra) -> None:
 def test_result_independent_of_workers_and_chunk_order(
     tiny_settings: SpectrumSettings, tiny_spectra: MesonSpectra
 ) -> None:
-    plan = ms._chunk_plan(tiny_settings)
-    reversed_counts = sum(ms.run_chunk(tiny_settings, *task)["counts"] for task in reversed(plan))
+    plan = gen._chunk_plan(tiny_settings)
+    reversed_counts = sum(gen.run_chunk(tiny_settings, *task)["counts"] for task in reversed(plan))
     np.testing.assert_array_equal(reversed_counts, tiny_spectra.counts)
-    with_dask = ms.generate(tiny_settings, workers=2, progress=False)
+    with_dask = gen.generate(tiny_settings, workers=2, progress=False)
     assert with_dask.yields.tobytes() == tiny_spectra.yields.tobytes()
     np.testing.assert_array_equal(with_dask.counts, tiny_spectra.counts)

@@ -10,8 +10,9 @@ from beamdump.errors import BeamdumpInputError
 from beamdump.experiments.experiment import Experiment, load_experiment
 from beamdump.experiments.variants import with_meson_production
 from beamdump.pdg import mass_gev
-from beamdump.sources import meson_spectra as ms
+from beamdump.sources import meson_generator as gen, shipped_spectra as shipped
 from beamdump.sources.nuclear_targets import angantyr_options, get_nucleus, known_nuclei
+from beamdump.sources.spectrum_settings import DEFAULT_PDG_IDS, SpectrumSettings
 
 
 def test_nuclei_codes_encode_z_and_a() -> None:
@@ -36,15 +37,15 @@ def test_angantyr_options() -> None:
 
 
 def test_nuclear_settings() -> None:
-    s = ms.nuclear_settings(400.0, "Cu", n_events=10)
+    s = shipped.nuclear_settings(400.0, "Cu", n_events=10)
     assert s.components() == ((1000290630, 1.0),) and s.event_split() == ((1000290630, 1.0, 10),)
-    config = ms.pythia_config(s, 1000290630, 5)
+    config = gen.pythia_config(s, 1000290630, 5)
     assert "Beams:idB = 1000290630" in config and "HeavyIon:SigFitNGen = 0" in config
-    assert s.key() != ms.nuclear_settings(400.0, "Fe", n_events=10).key()
+    assert s.key() != shipped.nuclear_settings(400.0, "Fe", n_events=10).key()
     with pytest.raises(BeamdumpInputError, match="isoscalar, pp, pn, Cu"):
-        ms.SpectrumSettings(target="Xx")
+        SpectrumSettings(target="Xx")
     with pytest.raises(BeamdumpInputError, match="no shipped table for 450 GeV p on Cu"):
-        ms.nuclear_spectra(450.0, "Cu")
+        shipped.nuclear_spectra(450.0, "Cu")
 
 
 @pytest.mark.slow
@@ -52,10 +53,10 @@ def test_angantyr_p_cu_against_nucleon_collisions() -> None:
     """A whole p+Cu collision against one pp collision at 400 GeV (300 events each): the
     generated cross-section is the p+Cu inelastic one and there are more mesons per collision."""
     n = 300
-    cu = ms.nuclear_settings(400.0, "Cu", n_events=n)
-    pp = ms.SpectrumSettings(beam_energy_gev=400.0, n_events=n, target="pp")
-    r_cu = ms.run_chunk(cu, 1000290630, n, 3)
-    r_pp = ms.run_chunk(pp, 2212, n, 3)
+    cu = shipped.nuclear_settings(400.0, "Cu", n_events=n)
+    pp = SpectrumSettings(beam_energy_gev=400.0, n_events=n, target="pp")
+    r_cu = gen.run_chunk(cu, 1000290630, n, 3)
+    r_pp = gen.run_chunk(pp, 2212, n, 3)
     # σ_inel(p Cu) ≈ 780 mb at high energy (PDG hadronic cross-section compilation) vs σ_inel(pp) ≈ 32 mb
     assert 650.0 < r_cu["sigma_mb"] < 900.0 and 28.0 < r_pp["sigma_mb"] < 36.0
     pi0_cu, pi0_pp = r_cu["counts"][0].sum() / n, r_pp["counts"][0].sum() / n
@@ -84,7 +85,7 @@ def test_meson_production_in_presets() -> None:
 
 def _ratio_by_momentum(nucleus: str, energy: float, pdg: int) -> dict[str, float]:
     """Mesons per proton, p+A table / isoscalar nucleon table, in bands of x = p / E_beam."""
-    a, b = ms.default_spectra(energy), ms.nuclear_spectra(energy, nucleus)
+    a, b = shipped.default_spectra(energy), shipped.nuclear_spectra(energy, nucleus)
     lp = 0.5 * (a.log10_p_edges[1:] + a.log10_p_edges[:-1])
     x = 10.0 ** lp / energy
     ya, yb = a.yields[a.index(pdg)].sum(0), b.yields[b.index(pdg)].sum(0)
@@ -98,7 +99,7 @@ def test_shipped_p_cu_table_nuclear_effects(pdg: int) -> None:
     all 1.66 / 1.61, x < 0.025 1.9 / 1.9, x > 0.3 0.67 / 0.72. Data on p+A (e.g. Barton et al.,
     PRD 27 (1983) 2580: yields ∝ A^α(x_F), α ≈ 0.8–0.9 at small x_F falling to ≈ 0.5 at large x_F,
     against σ_inel ∝ A^0.71) say: more soft mesons per collision, fewer leading ones."""
-    sp = ms.nuclear_spectra(400.0, "Cu")
+    sp = shipped.nuclear_spectra(400.0, "Cu")
     assert sp.settings.target == "Cu" and sp.n_events >= 1_000_000
     assert sp.settings.pythia_options == angantyr_options(400.0, "Cu")
     assert 650.0 < sp.metadata["sigma_gen_mb"]["1000290630"] < 900.0
@@ -119,15 +120,15 @@ def test_nucleus_preset_uses_the_p_a_table() -> None:
 
 # ---------------------------------------------------------------- the hadronic cascade
 def test_cascade_settings() -> None:
-    s = ms.nuclear_settings(400.0, "Cu", n_events=10, cascade_min_ekin=5.0)
+    s = shipped.nuclear_settings(400.0, "Cu", n_events=10, cascade_min_ekin=5.0)
     assert s.cascade_min_ekin == 5.0 and s.pythia_options == ()
-    assert "cascade_min_ekin" not in ms.nuclear_settings(400.0, "Cu").to_dict()  # old keys stay valid
-    assert s.key() != ms.nuclear_settings(400.0, "Cu", n_events=10).key()
+    assert "cascade_min_ekin" not in shipped.nuclear_settings(400.0, "Cu").to_dict()  # old keys stay valid
+    assert s.key() != shipped.nuclear_settings(400.0, "Cu", n_events=10).key()
     with pytest.raises(BeamdumpInputError, match="needs a nucleus target"):
-        ms.SpectrumSettings(target="isoscalar", cascade_min_ekin=5.0)
+        SpectrumSettings(target="isoscalar", cascade_min_ekin=5.0)
     with pytest.raises(BeamdumpInputError, match="0.5 GeV ≤ cut < the beam energy"):
-        ms.nuclear_settings(400.0, "Cu", cascade_min_ekin=400.0)
-    assert ms.nuclear_table_name(400.0, "Cu", cascade=True) == "pythia8_p400gev_Cu_secondaries.npz"
+        shipped.nuclear_settings(400.0, "Cu", cascade_min_ekin=400.0)
+    assert shipped.nuclear_table_name(400.0, "Cu", cascade=True) == "pythia8_p400gev_Cu_secondaries.npz"
 
 
 @pytest.mark.slow
@@ -137,7 +138,7 @@ def test_cascade_conserves_energy_and_grows_with_lower_cut() -> None:
     mesons. The mesons of all generations together never carry more than the beam energy."""
     from beamdump.sources.hadron_cascade import cascade_chunk
 
-    ids = ms.DEFAULT_PDG_IDS
+    ids = DEFAULT_PDG_IDS
     first = cascade_chunk(400.0, "Cu", ids, 390.0, 20, 5)
     full = cascade_chunk(400.0, "Cu", ids, 5.0, 20, 5)
     assert first["n_collisions"] == 20 and first["n_failed"] == 0
@@ -157,12 +158,12 @@ def test_cascade_conserves_energy_and_grows_with_lower_cut() -> None:
 
 
 def test_plus_adds_tables_of_the_same_binning() -> None:
-    a = ms.nuclear_spectra(400.0, "Cu")
+    a = shipped.nuclear_spectra(400.0, "Cu")
     twice = a.plus(a)
     assert twice.multiplicity(221) == pytest.approx(2 * a.multiplicity(221))
     assert len(twice.metadata["sum_of"]) == 2
     with pytest.raises(BeamdumpInputError, match="same species and binning"):
-        a.plus(ms.default_spectra(120.0))
+        a.plus(shipped.default_spectra(120.0))
 
 
 @pytest.mark.parametrize("energy, nucleus, sigma", [(400.0, "Cu", 766.0), (400.0, "Mo", 1027.0), (120.0, "Fe", 696.0), (70.0, "Fe", 698.0)])
@@ -170,13 +171,13 @@ def test_shipped_p_a_tables(energy: float, nucleus: str, sigma: float) -> None:
     """Every shipped p+A table: its settings, σ_inel(pA) (measured values, e.g. PDG: Cu ≈ 780 mb,
     Fe ≈ 700 mb, Mo ≈ 1 b at these energies; Angantyr's is quoted) and 1.4–1.8 times the mesons
     of a nucleon collision (more wounded nucleons in heavier nuclei: Mo > Cu)."""
-    sp = ms.nuclear_spectra(energy, nucleus)
+    sp = shipped.nuclear_spectra(energy, nucleus)
     assert sp.settings.target == nucleus and sp.settings.beam_energy_gev == energy and sp.n_events >= 1_000_000
     assert sp.metadata["sigma_gen_mb"][str(get_nucleus(nucleus).pdg)] == pytest.approx(sigma, rel=0.01)
-    ratio = sp.multiplicity(111) / ms.default_spectra(energy).multiplicity(111)
+    ratio = sp.multiplicity(111) / shipped.default_spectra(energy).multiplicity(111)
     assert 1.4 < ratio < 1.9
     if nucleus == "Mo":
-        cu = ms.nuclear_spectra(400.0, "Cu").multiplicity(111) / ms.default_spectra(400.0).multiplicity(111)
+        cu = shipped.nuclear_spectra(400.0, "Cu").multiplicity(111) / shipped.default_spectra(400.0).multiplicity(111)
         assert ratio > cu
 
 
@@ -186,13 +187,13 @@ def test_shipped_cascade_table() -> None:
     the isoscalar nucleon table (measured, π⁰ / η): all 10.9 / 9.9, p > 20 GeV 1.9 / 2.2, NA62's
     cone 1.17 / 1.36, CHARM's window 2.1 / 2.7. The cascade adds most where mesons are soft and
     wide, least for the hardest forward ones."""
-    later = ms._shipped_nuclear(400.0, "Cu", True)
-    assert later.settings.cascade_min_ekin == ms.CASCADE_MIN_EKIN and later.n_events >= 200_000
+    later = shipped._shipped_nuclear(400.0, "Cu", True)
+    assert later.settings.cascade_min_ekin == shipped.CASCADE_MIN_EKIN and later.n_events >= 200_000
     assert 15.0 < later.metadata["collisions_per_proton"] < 25.0
-    first, both = ms.nuclear_spectra(400.0, "Cu"), ms.nuclear_spectra(400.0, "Cu", cascade=True)
+    first, both = shipped.nuclear_spectra(400.0, "Cu"), shipped.nuclear_spectra(400.0, "Cu", cascade=True)
     assert np.all(both.yields >= first.yields)
     r = _ratio_by_momentum("Cu", 400.0, 221)  # first collision / nucleon table
-    nucleon = ms.default_spectra(400.0)
+    nucleon = shipped.default_spectra(400.0)
     lp = 0.5 * (nucleon.log10_p_edges[1:] + nucleon.log10_p_edges[:-1])
     x = 10.0 ** lp / 400.0
     i = nucleon.index(221)
@@ -206,7 +207,7 @@ def test_cascade_preset_uses_both_tables() -> None:
 
     exp = Experiment.from_config(with_meson_production(load_experiment("charm").config, "cascade"))
     spectra = make_reach(exp, channels=["eta"]).channels[0].spectra
-    assert spectra.settings.target == "Cu" and spectra.settings.cascade_min_ekin == ms.CASCADE_MIN_EKIN
+    assert spectra.settings.target == "Cu" and spectra.settings.cascade_min_ekin == shipped.CASCADE_MIN_EKIN
     assert len(spectra.metadata["sum_of"]) == 2
     with pytest.raises(BeamdumpInputError, match="no shipped table for 120 GeV p on Fe"):
         make_reach(Experiment.from_config(with_meson_production(load_experiment("darkquest").config, "cascade")))

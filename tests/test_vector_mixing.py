@@ -5,7 +5,7 @@ import pytest
 
 from beamdump.production.proton_brems import ALPHA_EM, ProtonBremsChannel
 from beamdump.production.vector_mixing import VectorMixingChannel, load_mixing_mesons
-from beamdump.sources.meson_spectra import default_spectra
+from beamdump.sources.shipped_spectra import default_spectra
 
 
 def test_mixing_probability_on_and_off_the_peak():

@@ -96,7 +96,7 @@ def _run_with_progress(engine, m_grid, g_grid):
 @app.command("list")
 def list_cmd() -> None:
     """Experiments, models, final states, production channels and meson tables, one line each."""
-    from .sources.meson_spectra import shipped_table_lines
+    from .sources.shipped_spectra import shipped_table_lines
     from .experiments.experiment import load_experiment, preset_names
     from .models import get_model, model_names
     from .production.channels import channel_descriptions
@@ -424,7 +424,8 @@ def spectra_generate(
     regenerate: bool = typer.Option(False, help="ignore a cached table and generate again"),
 ) -> None:
     """Generate π⁰, η, η′, ω, ρ⁰, φ spectra with Pythia 8 and cache them."""
-    from .sources.meson_spectra import TARGETS, SpectrumSettings, cached_spectra
+    from .sources.meson_generator import cached_spectra
+    from .sources.spectrum_settings import TARGETS, SpectrumSettings
     from .sources.nuclear_targets import known_nuclei
 
     if ecm is not None and beam_energy is not None:
@@ -439,7 +440,7 @@ def spectra_generate(
     if ecm is not None and target != "isoscalar":
         raise BeamdumpInputError("--target: a collider table is pp; --target is for fixed-target tables")
     if ecm is not None:
-        from .sources.meson_spectra import collider_settings
+        from .sources.shipped_spectra import collider_settings
 
         if not 10.0 < ecm <= 1e5:
             raise BeamdumpInputError(f"--ecm: {ecm:g} GeV; allowed 10 < sqrt(s) <= 1e5 GeV")
@@ -453,7 +454,7 @@ def spectra_generate(
         settings = SpectrumSettings(beam_energy_gev=beam_energy, n_events=events, seed=seed,
                                     chunk_size=min(chunk_size, events), target=target)
     else:
-        from .sources.meson_spectra import nuclear_settings
+        from .sources.shipped_spectra import nuclear_settings
 
         settings = nuclear_settings(beam_energy, target, n_events=events, seed=seed, chunk_size=min(chunk_size, events),
                                     cascade_min_ekin=cascade)

@@ -7,7 +7,8 @@ from typing import Sequence
 
 from ..errors import BeamdumpInputError
 from ..models.base import Model
-from ..sources.meson_spectra import MesonSpectra, collider_spectra, default_spectra, nuclear_spectra
+from ..sources.meson_table import MesonSpectra
+from ..sources.shipped_spectra import collider_spectra, default_spectra, nuclear_spectra
 from .electron_brems import ElectronBremsChannel
 from .meson_decays import MesonDecayChannel, load_definitions
 from .proton_brems import BremsSettings, ProtonBremsChannel, default_brems_settings
@@ -53,7 +54,7 @@ def build_channels(
 
     The meson spectrum is the package's default table at the beam energy unless given; the
     bremsstrahlung settings are the published defaults unless given. ``target`` is the dump
-    material of an electron beam (a name known to ``em_shower.get_material``, i.e. the preset's
+    material of an electron beam (a name known to ``materials.get_material``, i.e. the preset's
     ``beam.target``); electron beams need it. ``target_length`` (m) ends the electron shower
     there (an active dump's length); ``None`` lets it run its full course. ``collider_tune``
     marks a pp collider: ``beam_energy_gev`` is then √s and the meson spectra are the shipped

@@ -7,7 +7,7 @@ Phys. Rev. D 38 (1988) 3375 and arXiv:0906.0580):
     N_A′ = Σ_elements n_i ∫ dE dt T(E, t) ∫ dx dσ_i/dx(E, m; x),
     n_i  = N_A · X0 (g/cm²) · w_i / A_i    [atoms per cm² per X0 of track, mass fraction w_i],
 
-with T(E, t) the differential track length of :mod:`beamdump.sources.em_shower` (X0 per GeV per
+with T(E, t) the differential track length of :mod:`beamdump.sources.shower_table` (X0 per GeV per
 X0 of depth) and dσ/dx the improved Weizsäcker–Williams (IWW) cross-section of
 :mod:`beamdump.production.electron_brems_xsec` (``method="ww"`` reweights each point by the
 ratio of the full-WW to the IWW dσ/dx, tabulated per mass). For a compound or mixture the sum
@@ -49,7 +49,9 @@ from scipy.stats import qmc
 from ..errors import BeamdumpInputError
 from ..kinematics import FloatArray
 from ..models.vector_charges import VectorCharges
-from ..sources.em_shower import MIN_E_MIN, Material, ShowerSettings, ShowerTable, cached_table, cell_points, get_material
+from ..sources.materials import Material, get_material
+from ..sources.shower_cascade import cached_table
+from ..sources.shower_table import MIN_E_MIN, ShowerSettings, ShowerTable, cell_points
 from . import electron_brems_xsec as xs
 from .sample import ParticleSample
 

@@ -20,7 +20,7 @@ from ..errors import BeamdumpInputError
 from ..kinematics import FloatArray, kallen, two_body_decay, two_body_momentum
 from ..models.vector_charges import VectorCharges, meson_flavours, transition_factor
 from ..pdg import mass_gev
-from ..sources.meson_spectra import MesonSpectra
+from ..sources.meson_table import MesonSpectra
 from .sample import ParticleSample
 
 KINDS = ("P_to_gamma_V", "V_to_P_V")

@@ -10,7 +10,7 @@ import numpy as np
 from ..kinematics import FloatArray
 
 if TYPE_CHECKING:
-    from ..sources.meson_spectra import MesonSpectra
+    from ..sources.meson_table import MesonSpectra
 
 
 @dataclass(frozen=True)

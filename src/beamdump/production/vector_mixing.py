@@ -25,7 +25,7 @@ from ..datafiles import load_toml, package_data
 from ..kinematics import FloatArray
 from ..models.vector_charges import VectorCharges, meson_flavours
 from ..pdg import mass_gev, width_gev
-from ..sources.meson_spectra import MesonSpectra
+from ..sources.meson_table import MesonSpectra
 from .sample import ParticleSample
 
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..errors import BeamdumpInputError
 from ..kinematics import FloatArray
-from .meson_spectra import MesonSpectra
+from .meson_table import MesonSpectra
 
 PB_PER_MB = 1e9
 BIN_WIDTH = 0.05  # decades in log10 θ and log10 p, the reference tables' binning

@@ -24,7 +24,7 @@ from ..experiments.experiment import CombinedExperiment, Experiment
 from ..experiments.variants import with_dump_length
 from ..kinematics import FloatArray
 from ..engine.reach import CombinedReach, MassFlux, Reach
-from ..sources.em_shower import get_material
+from ..sources.materials import get_material
 
 _SCAN_COUPLINGS = np.geomspace(1e-9, 1e-1, 321)  # 40 per decade; the edges are then solved exactly
 
