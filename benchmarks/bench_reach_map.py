@@ -4,7 +4,7 @@ every channel of the preset, spectra from the shipped (cached) tables, on one co
 Prints the wall time of the map, the time per mass split into production sampling, geometry +
 daughter acceptance, and coupling evaluation, the time of the band edges, and the peak memory.
 
-    python benchmarks/bench_reach_map.py [PRESET] [--repeat 3] [--masses MIN:MAX]
+    python benchmarks/bench_reach_map.py [PRESET] [--repeat 3] [--masses MIN:MAX] [--model b-l]
 
 Electron presets (e.g. na64-2017-2018) need their shower tables: the first run simulates and
 caches them (tens of seconds, reported as setup), later runs read the cache. Their default mass
@@ -24,7 +24,7 @@ os.environ.setdefault("MKL_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
-from beamdump import decay_in_volume  # noqa: E402
+from beamdump.engine import decay_in_volume  # noqa: E402
 from beamdump.engine.analysis import default_mass_range, make_reach, run_reach  # noqa: E402
 from beamdump.experiments.experiment import load_experiment  # noqa: E402
 
@@ -48,6 +48,7 @@ def main() -> None:
     ap.add_argument("preset", nargs="?", default="na62-dump-2021")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--masses", default=None, help="MIN:MAX in GeV (default: the channels' range)")
+    ap.add_argument("--model", default="dark-photon", help="model (see beamdump list)")
     args = ap.parse_args()
     try:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
@@ -56,14 +57,14 @@ def main() -> None:
 
     exp = load_experiment(args.preset)
     t0 = time.perf_counter()
-    reach = make_reach(exp)
+    reach = make_reach(exp, args.model)
     lo, hi = (float(x) for x in args.masses.split(":")) if args.masses else default_mass_range(reach)
     masses = np.geomspace(lo, hi, 100)
     couplings = np.geomspace(1e-9, 1e-1, 100)
     reach.flux(float(masses[len(masses) // 2]))  # load the tables, draw the parents, build the showers (once)
     setup = time.perf_counter() - t0
 
-    from beamdump import reach as reach_mod
+    from beamdump.engine import reach as reach_mod
 
     walls, geometry = [], []
     for _ in range(args.repeat):

@@ -152,7 +152,7 @@ def test_e137_against_andreas_niebuhr_ringwald():
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        (v,) = validate_preset("e137", LIMITS)
+        (v,) = validate_preset("e137", LIMITS, "dark-photon")
     s = v.score
     print("e137:", s.line())
     assert v.channels == ("electron_brems",)

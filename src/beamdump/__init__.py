@@ -30,25 +30,26 @@ if TYPE_CHECKING:
     from .experiments.experiment import CombinedExperiment, Experiment
     from .models.base import Model
 
-__all__ = ["__version__", "experiment", "experiments", "model", "models", "reach"]
+__all__ = ["__version__", "experiment", "list_experiments", "list_models", "model", "reach"]
 
 
-def experiments() -> list[str]:
-    """Names of the shipped experiment presets."""
+def list_experiments() -> list[str]:
+    """Names of the shipped experiment presets (the subpackage ``beamdump.experiments`` holds the code)."""
     from .experiments.experiment import preset_names
 
     return preset_names()
 
 
 def experiment(name_or_path: str | Path) -> "Experiment | CombinedExperiment":
-    """A shipped preset by name (see :func:`experiments`) or a preset ``.toml`` file by path."""
+    """A shipped preset by name (see :func:`list_experiments`) or a preset ``.toml`` file by path."""
     from .experiments.experiment import load_experiment
 
     return load_experiment(name_or_path)
 
 
-def models() -> list[str]:
-    """Names of every known model (shipped and registered by other packages)."""
+def list_models() -> list[str]:
+    """Names of every known model, shipped and registered by other packages (the subpackage
+    ``beamdump.models`` holds the code)."""
     from .models import model_names
 
     return model_names()
