@@ -86,3 +86,51 @@ def test_targets_met_against_the_published_curve(preset, lower, upper):
     assert s.coverage >= 0.8
     assert s.lower_median <= lower
     assert s.upper_median <= upper
+
+
+@pytest.mark.parametrize(
+    "preset, lower, upper, coverage",
+    [
+        # meets the issue's target; today 0.065 / 0.090, coverage 1.00
+        ("na64-2017-2018", 0.10, 0.12, 0.95),
+        # the rest inherit the dark photon's miss at the same experiment (docs/validation.md);
+        # today charm 0.370 / 0.098 (0.73), e137 0.213 / 0.008 (0.94), nucal 0.247 / 0.015 (1.00)
+        ("charm", 0.40, 0.13, 0.70),
+        ("e137", 0.24, 0.03, 0.9),
+        ("nucal", 0.28, 0.04, 0.95),
+    ],
+)
+def test_b_minus_l_against_darkcast_recasts(preset, lower, upper, coverage):
+    (v,) = validate_preset(preset, LIMITS, "b-l")
+    s = v.score
+    assert v.model == "b-l" and v.reference.startswith("b_minus_l/")
+    assert s.coverage >= coverage
+    assert s.lower_median <= lower
+    assert s.upper_median <= upper
+
+
+@pytest.mark.parametrize(
+    "preset, channel, ref_dp, ref_bl",
+    [
+        ("charm", "eta", "dark_photon/charm_blumlein_brunner.csv", "b_minus_l/charm_bl.csv"),
+        ("e137", "electron_brems", "dark_photon/e137_andreas2012.csv", "b_minus_l/e137_bl.csv"),
+        ("na64-2017-2018", "electron_brems", "dark_photon/na64_visible_2017_2018.csv", "b_minus_l/na64_visible_bl.csv"),
+    ],
+)
+def test_b_minus_l_translation_agrees_with_darkcast(preset, channel, ref_dp, ref_bl):
+    """Independently of how well the dark photon is reproduced: the ratio of the B−L lower edge
+    to the dark photon's at small mass (long lifetimes, below 2 m_μ) is DarkCast's. For η → γX it
+    is e·(1/4)^(-1/4) = 0.43 (the η's B−L amplitude is half the photon's), for electron
+    bremsstrahlung e = 0.303 (x_e = −1 in units of g, not of e)."""
+    exp = load_experiment(preset)
+    masses = np.array([0.003, 0.006, 0.012])
+    bands = {
+        m: run_reach(make_reach(exp, m, final_states=["ee"], channels=[channel]), masses=masses,
+                     couplings=np.geomspace(1e-10, 1e-2, 161)).band
+        for m in ("dark-photon", "b-l")
+    }
+    dp, bl = read_band_csv(LIMITS / ref_dp), read_band_csv(LIMITS / ref_bl)
+    for m in masses:
+        ours = bands["b-l"].interval_at(m)[0] / bands["dark-photon"].interval_at(m)[0]
+        theirs = bl.interval_at(m)[0] / dp.interval_at(m)[0]
+        assert ours == pytest.approx(theirs, rel=0.08), (m, ours, theirs)
