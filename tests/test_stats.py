@@ -1,5 +1,6 @@
 """Poisson upper limits: known values, monotonicity, systematics (hypothesis for the properties)."""
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -73,3 +74,25 @@ def test_cls_is_never_below_classical(n, b):
 def test_bad_input_names_the_field(kwargs, field):
     with pytest.raises(BeamdumpInputError, match=field):
         LimitSettings(**kwargs)
+
+
+def test_an_analysis_event_limit_replaces_the_poisson_one():
+    from beamdump.limits.stats import LimitSettings
+
+    lim = LimitSettings(n_observed=0, background=0.0, cl=0.95, events_upper_limit=18.0)
+    assert lim.upper_limit() == 18.0
+    assert LimitSettings(cl=0.95).upper_limit() == pytest.approx(-np.log(0.05), rel=1e-6)
+    for bad in (0.0, -3.0, float("inf"), float("nan")):
+        with pytest.raises(BeamdumpInputError, match="events_upper_limit"):
+            LimitSettings(events_upper_limit=bad)
+
+
+def test_historic_electron_dumps_carry_their_reinterpretation_statistics():
+    """arXiv:1209.6083 Fig. 2 is at 95% CL; E141 and E774 rest on their analyses' own event limits."""
+    from beamdump.experiments.experiment import load_experiment
+
+    for name in ("e137", "e141", "e774", "orsay", "kek"):
+        assert load_experiment(name).limit.cl == 0.95, name
+    assert load_experiment("e141").limit.upper_limit() > 1000  # background-subtracted: of order 3e3
+    assert 10 < load_experiment("e774").limit.upper_limit() < 30
+    assert load_experiment("kek").limit.upper_limit() == pytest.approx(2.996, abs=1e-3)

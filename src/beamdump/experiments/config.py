@@ -213,11 +213,22 @@ class BeamConfig(_Strict):
 
 
 class StatisticsConfig(_Strict):
+    """What was observed and how the limit is set. ``events_upper_limit`` is the upper limit on
+    signal events that the analysis itself stated (with its source), e.g. after subtracting its
+    background; it replaces the Poisson limit of ``observed`` and ``background``."""
+
     observed: Count
     background: Quantity
     signal_rel_unc: Quantity | None = None
     cl: float = Field(default=0.9, gt=0.0, lt=1.0)
     method: Literal["cls", "classical"] = "cls"
+    events_upper_limit: Quantity | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> "StatisticsConfig":
+        if self.events_upper_limit is not None:
+            _positive(self.events_upper_limit, "statistics.events_upper_limit")
+        return self
 
 
 class ValidationConfig(_Strict):

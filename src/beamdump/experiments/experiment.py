@@ -71,6 +71,7 @@ def limit_settings(st: StatisticsConfig, yield_rel_unc: float) -> LimitSettings:
         background_rel_unc=st.background.rel_unc,
         cl=st.cl,
         method=st.method,
+        events_upper_limit=None if st.events_upper_limit is None else float(st.events_upper_limit.value),
     )
 
 

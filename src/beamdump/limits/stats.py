@@ -58,6 +58,9 @@ class LimitSettings:
     background_rel_unc: float = 0.0
     cl: float = 0.9
     method: Method = "cls"
+    #: the upper limit on the signal events that the analysis itself stated (e.g. after its own
+    #: background subtraction); when set it replaces the Poisson computation
+    events_upper_limit: float | None = None
 
     def __post_init__(self) -> None:
         _check("n_observed", self.n_observed, "an integer ≥ 0", lambda v: float(v).is_integer() and v >= 0)
@@ -67,9 +70,15 @@ class LimitSettings:
         _check("cl", self.cl, "in (0, 1)", lambda v: 0 < v < 1)
         if self.method not in METHODS:
             raise BeamdumpInputError(f"method: {self.method!r} is not known; allowed: {', '.join(METHODS)}")
+        if self.events_upper_limit is not None:
+            _check("events_upper_limit", self.events_upper_limit, "a finite number of events > 0",
+                   lambda v: np.isfinite(v) and v > 0)
 
     def upper_limit(self) -> float:
-        """Upper limit on the expected number of signal events."""
+        """Upper limit on the expected number of signal events: the analysis's own when it states
+        one, else the Poisson (CLs or classical) limit of the counts."""
+        if self.events_upper_limit is not None:
+            return float(self.events_upper_limit)
         return poisson_upper_limit(
             self.n_observed,
             self.background,

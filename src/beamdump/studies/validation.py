@@ -34,11 +34,15 @@ class ValidationResult:
         )
 
 
-def entry_limit(exp: Experiment | CombinedExperiment, v: ValidationConfig) -> tuple[LimitSettings, float | None]:
+def entry_limit(exp: Experiment | CombinedExperiment, v: ValidationConfig) -> LimitSettings:
     """The statistics a validation entry's reinterpretation used: the preset's, with the entry's
-    CL, and the entry's N_up when it states one."""
-    limit = exp.limit if v.cl is None else replace(exp.limit, cl=v.cl)
-    return limit, None if v.events_upper_limit is None else float(v.events_upper_limit.value)
+    CL and N_up where it states them."""
+    changes: dict[str, float] = {}
+    if v.cl is not None:
+        changes["cl"] = v.cl
+    if v.events_upper_limit is not None:
+        changes["events_upper_limit"] = float(v.events_upper_limit.value)
+    return replace(exp.limit, **changes)
 
 
 def validate_preset(
@@ -60,8 +64,7 @@ def validate_preset(
             continue
         t0 = time.perf_counter()
         engine = make_reach(exp, v.model, final_states=[v.final_state], channels=v.channels)
-        limit, n_up = entry_limit(exp, v)
-        res = run_reach(engine, limit=limit, events_upper_limit=n_up)
+        res = run_reach(engine, limit=entry_limit(exp, v))
         score = score_band(res.band, read_band_csv(ref_path))  # an edge the reference lacks: None
         out.append(
             ValidationResult(
