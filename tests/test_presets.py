@@ -95,3 +95,18 @@ def test_combined_preset_errors(tmp_path):
     selfish.write_text('name = "selfish"\n' + head + 'combine = ["na64-2017", "selfish.toml"]\n' + stats)
     with pytest.raises(BeamdumpInputError, match="includes itself"):
         load_experiment(selfish)
+
+
+def test_aperture_and_energy_variants_scale_what_they_say():
+    from beamdump.experiments.experiment import load_experiment
+    from beamdump.experiments.variants import with_aperture, with_energy_threshold
+
+    cfg = load_experiment("nucal").config
+    wide = with_aperture(cfg, 2.0)
+    assert wide.decay_volume.radius.value == 2.0 * cfg.decay_volume.radius.value
+    assert wide.detector.planes[0].r_outer.value == 2.0 * cfg.detector.planes[0].r_outer.value
+    assert wide.detector.planes[0].r_inner.value == cfg.detector.planes[0].r_inner.value  # holes stay
+    hot = with_energy_threshold(cfg, 1.5)
+    assert hot.detector.min_energy_sum.value == 1.5 * cfg.detector.min_energy_sum.value
+    with pytest.raises(BeamdumpInputError, match="aperture factor"):
+        with_aperture(cfg, -1.0)

@@ -1,5 +1,5 @@
 """Design variants of a preset: the same experiment with a different dump length, beam count,
-decay length, target or meson-production model.
+decay length, aperture, energy threshold, target or meson-production model.
 
 A variant is a new validated :class:`ExperimentConfig`; the preset on disk is not touched. Used by
 the X17 design scan and by the tests of the active-dump logic.
@@ -100,6 +100,33 @@ def with_decay_length(cfg: ExperimentConfig, factor: float) -> ExperimentConfig:
     dz = (factor - 1.0) * (old - float(dv["z_start"]["value"]))
     _shift(dv["z_end"], dz)
     _move_behind(data, dz, z_from=old)
+    return _validated(data)
+
+
+def with_aperture(cfg: ExperimentConfig, factor: float) -> ExperimentConfig:
+    """``cfg`` with every transverse size of the decay volume and the detector planes (radii,
+    half-widths, apothems; not the beam holes) ``factor`` times as large."""
+    if not (math.isfinite(factor) and factor > 0.0):
+        raise BeamdumpInputError(f"aperture factor: {factor!r}; allowed a finite number > 0")
+    data = cfg.model_dump()
+    sizes = ("radius", "r_outer", "half_x", "half_y", "half_x_start", "half_y_start", "half_x_end", "half_y_end", "apothem")
+    for part in (data["decay_volume"], *_planes(data["detector"])):
+        for key in sizes:
+            if part.get(key) is not None:
+                part[key]["value"] = float(part[key]["value"]) * factor
+    return _validated(data)
+
+
+def with_energy_threshold(cfg: ExperimentConfig, factor: float) -> ExperimentConfig:
+    """``cfg`` with every energy cut of the detector (common and per final state) ``factor`` times as high."""
+    if not (math.isfinite(factor) and factor > 0.0):
+        raise BeamdumpInputError(f"energy threshold factor: {factor!r}; allowed a finite number > 0")
+    data = cfg.model_dump()
+    det = data["detector"]
+    for part in (det, *det.get("final_state", {}).values()):
+        for key in ("min_energy_each", "min_energy_sum"):
+            if part.get(key) is not None:
+                part[key]["value"] = float(part[key]["value"]) * factor
     return _validated(data)
 
 
