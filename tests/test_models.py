@@ -114,10 +114,10 @@ def test_b_minus_l_lepton_and_neutrino_widths() -> None:
     m, g = 0.05, 1e-4
     w = bl.partial_widths(m, g)
     assert float(w["ee"]) == pytest.approx(_lepton_width(g, m, M_E), rel=1e-8)
-    assert float(w["nunu"]) == pytest.approx(3 * g**2 * m / (24 * math.pi), rel=1e-8)
+    assert float(w["invisible"]) == pytest.approx(3 * g**2 * m / (24 * math.pi), rel=1e-8)
     # well above 2 m_e the three left-handed neutrinos give 3/2 of the e+e- width
-    assert float(w["nunu"] / w["ee"]) == pytest.approx(1.5, rel=1e-3)
-    assert float(bl.partial_widths(10.0)["nunu"] / bl.partial_widths(10.0)["ee"]) == pytest.approx(1.5, rel=1e-6)
+    assert float(w["invisible"] / w["ee"]) == pytest.approx(1.5, rel=1e-3)
+    assert float(bl.partial_widths(10.0)["invisible"] / bl.partial_widths(10.0)["ee"]) == pytest.approx(1.5, rel=1e-6)
     assert not bl.final_states()["invisible"].visible
 
 
@@ -356,3 +356,124 @@ def test_fixing_a_coupling_of_a_one_coupling_model() -> None:
     with pytest.raises(BeamdumpInputError, match="g_BL"):
         get_model("b-l", scan="g_B")
     assert get_model("b-l", scan="g_BL") is get_model("b-l")
+
+
+# ---------------------------------------------------------------------- review: files, plug-ins, channels
+def _vector_file(tmp_path, **changes):
+    from beamdump.datafiles import package_data
+
+    text = package_data("models", "vectors", "b-l.toml").read_text()
+    for old, new in changes.items():
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ("in_units_of_e = false", 'in_units_of_e = "false"', "in_units_of_e must be true or false"),
+        ("valid_masses = [1e-3, 10.0]", "valid_masses = [10.0, 1e-3]", "valid_masses"),
+        ('key = "g_BL"\n', "", "missing 'key'"),
+        ("nu_tau = -1.0\n", "", "missing"),
+        ("u = 0.3333333333333333", 'u = "a third"', "bad.toml"),
+    ],
+)
+def test_a_malformed_model_file_is_one_line(tmp_path, old, new, message):
+    from beamdump.models.vector import load_vector
+
+    with pytest.raises(BeamdumpInputError, match=message):
+        load_vector(_vector_file(tmp_path, **{old: new}))
+
+
+def test_a_class_entry_point_is_instantiated():
+    from beamdump.models.registry import _from_entry_point
+    from beamdump.models.vector import VectorBoson
+
+    class Toy(VectorBoson):
+        def __init__(self):
+            dp = get_model("dark-photon")
+            super().__init__("toy", "toy", dp.coupling, dp.charges)
+
+    class EP:
+        name, value = "toy", "tests:Toy"
+
+        @staticmethod
+        def load():
+            return Toy
+
+    model = _from_entry_point(EP())
+    assert isinstance(model, Toy) and model.name == "toy"
+
+
+def test_every_channel_class_implements_the_protocol():
+    from beamdump.experiments.experiment import load_experiment
+    from beamdump.engine.analysis import make_reach
+    from beamdump.production.sample import ProductionChannel
+
+    channels = [*make_reach(load_experiment("nucal"), "dark-photon", channels=["pi0", "proton_brems"]).channels,
+                *make_reach(load_experiment("nucal"), "dark-photon", channels=["vector_mixing"]).channels,
+                *make_reach(load_experiment("e137"), "dark-photon").channels]
+    assert {type(c).__name__ for c in channels} >= {"MesonDecayChannel", "ProtonBremsChannel", "VectorMixingChannel", "ElectronBremsChannel"}
+    for c in channels:
+        assert isinstance(c, ProductionChannel), type(c)
+        assert c.couples()
+
+
+def test_b_minus_l_and_protophobic_couple_to_nucleons_through_their_isospin():
+    """F1(0) = 2x_u + x_d: 1 for the photon and B−L, 0 for the proto-phobic vector; near the ω
+    B−L's isoscalar-only form factor differs from the photon's."""
+    from beamdump.production.proton_brems import load_form_factors
+
+    vmd = load_form_factors()["vmd"]
+    bl, pp = get_model("b-l").charges, get_model("protophobic").charges
+    assert float(vmd.squared(1e-8)) == pytest.approx(1.0, rel=1e-6)
+    assert float(vmd.squared(1e-8, bl)) == pytest.approx(bl.proton**2, rel=1e-6)
+    assert float(vmd.squared(1e-8, pp)) == pytest.approx(0.0, abs=1e-6)
+    m2 = 0.76**2
+    assert abs(float(vmd.squared(m2, bl)) / float(vmd.squared(m2)) - 1.0) > 0.2
+    for kind in ("dipole", "none"):
+        assert float(load_form_factors()[kind].squared(0.1, pp)) == 0.0
+
+
+def test_vector_mixing_and_electron_brems_follow_the_charges():
+    from beamdump.models.vector_charges import E_CHARGE
+    from beamdump.production.electron_brems import ElectronBremsChannel
+    from beamdump.production.vector_mixing import load_mixing_mesons
+
+    bl = get_model("b-l").charges
+    mesons = {m.name: m for m in load_mixing_mesons()[0]}
+    assert float(mesons["rho0"].mixing_probability(0.7, bl)) == 0.0
+    ratio = float(mesons["omega"].mixing_probability(0.7, bl)) / float(mesons["omega"].mixing_probability(0.7))
+    assert ratio == pytest.approx(4.0 / E_CHARGE**2, rel=1e-12)  # ω coupling 3(x_u + x_d) = 2, in units of g not e
+    assert ElectronBremsChannel(20.0, "aluminium", charges=bl).rate_factor == pytest.approx(1.0 / E_CHARGE**2, rel=1e-12)
+    assert not ElectronBremsChannel(20.0, "aluminium", charges=get_model("leptophobic-b").charges).couples()
+
+
+def test_the_pion_form_factor_follows_the_rho_and_omega_couplings():
+    """π⁺π⁻ is isovector (ρ) with a small isoscalar (ρ–ω mixing) part: the proto-phobic vector's
+    ρ coupling −1 and ω coupling +1 flip the interference at the ω."""
+    from beamdump.models.r_ratio import RRatio
+
+    rr = RRatio()
+    s = np.array([0.6**2, 0.7827**2])
+    photon = rr.r_pipi(s)
+    assert np.allclose(rr.r_pipi(s, -1.0, -1.0), photon, rtol=1e-12)  # an overall sign does nothing
+    flipped = rr.r_pipi(s, -1.0, 1.0)
+    assert flipped[0] == pytest.approx(photon[0], rel=0.02)  # off the ω: the ρ alone
+    assert abs(flipped[1] / photon[1] - 1.0) > 0.03  # at the ω (a 6% interference): the mixing term enters with the other sign
+    assert np.all(rr.r_pipi(s, 0.0, 1.0) < 0.05 * photon)  # no ρ coupling: only the ω's small ππ
+
+
+def test_inclusive_final_states_decay_with_open_channels():
+    lep = get_model("leptophobic-b")
+    assert lep.final_states()["visible"].daughters == (111, 22)  # no electrons: π⁰γ kinematics
+    assert lep.final_states()["visible"].charges == (0.0, 0.0)
+    had = get_model("dark-photon").final_states()["hadrons"]
+    assert had.at(0.5).daughters == (211, -211) and had.at(0.2).daughters == (111, 22)
+    assert had.threshold == pytest.approx(0.13498, rel=1e-3)
+    rng = np.random.default_rng(1)
+    with pytest.raises(BeamdumpInputError, match="cannot decay"):
+        had.decay(np.array([[10.0, 0.0, 0.0, 9.99]]), 0.2, rng)

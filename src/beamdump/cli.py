@@ -108,7 +108,11 @@ def list_cmd() -> None:
         typer.echo(f"  {name:<18} {cfg.title} [{cfg.status}]; final states {', '.join(cfg.final_states)}")
     typer.echo("Models:")
     for name in model_names():
-        model = get_model(name)
+        try:
+            model = get_model(name)
+        except BeamdumpInputError as exc:  # a broken plug-in: say so on its line, list the rest
+            typer.echo(f"  {name:<18} (cannot be loaded: {exc})")
+            continue
         typer.echo(f"  {name:<18} {model.description}")
         for c in model.couplings:
             lo, hi = c.default_range
@@ -236,6 +240,7 @@ def reach(
             "events_upper_limit": result.threshold,
             "limit": vars(exp.limit),
             "band_mass_range_gev": _mass_range_or_none(result.band),
+            "unclosed_edges": [u.as_dict() for u in result.band.unclosed],
             "score": score.as_dict() if score else None,
             "timings_s": dict(result.timings, wall_s=time.perf_counter() - t0),
             "versions": environment(),
@@ -258,7 +263,7 @@ def compare(
     model: str = typer.Option("dark-photon", help="new-particle model"),
     out: Path = typer.Option(Path("compare"), help="output directory"),
     masses: Optional[str] = typer.Option(None, help="MIN:MAX:N log-spaced masses in GeV (default: each preset's range, 100)"),
-    couplings: Optional[str] = typer.Option("1e-10:1e-1:181", help="MIN:MAX:N log-spaced couplings"),
+    couplings: Optional[str] = typer.Option(None, help="MIN:MAX:N log-spaced couplings (default: the model's range, 20 per decade)"),
     seed: int = typer.Option(20231, help="random seed of the flux sampling"),
 ) -> None:
     """The excluded bands of several presets in one figure (compare.png) and one table (compare.csv)."""
@@ -367,7 +372,15 @@ def x17(
     from .models import get_model
 
     t0 = time.perf_counter()
-    key = get_model(model).coupling.key  # an unknown model is refused before any work
+    chosen = get_model(model)  # an unknown model is refused before any work
+    vector = chosen.production.vector
+    if vector is None or not vector.in_units_of_e or vector.ratio("e") != 1.0:
+        raise BeamdumpInputError(
+            f"--model: x17 compares the coupling to the electron, eps_e, with the proto-phobic band; {model}'s coupling "
+            f"{chosen.coupling.key} is not eps_e (allowed: models whose coupling is in units of e with x_e = -1, e.g. "
+            "dark-photon, protophobic)"
+        )
+    key = chosen.coupling.key
     _grids_and_out(out, None, None)  # the output directory, before any work
     lo_l, hi_l, n_l = parse_range(dump_lengths, "--dump-lengths")
     if not (np.isfinite(hi_l) and 0 < lo_l <= hi_l and 1 <= n_l <= 200):

@@ -192,7 +192,7 @@ class Reach:
             if norm <= 0.0:
                 continue
             u, c, particle = decay_terms(
-                merged, flights, ctau, exp.acceptance(fs), self.model.final_states()[fs], rng, self.segments, directions
+                merged, flights, ctau, exp.acceptance(fs), self.model.final_states()[fs].at(mass), rng, self.segments, directions
             )
             which = owner[particle]
             for j, ch in enumerate(self.channels):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -18,6 +18,9 @@ from numpy.typing import ArrayLike, NDArray
 from ..errors import BeamdumpInputError
 from ..kinematics import FloatArray, two_body_decay
 from ..pdg import charge, mass_gev
+
+if TYPE_CHECKING:
+    from .vector_charges import VectorCharges
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,8 @@ class FinalState:
     daughters: tuple[int, ...] = ()
     visible: bool = True
     representative: bool = False
+    #: the representative kinematics below this one's threshold (e.g. π⁰γ below π⁺π⁻)
+    below: "FinalState | None" = None
     masses: tuple[float, ...] = field(init=False, repr=False, compare=False)
     charges: tuple[float, ...] = field(init=False, repr=False, compare=False)
 
@@ -87,8 +92,16 @@ class FinalState:
 
     @property
     def threshold(self) -> float:
-        """Sum of the daughter masses (GeV)."""
-        return float(sum(self.masses))
+        """Sum of the daughter masses (GeV): the lowest of this state and its fallbacks."""
+        own = float(sum(self.masses))
+        return own if self.below is None else min(own, self.below.threshold)
+
+    def at(self, mass: float) -> "FinalState":
+        """The kinematics a parent of ``mass`` (GeV) decays with: this state, or below its own
+        threshold its fallback's."""
+        if self.below is not None and mass <= float(sum(self.masses)):
+            return self.below.at(mass)
+        return self
 
     def decay(
         self, parent: FloatArray, parent_mass: float, rng: np.random.Generator, directions: FloatArray | None = None
@@ -97,6 +110,11 @@ class FinalState:
         in the rest frame (``directions`` (n, 3) fixes the first daughter's rest-frame direction)."""
         if not self.visible:
             raise BeamdumpInputError(f"final state {self.key}: invisible, nothing to decay into the detector")
+        if parent_mass <= float(sum(self.masses)):
+            raise BeamdumpInputError(
+                f"final state {self.key}: a parent of {parent_mass:.4g} GeV cannot decay to {self.daughters} "
+                f"(threshold {sum(self.masses):.4g} GeV)"
+            )
         m1, m2 = self.masses
         return two_body_decay(parent, m1, m2, rng, directions=directions, parent_mass=parent_mass)
 
@@ -157,5 +175,3 @@ class ProductionCouplings:
 
     vector: "VectorCharges | None" = None
 
-
-from .vector_charges import VectorCharges  # noqa: E402  (the dataclass above names it)

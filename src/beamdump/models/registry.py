@@ -42,7 +42,8 @@ def _from_entry_point(ep) -> Model:
         obj = ep.load()
     except Exception as exc:  # a broken plug-in must not take the tool down with a traceback
         raise BeamdumpInputError(f"model: the plug-in {ep.name!r} ({ep.value}) cannot be loaded: {exc}") from None
-    model = obj() if callable(obj) and not isinstance(obj, Model) else obj
+    # a class (which the runtime protocol check would wrongly accept) or a factory is called
+    model = obj() if isinstance(obj, type) or (callable(obj) and not isinstance(obj, Model)) else obj
     if not isinstance(model, Model):
         raise BeamdumpInputError(
             f"model: the plug-in {ep.name!r} ({ep.value}) does not implement beamdump.models.Model "

@@ -1,7 +1,8 @@
 """Vector bosons that couple to each Standard-Model fermion with its own charge (DarkCast,
 Ilten, Soreq, Williams, Xue, arXiv:1801.04847), one data file each in ``data/models/vectors/``.
 
-With g the scanned coupling and s = e (coupling in units of e) or 1, α(0) = 1/137.036:
+With g the scanned coupling, s = 1 when g is in units of e (ε) and s = 1/e when g is the gauge
+coupling itself (the fermion couplings are then g·x_f), and α = α(0) = 1/137.036:
 
     Γ(V → ℓ⁺ℓ⁻)  = α (s g x_ℓ)² m / 3 · (1 + 2 m_ℓ²/m²) √(1 − 4 m_ℓ²/m²)
     Γ(V → ν ν̄)   = α (s g x_ν)² m / 6            per flavour (left-handed neutrinos only)
@@ -17,7 +18,7 @@ number is the photon's. Below 2 m_e (and no neutrino charge) no channel is open:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
@@ -106,14 +107,26 @@ class VectorBoson:
 
     @cached_property
     def _final_states(self) -> Mapping[str, FinalState]:
+        # inclusive states decay with the kinematics of their lightest open channel: π⁺π⁻ for a
+        # vector with a ρ coupling, π⁰γ (open from m_π⁰, the ω-like and φ-like vectors' first
+        # channel, and every vector's below 2 m_π±) otherwise; "visible" takes e⁺e⁻ when the
+        # vector couples to electrons
+        pi0_gamma = FinalState("hadrons", "hadrons (R-ratio; pi0 gamma kinematics)", (111, 22), representative=True)
+        if self.hadron_couplings.rho != 0.0:
+            hadrons = FinalState("hadrons", "hadrons (R-ratio; pi+ pi- kinematics above 2 m_pi, pi0 gamma below)",
+                                 (211, -211), representative=True, below=pi0_gamma)
+        else:
+            hadrons = pi0_gamma
+        if self.charges["e"] != 0.0:
+            visible = FinalState("visible", "every visible final state (e+ e- kinematics)", (-11, 11), representative=True)
+        else:
+            visible = replace(hadrons, key="visible", description="every visible final state (" + hadrons.description.split("; ", 1)[1])
         out = {
             "ee": FinalState("ee", "e+ e-", (-11, 11)),
             "mumu": FinalState("mumu", "mu+ mu-", (-13, 13)),
             "tautau": FinalState("tautau", "tau+ tau-", (-15, 15)),
-            "hadrons": FinalState("hadrons", "hadrons (R-ratio; pi+ pi- kinematics)", (211, -211), representative=True),
-            "visible": FinalState(
-                "visible", "every visible final state (e+ e- kinematics)", (-11, 11), representative=True
-            ),
+            "hadrons": hadrons,
+            "visible": visible,
         }
         if self.has_neutrinos:
             out["invisible"] = FinalState("invisible", "nu nu-bar (three flavours; width only)", (12, -12), visible=False)
@@ -137,7 +150,8 @@ class VectorBoson:
         return known[final_state]
 
     def partial_widths(self, m: ArrayLike, coupling: ArrayLike = 1.0) -> dict[str, NDArray[np.float64]]:
-        """Partial widths in GeV: "ee", "mumu", "tautau", "hadrons" and, with neutrino charges, "nunu"."""
+        """Partial widths in GeV: "ee", "mumu", "tautau", "hadrons" and, with neutrino charges,
+        "invisible" (ν ν̄, three flavours): the keys of the final states they feed."""
         m = _masses(m)
         g = _couplings(coupling, self.coupling.key) * self.charges.scale
         scale = ALPHA_EM * g**2 * m / 3.0
@@ -148,7 +162,7 @@ class VectorBoson:
             out[lepton + lepton] = scale * self.charges[lepton] ** 2 * (1.0 + 2.0 * ml**2 / m**2) * np.sqrt(r)
         out["hadrons"] = scale * self.r_ratio(m**2, self.hadron_couplings)
         if self.has_neutrinos:
-            out["nunu"] = 0.5 * scale * sum(self.charges[n] ** 2 for n in NEUTRINOS)
+            out["invisible"] = 0.5 * scale * sum(self.charges[n] ** 2 for n in NEUTRINOS)
         return out
 
     def total_width(self, m: ArrayLike, coupling: ArrayLike = 1.0) -> NDArray[np.float64]:
@@ -160,12 +174,7 @@ class VectorBoson:
         self._final_state(final_state)
         widths = self.partial_widths(m)
         total = sum(widths.values())
-        if final_state == "visible":
-            part = total - widths.get("nunu", 0.0)
-        elif final_state == "invisible":
-            part = widths["nunu"]
-        else:
-            part = widths[final_state]
+        part = total - widths.get("invisible", 0.0) if final_state == "visible" else widths[final_state]
         return np.divide(part, total, out=np.zeros_like(total), where=total > 0)
 
     def ctau(self, m: ArrayLike, coupling: ArrayLike = 1.0) -> NDArray[np.float64]:
@@ -175,21 +184,26 @@ class VectorBoson:
 
 
 def load_vector(path: Path) -> VectorBoson:
-    """A vector boson from its data file (name, description, coupling, charges, sources)."""
+    """A vector boson from its data file (name, description, coupling, charges, sources); a
+    malformed file is one line naming the file and the field."""
     raw = load_toml(path)
-    where = f"{path.name}"
+    where = f"model file {path.name}"
     try:
         c = raw["coupling"]
-        coupling = Coupling(
-            key=str(c["key"]), label=str(c["label"]), unit=str(c.get("unit", "")),
-            default_range=(float(c["default_range"][0]), float(c["default_range"][1])),
-            description=str(c.get("description", "")),
-        )
-        charges = VectorCharges({k: float(v) for k, v in raw["charges"].items() if k != "source"},
-                                in_units_of_e=bool(raw["in_units_of_e"]))
+        if not isinstance(c, dict):
+            raise BeamdumpInputError(f"{where}: [coupling] must be a table (key, label, unit, default_range)")
+        lo_g, hi_g = (float(x) for x in c["default_range"])
+        coupling = Coupling(str(c["key"]), str(c["label"]), str(c.get("unit", "")), (lo_g, hi_g), str(c.get("description", "")))
+        if not isinstance(raw["charges"], dict):
+            raise BeamdumpInputError(f"{where}: [charges] must be a table of the fermions' charges")
+        if not isinstance(raw["in_units_of_e"], bool):
+            raise BeamdumpInputError(f"{where}: in_units_of_e must be true or false, got {raw['in_units_of_e']!r}")
+        charges = VectorCharges({k: float(v) for k, v in raw["charges"].items()}, in_units_of_e=raw["in_units_of_e"])
         lo, hi = (float(x) for x in raw.get("valid_masses", (1e-3, 10.0)))
+        if not (0.0 < lo < hi and np.isfinite(hi)):
+            raise BeamdumpInputError(f"{where}: valid_masses {lo:g}, {hi:g}; allowed 0 < min < max < inf (GeV)")
         return VectorBoson(str(raw["name"]), str(raw["description"]), coupling, charges, (lo, hi), str(raw.get("source", "")))
     except KeyError as exc:
-        raise BeamdumpInputError(f"model file {where}: missing {exc.args[0]!r}") from None
-    except (TypeError, ValueError, IndexError) as exc:
-        raise BeamdumpInputError(f"model file {where}: {exc}") from None
+        raise BeamdumpInputError(f"{where}: missing {exc.args[0]!r}") from None
+    except (TypeError, ValueError) as exc:
+        raise BeamdumpInputError(f"{where}: {exc}") from None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -68,6 +68,7 @@ class ParticleSample:
         )
 
 
+@runtime_checkable
 class ProductionChannel(Protocol):
     """A mechanism that makes the new particle: one per file in ``beamdump.production``."""
 
