@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import optimize, special, stats
 
 from ..errors import BeamdumpInputError
 
@@ -40,6 +39,8 @@ def _cdf_smeared(n_obs: int, s: float, b: float, s_unc: float, b_unc: float) -> 
     """P(N ≤ n_obs) for mean κ_s·s + κ_b·b, averaged over the log-normal scales κ_s, κ_b."""
     ks, ws = _lognormal_scales(s_unc)
     kb, wb = _lognormal_scales(b_unc)
+    from scipy import stats  # here, not at import: `beamdump list` and `--help` need no scipy
+
     mu = ks[:, None] * s + kb[None, :] * b
     return float(np.sum(ws[:, None] * wb[None, :] * stats.poisson.cdf(n_obs, mu)))
 
@@ -112,6 +113,8 @@ def poisson_upper_limit(
     >>> round(poisson_upper_limit(0, 0.0), 3)
     2.303
     """
+    from scipy import special, stats
+
     LimitSettings(n_obs, background, signal_rel_unc, background_rel_unc, cl, method)  # validates
     n_obs = int(n_obs)
     alpha = 1.0 - cl
@@ -147,6 +150,8 @@ def poisson_upper_limit(
 
 def _solve(f, guess: float) -> float:
     """Root of a decreasing function on [0, ∞) by bracketing then Brent's method."""
+    from scipy import optimize
+
     lo, hi = 0.0, max(guess, 1.0)
     if f(lo) <= 0.0:
         return 0.0
