@@ -204,3 +204,13 @@ def test_brems_options_without_brems_warn_on_one_line(tmp_path):
     r = run("reach", "nucal", "--channel", "pi0", "--form-factor", "dipole", "--masses", "0.01:0.1:4", "--out", str(tmp_path))
     assert r.returncode == 0, r.stderr
     assert "ignored" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_version_and_help_read_like_a_command_line():
+    from beamdump import __version__
+
+    r = run("--version")
+    assert r.returncode == 0 and r.stdout.strip() == f"beamdump {__version__}"
+    for args in (("--help",), ("reach", "--help"), ("validate", "--help")):
+        r = run(*args)
+        assert r.returncode == 0 and "<bool>" not in r.stdout, args

@@ -19,10 +19,26 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain click help: flags read like flags (no "<bool>"), no rich import
     help="Event yields and exclusion regions for feebly coupled particles at beam dumps.",
 )
-spectra_app = typer.Typer(no_args_is_help=True, help="Meson spectra from Pythia 8 (generate, inspect).")
+spectra_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Meson spectra from Pythia 8 (generate).")
 app.add_typer(spectra_app, name="spectra")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"beamdump {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True, help="print the version and exit"),
+) -> None:
+    """Event yields and exclusion regions for feebly coupled particles at beam dumps."""
 
 DEFAULT_REFERENCE_DIR = Path("..") / "shared" / "reference" / "limits"
 
