@@ -174,6 +174,21 @@ def test_cached_spectra_generates_loads_and_repairs(monkeypatch: pytest.MonkeyPa
     assert len(calls) == 3
 
 
+def test_a_failing_generation_is_one_line_naming_the_table(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("BEAMDUMP_CACHE_DIR", str(tmp_path))
+
+    def pythia_fails(settings, workers=None, scheduler=None, progress=True):
+        raise RuntimeError("Pythia initialisation failed")
+
+    monkeypatch.setattr(gen, "generate", pythia_fails)
+    settings = SpectrumSettings(beam_energy_gev=85.0, n_events=1000, target="Cu")
+    with pytest.raises(CacheError) as info:
+        gen.cached_spectra(settings, progress=False)
+    text = str(info.value)
+    assert "\n" not in text and "1000 Pythia events of 85 GeV p (fixed-target, target Cu)" in text
+    assert str(tmp_path / "spectra" / f"{settings.key()}.npz") in text and "initialisation failed" in text
+
+
 # ---------------------------------------------------------------- sampling
 def test_sample_weights_and_masses() -> None:
     sp = fake_spectra()
@@ -201,14 +216,17 @@ def test_sample_weights_and_masses() -> None:
 
 
 # ---------------------------------------------------------------- shipped tables
-def test_shipped_tables_load_and_unknown_energy() -> None:
+def test_shipped_tables_load_and_unknown_energy(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("BEAMDUMP_CACHE_DIR", str(tmp_path))
     assert shipped.shipped_energies() == (70.0, 120.0, 400.0)
     for e, n_min in ((400, 1_000_000), (120, 500_000), (70, 500_000)):
         sp = shipped.default_spectra(e)
         assert sp.settings.beam_energy_gev == e and sp.n_events >= n_min
         assert sp.settings.target == "isoscalar" and sp.metadata["pythia_version"] == "8.317.2"
-    with pytest.raises(BeamdumpInputError, match="70, 120, 400"):
+    with pytest.raises(BeamdumpInputError, match="70, 120, 400 GeV") as info:
         shipped.default_spectra(450.0)
+    assert "`beamdump spectra generate --beam-energy 450`" in str(info.value)
+    assert f"cached as {tmp_path / 'spectra'}" in str(info.value)
 
 
 def test_shipped_400_multiplicities() -> None:

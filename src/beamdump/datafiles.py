@@ -139,13 +139,27 @@ def load_or_make(
 ) -> T:
     """``<cache>/<subdir>/<key>.npz`` read with ``load(path, expected_key=key)`` if valid; otherwise
     ``make()``, saved atomically (by the table's ``save``) and returned. A damaged or stale file is
-    reported with a warning naming ``what`` and made again."""
+    reported with a warning naming ``what`` and made again; a cache that cannot be read or written
+    (no permission, a file where the folder should be) with a warning, and the table is made and
+    returned uncached."""
     path = cache_dir() / subdir / f"{key}.npz"
-    if not regenerate and path.exists():
+    if not regenerate and _exists(path, what):
         try:
             return load(path, expected_key=key)
         except CacheError as exc:
             warnings.warn(f"regenerating damaged {what} cache: {exc}", RuntimeWarning, stacklevel=3)
     table = make()
-    table.save(path)
+    try:
+        table.save(path)
+    except OSError as exc:
+        warnings.warn(f"{what} table not cached: {path} cannot be written ({exc.strerror or exc})", RuntimeWarning, stacklevel=3)
     return table
+
+
+def _exists(path: Path, what: str) -> bool:
+    """Whether a cache file exists; a folder that cannot be searched is a warning and "no"."""
+    try:
+        return path.exists()
+    except OSError as exc:
+        warnings.warn(f"{what} cache {path.parent} not read ({exc.strerror or exc})", RuntimeWarning, stacklevel=4)
+        return False

@@ -5,7 +5,8 @@ Units: energies and momenta in GeV, angles in rad. :func:`generate` runs the chu
 :class:`~.spectrum_settings.SpectrumSettings` (Pythia configuration :func:`pythia_config`, one
 chunk :func:`run_chunk`, seeds :func:`chunk_seed`) and sums them into a
 :class:`~.meson_table.MesonSpectra` of mesons per beam proton; :func:`cached_spectra` keeps the
-result in ``<cache>/spectra/<key>.npz`` (:func:`beamdump.datafiles.load_or_make`).
+result in ``<cache>/spectra/<key>.npz`` (:func:`beamdump.datafiles.load_or_make`), where a reach
+at that beam energy finds it (:mod:`.spectra_lookup`).
 
 Collider frame (``frame="collider"``): pp at √s = 2 × beam_energy_gev in the centre-of-mass
 frame. Both hemispheres are generated alike, so each meson of the −z hemisphere is folded onto
@@ -50,8 +51,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from beamdump.datafiles import load_or_make
-from beamdump.errors import BeamdumpInputError
+from beamdump.datafiles import cache_dir, load_or_make
+from beamdump.errors import BeamdumpInputError, CacheError
 from beamdump.sources.meson_table import MesonSpectra
 from beamdump.sources.spectrum_settings import SpectrumSettings, installed_pythia_version
 
@@ -295,10 +296,22 @@ def cached_spectra(
 ) -> MesonSpectra:
     """Load ``<cache>/spectra/<key>.npz`` if valid; otherwise generate, save atomically and return it.
 
-    A damaged or stale cache file is reported with a warning and regenerated.
+    A damaged or stale cache file is reported with a warning and regenerated; a cache that cannot
+    be written with a warning (the table is returned uncached). A failing generation is a
+    one-line :class:`CacheError` naming the table, its size and its cache file. ``reach`` finds
+    the cached tables by their settings (:mod:`.spectra_lookup`).
     """
-    return load_or_make(
-        "spectra", settings.key(), MesonSpectra.load,
-        lambda: generate(settings, workers=workers, scheduler=scheduler, progress=progress),
-        "meson-spectrum", regenerate,
-    )
+    path = cache_dir() / "spectra" / f"{settings.key()}.npz"
+
+    def make() -> MesonSpectra:
+        try:
+            return generate(settings, workers=workers, scheduler=scheduler, progress=progress)
+        except BeamdumpInputError:
+            raise
+        except Exception as exc:
+            raise CacheError(
+                f"meson table: generating {settings.n_events} Pythia events of {settings.beam_energy_gev:g} GeV p "
+                f"({settings.frame}, target {settings.target}) for {path} failed ({type(exc).__name__}: {exc})"
+            ) from exc
+
+    return load_or_make("spectra", settings.key(), MesonSpectra.load, make, "meson-spectrum", regenerate)

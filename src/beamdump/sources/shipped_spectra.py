@@ -8,22 +8,33 @@ and p+A tables: the first collision from Angantyr (``pythia8_p<E>gev_<nucleus>.n
 hadronic cascade's later collisions (``…_secondaries.npz``), :func:`nuclear_spectra`. The
 ``*_settings`` functions give the :class:`~.spectrum_settings.SpectrumSettings` that
 ``scripts/make_spectra_tables.py`` generates them with, the ``*_table_name`` ones their file names.
+At a beam energy (nucleus, tune) with no shipped table, the ``*_spectra`` functions take a table
+that ``beamdump spectra generate`` put in the cache, or name the command that makes it
+(:mod:`.spectra_lookup`).
 """
 
 from __future__ import annotations
 
-import math
 import re
 
 from beamdump.datafiles import load_toml, package_data, read_table
 from beamdump.errors import BeamdumpInputError
 from beamdump.sources.meson_table import ARRAY_NAMES, MesonSpectra
 from beamdump.sources.nuclear_targets import angantyr_options, get_nucleus
+from beamdump.sources.spectra_lookup import (
+    GENERATE_CHUNK,
+    GENERATE_EVENTS,
+    TableRequest,
+    cached_tables,
+    find_tables,
+    number_option,
+)
 from beamdump.sources.spectrum_settings import TARGETS, SpectrumSettings
 
 __all__ = [
     "CASCADE_MIN_EKIN",
     "COLLIDER_LOG10_THETA_MAX",
+    "cached_table_lines",
     "collider_settings",
     "collider_spectra",
     "collider_table_name",
@@ -52,31 +63,51 @@ def shipped_table_lines() -> list[str]:
     lines = []
     for path in sorted(package_data("spectra").glob("pythia8_*.npz")):
         meta, _ = read_table(path, ARRAY_NAMES, "spectrum table")
-        st = meta["settings"]
-        if st.get("frame") == "collider":
-            what = f"pp collider, sqrt(s) = {2 * st['beam_energy_gev']:g} GeV, tune '{path.stem.rsplit('_', 1)[-1]}'"
-        elif st.get("cascade_min_ekin") is not None:
-            what = (f"{st['beam_energy_gev']:g} GeV p in a {st['target']} dump: the cascade's later collisions "
-                    f"(PythiaCascade, E_kin > {st['cascade_min_ekin']:g} GeV)")
-        else:
-            target = {"isoscalar": "nucleons (pp/pn)"}.get(st["target"], st["target"])
-            what = f"{st['beam_energy_gev']:g} GeV p on {target if st['target'] in TARGETS else f'{target} nuclei (Angantyr p+A)'}"
-        unit = "protons" if st.get("cascade_min_ekin") is not None else "collisions"
-        lines.append(f"{path.name:<38} {what}; {meta['n_events']:.3g} {unit}")
+        st = SpectrumSettings.from_dict(meta["settings"])
+        lines.append(f"{path.name:<38} {_describe(st)}; {meta['n_events']:.3g} {_unit(st)}")
     return lines
 
 
+def cached_table_lines() -> list[str]:
+    """One line per meson table generated into the cache (``beamdump spectra generate``): beam and
+    target, statistics, Pythia version, file. Unreadable files are skipped with a warning."""
+    return [f"{_describe(c.settings)}; {c.n_events:.3g} {_unit(c.settings)}, Pythia {c.settings.pythia_version}: {c.path}"
+            for c in cached_tables()]
+
+
+def _describe(st: SpectrumSettings) -> str:
+    """A table's beam and target in words."""
+    e = st.beam_energy_gev
+    if st.frame == "collider":
+        return f"pp collider, sqrt(s) = {2 * e:g} GeV, tune '{_tune_name(st.pythia_options)}'"
+    if st.cascade_min_ekin is not None:
+        return f"{e:g} GeV p in a {st.target} dump: the cascade's later collisions (PythiaCascade, E_kin > {st.cascade_min_ekin:g} GeV)"
+    if st.target in TARGETS:
+        return f"{e:g} GeV p on {'nucleons (pp/pn)' if st.target == 'isoscalar' else st.target}"
+    return f"{e:g} GeV p on {st.target} nuclei (Angantyr p+A)"
+
+
+def _unit(st: SpectrumSettings) -> str:
+    return "protons" if st.cascade_min_ekin is not None else "collisions"
+
+
+def _tune_name(options: tuple[str, ...]) -> str:
+    """The name in ``pythia_tunes.toml`` of a tune's readString lines (else "custom")."""
+    tunes = load_toml(package_data("spectra", "pythia_tunes.toml"))
+    return next((name for name, t in tunes.items() if tuple(str(o) for o in t["options"]) == options), "custom")
+
+
 def default_spectra(beam_energy_gev: float) -> MesonSpectra:
-    """The shipped Pythia 8 table for a proton beam of ``beam_energy_gev`` (GeV) on an isoscalar target."""
-    energies = shipped_energies()
-    match = [e for e in energies if math.isclose(e, float(beam_energy_gev), rel_tol=1e-9)]
-    if not match:
-        listed = ", ".join(f"{e:g}" for e in energies) or "none"
-        raise BeamdumpInputError(
-            f"beam_energy_gev={beam_energy_gev:g}: no shipped meson spectra; shipped energies (GeV): {listed}. "
-            "Use cached_spectra(SpectrumSettings(beam_energy_gev=...)) to generate one."
-        )
-    return MesonSpectra.load(package_data("spectra", nucleon_table_name(match[0])))
+    """The Pythia 8 table for a proton beam of ``beam_energy_gev`` (GeV) on isoscalar nucleons:
+    shipped, else generated in the cache (:mod:`.spectra_lookup`), else an input error with the
+    ``beamdump spectra generate`` command that makes it."""
+    e = float(beam_energy_gev)
+    request = TableRequest(
+        SpectrumSettings(beam_energy_gev=e, n_events=GENERATE_EVENTS, seed=1, chunk_size=GENERATE_CHUNK),
+        f"--beam-energy {number_option(e)}", nucleon_table_name(e), f"{e:g} GeV p on nucleons (pp/pn)", "nucleon",
+    )
+    shipped = ", ".join(f"{x:g}" for x in shipped_energies()) + " GeV"
+    return find_tables([request], f"beam.energy_gev = {e:g}", shipped)[0]
 
 
 def nucleon_table_name(beam_energy_gev: float) -> str:
@@ -84,14 +115,9 @@ def nucleon_table_name(beam_energy_gev: float) -> str:
     return f"pythia8_p{float(beam_energy_gev):.0f}gev.npz"
 
 
-def _load_shipped(name: str, pattern: str, problem: str, how_to_make: str) -> MesonSpectra:
-    """The shipped table ``name``; if absent, an input error stating ``problem``, the shipped
-    tables matching ``pattern`` and ``how_to_make`` one."""
-    path = package_data("spectra", name)
-    if not path.exists():
-        shipped = sorted(p.name for p in package_data("spectra").glob(pattern))
-        raise BeamdumpInputError(f"{problem}; shipped: {', '.join(shipped) or 'none'} ({how_to_make})")
-    return MesonSpectra.load(path)
+def _shipped_names(pattern: str) -> str:
+    """The shipped tables whose file names match ``pattern``, comma-separated."""
+    return ", ".join(sorted(p.name for p in package_data("spectra").glob(pattern)))
 
 
 # ---------------------------------------------------------------------- LHC forward tables
@@ -121,13 +147,15 @@ def collider_table_name(ecm_gev: float, tune: str) -> str:
 
 
 def collider_spectra(ecm_gev: float, tune: str = "forward") -> MesonSpectra:
-    """The shipped Pythia 8 forward table for pp at √s = ``ecm_gev`` (GeV) with ``tune``."""
-    pythia_tune(tune)  # unknown tunes name the known ones
-    return _load_shipped(
-        collider_table_name(ecm_gev, tune), "pythia8_pp*gev_*.npz",
-        f"collider spectra: no shipped table for sqrt(s) = {ecm_gev:g} GeV, tune {tune!r}",
-        "scripts/make_spectra_tables.py --collider makes one",
+    """The Pythia 8 forward table for pp at √s = ``ecm_gev`` (GeV) with ``tune``: shipped, else
+    generated in the cache, else an input error with the command that makes it."""
+    ecm = float(ecm_gev)
+    request = TableRequest(
+        collider_settings(ecm, tune, n_events=GENERATE_EVENTS, chunk_size=GENERATE_CHUNK),  # unknown tunes: known ones
+        f"--ecm {number_option(ecm)} --tune {tune}", collider_table_name(ecm, tune),
+        f"pp at sqrt(s) = {ecm:g} GeV with tune {tune!r}", "collider",
     )
+    return find_tables([request], f"beam.energy_gev = {ecm:g} (sqrt(s))", _shipped_names("pythia8_pp*gev_*.npz"))[0]
 
 
 # ---------------------------------------------------------------------- p+A (Angantyr) tables
@@ -152,18 +180,37 @@ def nuclear_table_name(beam_energy_gev: float, nucleus: str, cascade: bool = Fal
 
 
 def nuclear_spectra(beam_energy_gev: float, nucleus: str, cascade: bool = False) -> MesonSpectra:
-    """The shipped table for protons of ``beam_energy_gev`` (GeV) on ``nucleus``: the first p+A
-    collision (Angantyr), or with ``cascade`` every generation of the hadronic cascade."""
+    """The table for protons of ``beam_energy_gev`` (GeV) on ``nucleus``: the first p+A collision
+    (Angantyr), or with ``cascade`` plus the later collisions of the hadronic cascade
+    (``CASCADE_MIN_EKIN``). Each is shipped, else generated in the cache, else an input error with
+    the commands that make the missing ones."""
     get_nucleus(nucleus)  # unknown names list the known ones
-    first = _shipped_nuclear(beam_energy_gev, nucleus, False)
-    return first.plus(_shipped_nuclear(beam_energy_gev, nucleus, True)) if cascade else first
+    e = float(beam_energy_gev)
+    requests = [_nuclear_request(e, nucleus, False)] + ([_nuclear_request(e, nucleus, True)] if cascade else [])
+    tables = _find_nuclear(requests, cascade)
+    return tables[0].plus(tables[1]) if cascade else tables[0]
 
 
 def _shipped_nuclear(beam_energy_gev: float, nucleus: str, cascade: bool) -> MesonSpectra:
-    flag = f" --cascade {CASCADE_MIN_EKIN:g}" if cascade else ""
-    return _load_shipped(
-        nuclear_table_name(beam_energy_gev, nucleus, cascade), "pythia8_p[0-9]*gev_*.npz",
-        f"beam.meson_production = '{'cascade' if cascade else 'nucleus'}': no shipped table for "
-        f"{beam_energy_gev:g} GeV p on {nucleus}",
-        f"scripts/make_spectra_tables.py --energies {beam_energy_gev:g} --nucleus {nucleus}{flag} makes one beside them",
-    )
+    """One part of :func:`nuclear_spectra` alone: the first p+A collision's table, or (``cascade``)
+    the cascade's later collisions' (shipped or cached)."""
+    return _find_nuclear([_nuclear_request(float(beam_energy_gev), nucleus, cascade)], cascade)[0]
+
+
+def _find_nuclear(requests: list[TableRequest], cascade: bool) -> list[MesonSpectra]:
+    field = f"beam.meson_production = '{'cascade' if cascade else 'nucleus'}'"
+    return find_tables(requests, field, _shipped_names("pythia8_p[0-9]*gev_*.npz"))
+
+
+def _nuclear_request(beam_energy_gev: float, nucleus: str, cascade: bool) -> TableRequest:
+    """The first p+A collision's table, or (``cascade``) the cascade's later collisions."""
+    cut = CASCADE_MIN_EKIN if cascade else None
+    settings = nuclear_settings(beam_energy_gev, nucleus, n_events=GENERATE_EVENTS, chunk_size=GENERATE_CHUNK,
+                                cascade_min_ekin=cut)
+    options = f"--beam-energy {number_option(beam_energy_gev)} --target {nucleus}"
+    what = f"{beam_energy_gev:g} GeV p on {nucleus}"
+    if cascade:
+        options += f" --cascade {number_option(CASCADE_MIN_EKIN)}"
+        what += f" (the cascade's later collisions, E_kin > {CASCADE_MIN_EKIN:g} GeV)"
+    return TableRequest(settings, options, nuclear_table_name(beam_energy_gev, nucleus, cascade), what,
+                        "cascade" if cascade else "nucleus")
