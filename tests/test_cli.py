@@ -214,3 +214,44 @@ def test_version_and_help_read_like_a_command_line():
     for args in (("--help",), ("reach", "--help"), ("validate", "--help")):
         r = run(*args)
         assert r.returncode == 0 and "<bool>" not in r.stdout, args
+
+
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        (["reach", "nucal", "--seed", "-1"], "--seed: -1; allowed an integer >= 0"),
+        (["compare", "nucal", "charm", "--seed", "-5"], "--seed"),
+        (["spectra", "generate", "--seed", "-2"], "--seed"),
+        (["reach", "nucal", "--masses", ""], "--masses: '' must be MIN:MAX:N"),
+        (["reach", "nucal", "--couplings", ""], "--couplings: '' must be MIN:MAX:N"),
+        (["reach", "nucal", "--couplings", "1e-6:3:20"], "allowed 0 < eps <= 1"),
+        (["reach", "nucal", "--model", "b-l", "--couplings", "1e-6:10:20", "--channel", "pi0"], "allowed 0 < g_BL <= 3.54"),
+        (["reach", "nucal", "--masses", "0.01:0.1:2000", "--couplings", "1e-9:1e-2:1000"], "allowed up to 1,000,000"),
+    ],
+)
+def test_more_bad_input_is_one_line(tmp_path, args, field):
+    r = run(*args, "--out", str(tmp_path)) if args[0] in ("reach", "compare") else run(*args)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    err = r.stderr.strip().splitlines()
+    assert len(err) == 1 and field in err[0] and "Traceback" not in r.stderr, r.stderr
+
+
+def test_an_output_path_that_is_a_file_is_refused_before_the_work(tmp_path):
+    blocker = tmp_path / "out"
+    blocker.write_text("not a folder")
+    r = run("reach", "nucal", "--out", str(blocker / "sub"))
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "--out" in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize(
+    "override, field",
+    [
+        ('[decay_volume]\nz_start = { value = -5.0, source = "test" }\n', "allowed 0 <= z_start < z_end"),
+        ('[beam]\ntarget = "unobtainium"\n', "is not a known material or nucleus"),
+    ],
+)
+def test_a_preset_that_breaks_physics_is_one_line(tmp_path, override, field):
+    path = tmp_path / "bad.toml"
+    path.write_text('extends = "nucal"\nname = "bad"\n' + override)
+    r = run("reach", str(path), "--out", str(tmp_path / "o"))
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and field in r.stderr, r.stderr

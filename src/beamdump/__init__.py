@@ -86,5 +86,5 @@ def reach(
     exp = load_experiment(experiment) if isinstance(experiment, (str, Path)) else experiment
     engine = make_reach(exp, model, final_states=final_states, channels=channels, seed=seed)
     m = None if masses is None else np.asarray(masses, dtype=float)
-    g = None if couplings is None else np.asarray(couplings, dtype=float)
+    g = None if couplings is None else engine.model.coupling.check(couplings, "couplings")
     return run_reach(engine, m, g)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
 import time
 import warnings
@@ -41,6 +42,7 @@ def _main(
     """Event yields and exclusion regions for feebly coupled particles at beam dumps."""
 
 DEFAULT_REFERENCE_DIR = Path("..") / "shared" / "reference" / "limits"
+MAX_GRID_CELLS = 1_000_000  # a reach map larger than this writes an events.csv of ~60 MB
 
 
 def parse_range(text: str, what: str) -> tuple[float, float, int]:
@@ -93,11 +95,24 @@ def _grids_and_out(out: Path, masses: str | None, couplings: str | None):
 
     try:
         out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".beamdump-write-test-{os.getpid()}"
+        probe.write_bytes(b"")  # an existing folder we cannot write is found now, not after the work
+        probe.unlink()
     except OSError as exc:
         raise BeamdumpInputError(f"--out: {out} cannot be used as an output directory ({exc.strerror})") from None
-    m_grid = log_range(*parse_range(masses, "--masses"), "--masses") if masses else None
-    g_grid = log_range(*parse_range(couplings, "--couplings"), "--couplings") if couplings else None
+    m_grid = log_range(*parse_range(masses, "--masses"), "--masses") if masses is not None else None
+    g_grid = log_range(*parse_range(couplings, "--couplings"), "--couplings") if couplings is not None else None
+    if m_grid is not None and g_grid is not None and len(m_grid) * len(g_grid) > MAX_GRID_CELLS:
+        raise BeamdumpInputError(
+            f"--masses x --couplings: {len(m_grid)} x {len(g_grid)} = {len(m_grid) * len(g_grid):,} cells "
+            f"(events.csv of ~{len(m_grid) * len(g_grid) * 60 / 1e6:.0f} MB); allowed up to {MAX_GRID_CELLS:,}"
+        )
     return m_grid, g_grid
+
+
+def _check_seed(seed: int) -> None:
+    if seed < 0:
+        raise BeamdumpInputError(f"--seed: {seed}; allowed an integer >= 0")
 
 
 def _run_with_progress(engine, m_grid, g_grid):
@@ -177,6 +192,7 @@ def reach(
     from .report.outputs import environment, write_channel_contours, write_events_csv, write_hepdata_yaml, write_run_json
     from .report.score import score_band
 
+    _check_seed(seed)
     t0 = time.perf_counter()
     exp = load_experiment(experiment)
     if mesons is not None:
@@ -196,6 +212,8 @@ def reach(
         brems_channel(engine)  # fail before the work, not after
     ref = read_band_csv(compare) if compare else None
     m_grid, g_grid = _grids_and_out(out, masses, couplings)
+    if g_grid is not None:
+        engine.model.coupling.check(g_grid)
     result = _run_with_progress(engine, m_grid, g_grid)
     grid = result.grid
     written = ["events.csv", "contour.csv", "contour.yaml", "reach.png", "run.json"]
@@ -290,6 +308,7 @@ def compare(
 
     if len(experiments) < 2:
         raise BeamdumpInputError("experiments: give at least two presets to compare (see `beamdump list`)")
+    _check_seed(seed)
     t0 = time.perf_counter()
     exps = [load_experiment(e) for e in experiments]
     names = [e.name for e in exps]
@@ -298,6 +317,8 @@ def compare(
         raise BeamdumpInputError(f"experiments: {', '.join(twice)} given twice; each preset name may appear once")
     engines = [make_reach(e, model, seed=seed) for e in exps]
     m_grid, g_grid = _grids_and_out(out, masses, couplings)
+    if g_grid is not None:
+        engines[0].model.coupling.check(g_grid)
     bands, summary = {}, {}
     for exp, engine in zip(exps, engines):
         result = _run_with_progress(engine, m_grid, g_grid)
@@ -484,6 +505,7 @@ def spectra_generate(
         raise BeamdumpInputError(f"--beam-energy: {beam_energy:g} GeV; allowed 1 < E ≤ 1e5 GeV")
     if events < 1:
         raise BeamdumpInputError(f"--events: {events}; allowed ≥ 1")
+    _check_seed(seed)
     if workers < 0:
         raise BeamdumpInputError(f"--workers: {workers}; allowed ≥ 0")
     if ecm is not None and target != "isoscalar":

@@ -45,45 +45,48 @@ def _efficiency(q: Quantity | None, name: str) -> None:
         raise ValueError(f"{name} must be in (0, 1] (got {q.value})")
 
 
-class CylinderVolume(_Strict):
-    shape: Literal["cylinder"]
+class _Volume(_Strict):
+    """What every decay volume has: a length along the beam (m) and an optional transverse offset."""
+
     z_start: Quantity
     z_end: Quantity
-    radius: Quantity
     x0: Quantity | None = None
     y0: Quantity | None = None
 
+    @model_validator(mode="after")
+    def _downstream(self) -> "_Volume":
+        z0, z1 = self.z_start.value, self.z_end.value
+        if not (math.isfinite(z0) and math.isfinite(z1) and 0.0 <= z0 < z1):
+            raise ValueError(
+                f"decay_volume: z_start {z0:g} m, z_end {z1:g} m; allowed 0 <= z_start < z_end (metres downstream "
+                "of the dump's front face, or of the interaction point at a collider)"
+            )
+        return self
 
-class AnnulusVolume(_Strict):
+
+class CylinderVolume(_Volume):
+    shape: Literal["cylinder"]
+    radius: Quantity
+
+
+class AnnulusVolume(_Volume):
     shape: Literal["annulus"]
-    z_start: Quantity
-    z_end: Quantity
     r_inner: Quantity
     r_outer: Quantity
-    x0: Quantity | None = None
-    y0: Quantity | None = None
 
 
-class BoxVolume(_Strict):
+class BoxVolume(_Volume):
     shape: Literal["box"]
-    z_start: Quantity
-    z_end: Quantity
     half_x: Quantity
     half_y: Quantity
-    x0: Quantity | None = None
-    y0: Quantity | None = None
 
 
-class FrustumVolume(_Strict):
+class FrustumVolume(_Volume):
     shape: Literal["frustum"]
-    z_start: Quantity
-    z_end: Quantity
     half_x_start: Quantity
     half_y_start: Quantity
     half_x_end: Quantity
     half_y_end: Quantity
-    x0: Quantity | None = None
-    y0: Quantity | None = None
 
 
 DecayVolumeConfig = Annotated[
@@ -194,6 +197,13 @@ class BeamConfig(_Strict):
             raise ValueError("beam.tune names the LHC forward meson table: only with beam.collider = true")
         if self.target_length is not None and self.particle != "electron":
             raise ValueError("beam.target_length ends an electron shower (active dump): only for electron beams")
+        if self.particle == "proton" and not self.collider:
+            from ..sources.materials import known_materials
+            from ..sources.nuclear_targets import known_nuclei
+
+            allowed = (*known_materials(), *known_nuclei())
+            if self.target not in allowed:
+                raise ValueError(f"beam.target {self.target!r} is not a known material or nucleus; allowed: {', '.join(allowed)}")
         if self.meson_production != "nucleon":
             from ..sources.nuclear_targets import known_nuclei
 

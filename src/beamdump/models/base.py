@@ -37,11 +37,24 @@ class Coupling:
     unit: str
     default_range: tuple[float, float]
     description: str = ""
+    #: the largest value that is physical (a mixing ≤ 1, a perturbative gauge coupling ≤ √(4π))
+    physical_max: float = 1.0
 
     def __post_init__(self) -> None:
         lo, hi = self.default_range
-        if not (0.0 < lo < hi and np.isfinite(hi)):
-            raise BeamdumpInputError(f"coupling {self.key}: default_range {lo:g}:{hi:g}; allowed 0 < min < max < inf")
+        if not (0.0 < lo < hi <= self.physical_max and np.isfinite(self.physical_max)):
+            raise BeamdumpInputError(
+                f"coupling {self.key}: default_range {lo:g}:{hi:g}; allowed 0 < min < max <= {self.physical_max:g}"
+            )
+
+    def check(self, values: ArrayLike, what: str = "--couplings") -> NDArray[np.float64]:
+        """``values`` as an array if each is in (0, physical_max], else a one-line input error."""
+        arr = np.asarray(values, dtype=float)
+        if not np.all(np.isfinite(arr) & (arr > 0.0) & (arr <= self.physical_max)):
+            raise BeamdumpInputError(
+                f"{what}: {self.key} from {arr.min():g} to {arr.max():g}; allowed 0 < {self.key} <= {self.physical_max:g}"
+            )
+        return arr
 
     @property
     def axis_label(self) -> str:

@@ -193,7 +193,8 @@ def load_vector(path: Path) -> VectorBoson:
         if not isinstance(c, dict):
             raise BeamdumpInputError(f"{where}: [coupling] must be a table (key, label, unit, default_range)")
         lo_g, hi_g = (float(x) for x in c["default_range"])
-        coupling = Coupling(str(c["key"]), str(c["label"]), str(c.get("unit", "")), (lo_g, hi_g), str(c.get("description", "")))
+        coupling = Coupling(str(c["key"]), str(c["label"]), str(c.get("unit", "")), (lo_g, hi_g),
+                            str(c.get("description", "")), float(c.get("physical_max", 1.0)))
         if not isinstance(raw["charges"], dict):
             raise BeamdumpInputError(f"{where}: [charges] must be a table of the fermions' charges")
         if not isinstance(raw["in_units_of_e"], bool):

@@ -149,6 +149,11 @@ def _parse_materials(doc: Mapping[str, Any]) -> Mapping[str, Material]:
     return MappingProxyType(out)
 
 
+def known_materials() -> tuple[str, ...]:
+    """Names and aliases of the shipped materials (``materials.toml``)."""
+    return tuple(sorted(_shipped_materials()))
+
+
 def get_material(name: str | Material) -> Material:
     """A shipped material by name or alias (case-insensitive); a :class:`Material` passes through."""
     if isinstance(name, Material):
