@@ -220,6 +220,7 @@ def test_version_and_help_read_like_a_command_line():
     "args, field",
     [
         (["reach", "nucal", "--seed", "-1"], "--seed: -1; allowed an integer >= 0"),
+        (["reach", "nucal", "--final-state", "mumu", "--masses", "0.01:0.2:10"], "mumu opens at 0.2113 GeV"),
         (["compare", "nucal", "charm", "--seed", "-5"], "--seed"),
         (["spectra", "generate", "--seed", "-2"], "--seed"),
         (["reach", "nucal", "--masses", ""], "--masses: '' must be MIN:MAX:N"),

@@ -110,3 +110,14 @@ def test_aperture_and_energy_variants_scale_what_they_say():
     assert hot.detector.min_energy_sum.value == 1.5 * cfg.detector.min_energy_sum.value
     with pytest.raises(BeamdumpInputError, match="aperture factor"):
         with_aperture(cfg, -1.0)
+
+
+def test_a_child_preset_cannot_keep_its_parents_source_for_a_new_value(tmp_path):
+    from beamdump.experiments.experiment import load_experiment
+
+    path = tmp_path / "more.toml"
+    path.write_text('extends = "na62-dump-2021"\nname = "more"\n[beam]\nn_particles = { value = 5e18 }\n')
+    with pytest.raises(BeamdumpInputError, match="beam.n_particles: the value is overridden without a source"):
+        load_experiment(path)
+    path.write_text('extends = "na62-dump-2021"\nname = "more"\n[beam]\nn_particles = { value = 5e18, source = "a design" }\n')
+    assert load_experiment(path).n_beam == 5e18

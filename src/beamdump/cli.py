@@ -110,6 +110,17 @@ def _grids_and_out(out: Path, masses: str | None, couplings: str | None):
     return m_grid, g_grid
 
 
+def _check_final_states_open(engine, masses) -> None:
+    """Masses all below every final state's threshold would run and exclude nothing: say why instead."""
+    states = engine.model.final_states()
+    lowest = min(states[fs].threshold for fs in engine.final_states)
+    if float(np.max(masses)) <= lowest:
+        raise BeamdumpInputError(
+            f"--masses: up to {float(np.max(masses)):.4g} GeV, but {'+'.join(engine.final_states)} opens at "
+            f"{lowest:.4g} GeV; allowed masses above it (or another --final-state)"
+        )
+
+
 def _check_seed(seed: int) -> None:
     if seed < 0:
         raise BeamdumpInputError(f"--seed: {seed}; allowed an integer >= 0")
@@ -214,6 +225,8 @@ def reach(
     m_grid, g_grid = _grids_and_out(out, masses, couplings)
     if g_grid is not None:
         engine.model.coupling.check(g_grid)
+    if m_grid is not None:
+        _check_final_states_open(engine, m_grid)
     result = _run_with_progress(engine, m_grid, g_grid)
     grid = result.grid
     written = ["events.csv", "contour.csv", "contour.yaml", "reach.png", "run.json"]

@@ -317,11 +317,19 @@ def format_validation_error(exc: ValidationError) -> str:
     return "; ".join(parts) + more
 
 
-def _deep_merge(base: dict, override: dict) -> dict:
-    """``base`` with ``override`` on top: tables merge key by key, everything else is replaced."""
+def _deep_merge(base: dict, override: dict, where: str = "") -> dict:
+    """``base`` with ``override`` on top: tables merge key by key, everything else is replaced. A
+    number that is overridden must bring its own source (else the parent's would be kept for a
+    value it never described)."""
+    if "value" in override and "source" not in override and "source" in base:
+        raise BeamdumpInputError(
+            f"{where or 'preset'}: the value is overridden without a source; give it one, e.g. "
+            f"{{ value = {override['value']!r}, source = \"...\" }}"
+        )
     out = dict(base)
     for key, value in override.items():
-        out[key] = _deep_merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+        inner = f"{where}.{key}" if where else key
+        out[key] = _deep_merge(out[key], value, inner) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
     return out
 
 
