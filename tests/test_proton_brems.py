@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -9,6 +11,8 @@ from hypothesis import strategies as st
 from scipy import integrate
 
 from beamdump.errors import BeamdumpInputError
+from beamdump.pdg import mass_gev
+from beamdump.production import proton_brems
 from beamdump.production.proton_brems import (
     ALPHA_EM,
     PROTON_MASS,
@@ -57,6 +61,8 @@ def test_dirac_form_factor_is_one_at_zero_and_real_below_threshold():
     vmd = load_form_factors()["vmd"]
     assert vmd.amplitude(0.0) == pytest.approx(1.0, abs=1e-9)
     assert sum(p[2] for p in vmd.poles) == pytest.approx(1.0, abs=1e-9)
+    for isospin in (0, 1):  # each family carries half of the charge
+        assert sum(p[2] for p in vmd.poles if p[4] == isospin) == pytest.approx(0.5, abs=1e-9)
     assert abs(vmd.amplitude(0.1**2).imag) == 0.0  # below 2 m_π and m_π⁰: no width
     assert load_form_factors()["dipole"].squared(0.0) == 1.0
     assert load_form_factors()["none"].squared(4.0) == 1.0
@@ -68,9 +74,104 @@ def test_vmd_form_factor_peaks_at_the_rho_omega_and_falls_beyond():
     f2 = vmd.squared(m * m)
     assert f2[0] < f2[1] < f2[2]  # rises towards the ρ/ω poles
     assert f2[2] > 100.0
-    assert f2[3] < 1.0 and f2[4] < 1e-3  # superconvergent: Σ f_V m_V² ≈ 0, so F₁ ~ 1/m⁴
-    dip = load_form_factors()["dipole"]
-    assert dip.squared(2.0**2) == pytest.approx((0.71 / 4.0) ** 4)
+    assert f2[3] < 1.0 and f2[4] < 1e-3  # Σ f_V m_V² ≈ 0, so F₁ falls like 1/m⁴
+
+
+@pytest.mark.parametrize("name, peak", [("vmd", mass_gev(223)), ("vmd_bdnmc", 0.77)])
+def test_vmd_peak_sits_at_its_omega_pole(name, peak):
+    """The narrow ω dominates |F₁|²: the peak is at the PDG ω(782) for ``vmd`` and at the fit code's
+    common ρ/ω mass 0.77 GeV for ``vmd_bdnmc`` (within a fraction of Γ_ω = 8.7 MeV)."""
+    m = np.linspace(0.70, 0.85, 30001)
+    f2 = load_form_factors()[name].squared(m * m)
+    assert abs(m[np.argmax(f2)] - peak) < 1e-3
+    assert f2.max() > 100.0 * max(f2[0], f2[-1])
+
+
+def test_vmd_takes_the_rho_and_omega_from_the_pdg_and_is_nearly_superconvergent():
+    """ρ(770) and ω(782) are the PDG's; the excited poles keep the fit's masses, with which the
+    coefficients obey Σ f_V m_V² = 0 in each family (F₁ ~ 1/m⁴): at large m, |F₁|² m⁸ tends to a
+    constant for the fit masses, while the PDG ρ/ω leave only a small 1/m² tail."""
+    vmd, fit = load_form_factors()["vmd"], load_form_factors()["vmd_bdnmc"]
+    masses = sorted(p[0] for p in vmd.poles)
+    assert mass_gev(113) in masses and mass_gev(223) in masses
+    for isospin in (0, 1):
+        assert abs(sum(p[2] * p[0] ** 2 for p in fit.poles if p[4] == isospin)) < 1e-9
+        assert abs(sum(p[2] * p[0] ** 2 for p in vmd.poles if p[4] == isospin)) < 0.03
+    m = np.array([10.0, 20.0])
+    scaled = fit.squared(m * m) * m**8
+    assert scaled[1] == pytest.approx(scaled[0], rel=0.1)
+    tail = sum(p[2] * p[0] ** 2 for p in vmd.poles)  # F₁ → −Σ f_V m_V² / m² when that is not 0
+    assert np.sqrt(vmd.squared(300.0**2)) * 300.0**2 == pytest.approx(abs(tail), rel=0.01)
+
+
+def test_vmd_with_constant_widths_is_the_fit_code_at_zero_mass():
+    """BdNMC/FairShip keep the widths at m = 0: |F₁(0)|² = |Σ f_V m_V/(m_V − iΓ_V)|² ≈ 1.02."""
+    fit = load_form_factors()["vmd_bdnmc"]
+    expected = abs(sum(f * mv / (mv - 1j * gv) for mv, gv, f, _, _ in fit.poles)) ** 2
+    assert float(fit.squared(0.0)) == pytest.approx(expected, rel=1e-12)
+    assert 1.01 < expected < 1.03
+
+
+def test_dipole_is_below_one_falls_and_gives_the_proton_radius():
+    """(1 + m²/Λ²)⁻⁴ for every m > 0: below 1, strictly falling, → 1 as m → 0 with the slope of
+    the dipole's charge radius r² = 12/Λ² (0.81 fm for Λ² = 0.71 GeV²), and → the penalty
+    (Λ²/m²)⁴ for m² ≫ Λ² (from below)."""
+    dip, pen = load_form_factors()["dipole"], load_form_factors()["dipole_penalty"]
+    m = np.geomspace(1e-4, 20.0, 4000)
+    f2 = dip.squared(m * m)
+    assert np.all(f2 < 1.0) and np.all(np.diff(f2) < 0.0)
+    assert dip.squared(1e-8) == pytest.approx(1.0, abs=1e-6)
+    slope = (1.0 - float(dip.squared(1e-6))) / 1e-6  # −d|F|²/dm² at 0 = r²/3 (F = 1 − r² m²/6)
+    radius_fm = np.sqrt(3.0 * slope) * 0.1973269804
+    assert radius_fm == pytest.approx(0.811, abs=0.005)
+    assert np.all(f2 <= pen.squared(m * m))
+    assert dip.squared(20.0**2) / pen.squared(20.0**2) == pytest.approx(1.0, abs=0.01)
+
+
+def test_dipole_penalty_is_the_fairship_penalty():
+    """1 (the point-like proton) up to m² = Λ², (Λ²/m²)⁴ above: continuous at Λ²."""
+    pen, none = load_form_factors()["dipole_penalty"], load_form_factors()["none"]
+    below = np.linspace(0.0, np.sqrt(0.71), 50)
+    np.testing.assert_array_equal(pen.squared(below**2), none.squared(below**2))
+    assert pen.squared(2.0**2) == pytest.approx((0.71 / 4.0) ** 4)
+    assert pen.squared(0.71 * (1 + 1e-9)) == pytest.approx(1.0, abs=1e-7)
+
+
+def test_every_form_factor_of_the_data_file_builds_a_channel():
+    forms = load_form_factors()
+    assert {"vmd", "dipole", "dipole_penalty", "none", "vmd_bdnmc"} <= set(forms)
+    for name, ff in forms.items():
+        assert ff.source
+        ch = ProtonBremsChannel(400.0, default_brems_settings(form_factor=name))
+        assert ch.form_factor.name == name
+        assert np.isfinite(ch.total_rate(0.3)) and ch.total_rate(0.3) > 0.0
+        assert ch.mass_range()[1] > 1.0
+
+
+def test_band_varies_every_form_factor():
+    """The --band envelope includes each form factor the data file offers (the published choices)."""
+    varied = {v["form_factor"] for v in band_variations() if "form_factor" in v}
+    default = default_brems_settings().form_factor
+    assert varied == set(load_form_factors()) - {default}
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        (lambda d: d["form_factors"]["vmd"].update(masses="lattice"), "masses"),
+        (lambda d: d["form_factors"]["vmd"].update(widths="running"), "widths"),
+        (lambda d: d["form_factors"]["dipole"].update(kind="monopole"), "kind"),
+        (lambda d: d["form_factors"]["dipole"].update(lambda2=-0.71), "lambda2"),
+        (lambda d: d["vmd_poles"][0].update(coefficient=0.7), "sum to"),
+        (lambda d: d["vmd_poles"][0].update(isospin=2), "isospin"),
+    ],
+)
+def test_bad_form_factor_data_names_the_field(monkeypatch, change, field):
+    raw = copy.deepcopy(proton_brems._raw_data())
+    change(raw)
+    monkeypatch.setattr(proton_brems, "_raw_data", lambda: raw)
+    with pytest.raises(BeamdumpInputError, match=field):
+        proton_brems.load_form_factors.__wrapped__()
 
 
 def test_cross_section_fit_values():

@@ -33,10 +33,14 @@ from ..datafiles import load_toml, package_data
 from ..errors import BeamdumpInputError
 from ..kinematics import FloatArray
 from ..models.vector_charges import VectorCharges, meson_flavours
-from ..pdg import PROTON_MASS
+from ..pdg import PROTON_MASS, mass_gev, width_gev
 from .sample import ParticleSample
 
-FORM_FACTOR_KINDS = ("vmd", "dipole", "none")
+FORM_FACTOR_KINDS = ("vmd", "dipole", "penalty", "none")
+VMD_MASSES = ("pdg", "fit")
+VMD_WIDTHS = ("above_threshold", "constant")
+
+Pole = tuple[float, float, float, float, int]  # (mass GeV, width GeV, coefficient, threshold GeV, isospin)
 
 
 @dataclass(frozen=True)
@@ -44,17 +48,19 @@ class FormFactor:
     """Timelike nucleon Dirac form factor |F₁(m²)|² for an emitted vector of mass m (GeV).
 
     ``vmd``: Σ_V f_V m_V² / (m_V² − m² − i m_V Γ_V) over the poles (ρ, ω and their excitations),
-    each width switched on above its family's lightest decay threshold; a vector that is not
-    the photon weighs the isovector (ρ-family) poles by its ρ coupling and the isoscalar
-    (ω-family) ones by its ω coupling, each relative to the photon's;
-    ``dipole``: |F|² = (Λ²/m²)⁴ above m² = Λ², 1 below (the high-mass penalty of a dipole), times
-    the proton's charge squared (2x_u + x_d)²;
-    ``none``: |F|² = (2x_u + x_d)² (1 for the photon).
+    each width on from its threshold (GeV; 0 for a constant width); a vector that is not the
+    photon weighs the isovector (ρ-family) poles by its ρ coupling and the isoscalar (ω-family)
+    ones by its ω coupling, each relative to the photon's;
+    ``dipole``: |F|² = (1 + m²/Λ²)⁻⁴, the spacelike dipole at |q²| = m² (below 1 and falling for
+    every m > 0; its timelike continuation (1 − m²/Λ²)⁻⁴ would have a double pole at m² = Λ²);
+    ``penalty``: |F|² = (Λ²/m²)⁴ above m² = Λ², 1 below (the dipole's large-mass tail, as FairShip);
+    ``none``: |F|² = 1.
+    The kinds other than ``vmd`` are times the proton's charge squared (2x_u + x_d)² (1 for the photon).
     """
 
     name: str
     kind: str
-    poles: tuple[tuple[float, float, float, float, int], ...] = ()  # (mass, width, coefficient, threshold GeV, isospin)
+    poles: tuple[Pole, ...] = ()
     lambda2: float = 0.71
     source: str = ""
 
@@ -66,7 +72,7 @@ class FormFactor:
             weight = (1.0, 1.0) if charges is None else _isospin_weights(charges)
             out = np.zeros(m2.shape, dtype=complex)
             for mv, gv, f, threshold, isospin in self.poles:
-                width = np.where(m2 > threshold * threshold, gv, 0.0)
+                width = np.where(m2 >= threshold * threshold, gv, 0.0)
                 out += weight[isospin] * f * mv * mv / (mv * mv - m2 - 1j * mv * width)
             return out
         proton = 1.0 if charges is None else charges.proton
@@ -82,6 +88,8 @@ class FormFactor:
 
     def _suppression(self, m2: FloatArray) -> FloatArray:
         if self.kind == "dipole":
+            return (1.0 + m2 / self.lambda2) ** -4
+        if self.kind == "penalty":
             return (self.lambda2 / np.maximum(m2, self.lambda2)) ** 4
         return np.ones_like(m2)
 
@@ -160,18 +168,48 @@ def _raw_data() -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def load_form_factors() -> dict[str, FormFactor]:
     """The form-factor models of ``data/production/proton_brems.toml``, by name."""
+    raw = _raw_data()
     forms = {}
-    for name, d in _raw_data()["form_factors"].items():
+    for name, d in raw["form_factors"].items():
+        where = f"proton_brems.toml [form_factors.{name}]"
         if d["kind"] not in FORM_FACTOR_KINDS:
-            raise BeamdumpInputError(
-                f"proton_brems.toml [form_factors.{name}].kind: {d['kind']!r}; allowed: {', '.join(FORM_FACTOR_KINDS)}"
-            )
-        poles = tuple(
-            (float(p["mass"]), float(p["width"]), float(p["coefficient"]), float(p["threshold"]), int(p["isospin"]))
-            for p in d.get("poles", [])
-        )
-        forms[name] = FormFactor(name, d["kind"], poles, float(d.get("lambda2", 0.71)), d["source"])
+            raise BeamdumpInputError(f"{where}.kind: {d['kind']!r}; allowed: {', '.join(FORM_FACTOR_KINDS)}")
+        poles = _vmd_poles(raw["vmd_poles"], d, where) if d["kind"] == "vmd" else ()
+        lambda2 = float(d.get("lambda2", 0.71))
+        if not (np.isfinite(lambda2) and lambda2 > 0.0):
+            raise BeamdumpInputError(f"{where}.lambda2: {lambda2:g} GeV²; allowed > 0")
+        forms[name] = FormFactor(name, d["kind"], poles, lambda2, d["source"])
     return forms
+
+
+def _vmd_poles(table: list[dict[str, Any]], d: dict[str, Any], where: str) -> tuple[Pole, ...]:
+    """The (mass, width, coefficient, threshold, isospin) of each pole for one ``vmd`` form factor:
+    PDG or fit masses and widths (``masses``), widths on above threshold or always (``widths``)."""
+    masses, widths = d.get("masses", "pdg"), d.get("widths", "above_threshold")
+    if masses not in VMD_MASSES:
+        raise BeamdumpInputError(f"{where}.masses: {masses!r}; allowed: {', '.join(VMD_MASSES)}")
+    if widths not in VMD_WIDTHS:
+        raise BeamdumpInputError(f"{where}.widths: {widths!r}; allowed: {', '.join(VMD_WIDTHS)}")
+    poles = []
+    for p in table:
+        if p["isospin"] not in (0, 1):
+            raise BeamdumpInputError(
+                f"proton_brems.toml [[vmd_poles]] {p['name']}.isospin: {p['isospin']!r}; "
+                "allowed 0 (omega family) or 1 (rho family)"
+            )
+        pdg = p.get("pdg") if masses == "pdg" else None
+        mass = mass_gev(int(pdg)) if pdg is not None else float(p["fit_mass"])
+        width = width_gev(int(pdg)) if pdg is not None else float(p["fit_width"])
+        threshold = sum(mass_gev(int(i)) for i in p["threshold"]) if widths == "above_threshold" else 0.0
+        poles.append((mass, width, float(p["coefficient"]), threshold, int(p["isospin"])))
+    for isospin in (0, 1):
+        total = sum(f for _, _, f, _, i in poles if i == isospin)
+        if abs(total - 0.5) > 1e-9:
+            raise BeamdumpInputError(
+                f"proton_brems.toml [[vmd_poles]] isospin {isospin}: coefficients sum to {total:.12g}; "
+                "allowed 1/2 per family (F1(0) = 1)"
+            )
+    return tuple(poles)
 
 
 @lru_cache(maxsize=1)
