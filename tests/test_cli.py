@@ -93,7 +93,7 @@ def test_reach_of_another_model_names_its_coupling(tmp_path):
         (["reach", "nucal", "--brems-z", "0.9:0.1"], "z_min < z_max"),
         (["reach", "nucal", "--brems-z", "0.1-0.9"], "--brems-z"),
         (["reach", "nucal", "--brems-pt-max", "-1"], "pt_max"),
-        (["reach", "nucal", "--form-factor", "monopole"], "known: vmd, dipole, none"),
+        (["reach", "nucal", "--form-factor", "monopole"], "form factor: 'monopole' not known; known: vmd"),
         (["reach", "nucal", "--band", "--channel", "pi0"], "--band"),
         (["compare", "nucal"], "at least two presets"),
         (["compare", "nucal", "nucal"], "given twice"),

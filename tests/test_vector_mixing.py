@@ -35,11 +35,12 @@ def test_mixing_inherits_the_meson_momentum():
 
 
 def test_mixing_and_bremsstrahlung_agree_in_order_of_magnitude_near_the_rho():
-    """Per 400 GeV proton, on both sides of the ρ (mixing/brems ≈ 0.2–0.3). Within ±20 MeV of
-    the poles they differ more: the form-factor fit puts ρ and ω both at 0.770 GeV with the
-    narrow ω width, the mixing uses the PDG masses, so one or the other spikes (docs/bremsstrahlung.md)."""
+    """Per 400 GeV proton the mixing is 0.2–0.35 of the bremsstrahlung off the poles (0.65–0.72 and
+    0.85–1.0 GeV) and 0.06–0.11 on them (both at the PDG ρ and ω masses now; the bremsstrahlung
+    form factor's ρ–ω interference is broader than three independent Breit–Wigners): the same
+    order of magnitude, the form factor larger (docs/bremsstrahlung.md)."""
     mix = VectorMixingChannel(default_spectra(400.0))
     brems = ProtonBremsChannel(400.0)
-    for m in (0.65, 0.70, 0.72, 0.81, 0.85, 0.90):
+    for m, lo, hi in ((0.65, 0.15, 0.6), (0.70, 0.15, 0.6), (0.78, 0.03, 0.2), (0.81, 0.05, 0.25), (0.90, 0.1, 0.4)):
         ratio = mix.sample(m).total / brems.total_rate(m)
-        assert 0.1 < ratio < 10.0, (m, ratio)
+        assert lo < ratio < hi, (m, ratio)

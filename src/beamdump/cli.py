@@ -191,7 +191,7 @@ def reach(
     channels: bool = typer.Option(False, "--channels", help="also the contour of each production channel alone: channels.png, contours_by_channel.csv"),
     brems_z: Optional[str] = typer.Option(None, help="proton bremsstrahlung z range ZMIN:ZMAX (default: the published 0.1:0.9)"),
     brems_pt_max: Optional[float] = typer.Option(None, help="proton bremsstrahlung largest pT in GeV (default: the published 1)"),
-    form_factor: Optional[str] = typer.Option(None, help="nucleon form factor of bremsstrahlung: vmd (default), dipole, none"),
+    form_factor: Optional[str] = typer.Option(None, help="nucleon form factor of bremsstrahlung: vmd (default), vmd_bdnmc, dipole, dipole_penalty, none (data/production/proton_brems.toml)"),
     mesons: Optional[str] = typer.Option(None, help="meson tables of a proton dump: nucleon (isoscalar pp/pn), nucleus (first p+A collision, Pythia Angantyr) or cascade (the whole hadronic cascade in the dump); default: the preset's"),
 ) -> None:
     """Events on a (mass, coupling) grid, the excluded band at the preset's CL (90% unless it says otherwise) and a figure."""
