@@ -17,8 +17,19 @@ Physics model (Rossi's "approximation B", PDG "Passage of particles through matt
 * Pair production: complete screening, dN/dx = 1 − 4/3 x(1 − x) per X0 (total 7/9 per X0),
   independent of energy.
 * Ionisation: a constant loss E_c (critical energy) per X0 for every electron.
-* One dimension: all particles move forward along the beam axis (no angles, no backscattering),
+* One dimension: all particles advance along the beam axis (no lateral spread, no backscattering),
   so the track length in the first t X0 of a thick target equals that of a target of thickness t.
+* Angles (tallied, they do not steer the particles): each e± carries a direction that multiple
+  scattering turns by a Gaussian kick of ⟨θ²⟩ = E_s² ∫ ds/E² over each step (Rossi & Greisen,
+  Rev. Mod. Phys. 13 (1941) 240, ⟨θ²⟩ = (E_s/E)² per X0; exact for the linear energy loss of a
+  step: E_s² s/(E_start E_end)); photons inherit the direction of their electron, pairs that of
+  their photon. The emission and opening angles (≈ m_e/E, 2.4% of E_s/E) are neglected. Angles
+  are tallied as u = θ·E/E_s, which does not depend on E_s (every angle is ∝ E_s), from a random
+  stream of their own, so the tallies of energy and depth do not change with them.
+* Charges: the beam electron is an e⁻; of a pair, the share x of the (symmetric) spectrum is the
+  e⁻ and 1 − x the e⁺. e⁺ and e⁻ radiate and ionise alike (Bhabha and Møller differences and the
+  annihilation of positrons in flight, ≈ 1e-3 per X0 at 1 GeV, are neglected), so the e⁻ excess
+  T⁻ − T⁺ is the beam electron's own track.
 * Neglected: Compton scattering, photo-effect, positron annihilation, the energy dependence of
   the ionisation loss, LPM and dielectric suppression (relevant above ~TeV for k ≪ E) and the
   incomplete screening at low energy. Below E_min electrons only ionise (range E/E_c) and soft
@@ -49,7 +60,7 @@ from numpy.typing import NDArray
 from beamdump.datafiles import cache_dir, load_or_make
 from beamdump.errors import BeamdumpInputError, CacheError
 from beamdump.sources.materials import Material, get_material
-from beamdump.sources.shower_table import ShowerSettings, ShowerTable
+from beamdump.sources.shower_table import ANGLE_EDGES, ShowerSettings, ShowerTable
 
 __all__ = [
     "ELECTRON_TRACK_CONSTANT",
@@ -67,6 +78,7 @@ ELECTRON_TRACK_CONSTANT: float = 0.437
 #: Same for photons, 0.572 · E0/k² (Rossi 1952; Tsai RMP 46 (1974) 815, thick-target photon track length).
 PHOTON_TRACK_CONSTANT: float = 0.572
 PAIR_RATE: float = 7.0 / 9.0  # photon conversions per X0, complete screening
+_ANGLE_STREAM = 0x616E67  # second word of the seed of the multiple-scattering stream ("ang")
 
 
 def shower_max_pdg(beam_energy: float, material: str | Material) -> float:
@@ -81,8 +93,11 @@ class _Tally:
 
     def __init__(self, le: NDArray[np.float64], te: NDArray[np.float64]) -> None:
         self.le, self.te = le, te
-        self.ne, self.nt = le.size - 1, te.size - 1
+        self.ne, self.nt, self.nu = le.size - 1, te.size - 1, ANGLE_EDGES.size - 1
         self.track = np.zeros(self.ne * self.nt)
+        self.positron_track = np.zeros(self.ne * self.nt)
+        self.angle_hist = np.zeros(self.ne * self.nt * self.nu)
+        self.positron_angle_hist = np.zeros(self.ne * self.nt * self.nu)
         self.photon_track = np.zeros(self.ne * self.nt)
         self.emitted = np.zeros(self.ne)
         self.deposit = np.zeros(self.nt)
@@ -94,9 +109,28 @@ class _Tally:
     def _it(self, t: NDArray[np.float64]) -> NDArray[np.intp]:
         return np.clip(np.searchsorted(self.te, t, side="right") - 1, 0, self.nt - 1)
 
+    def _iu(self, u: NDArray[np.float64]) -> NDArray[np.intp]:
+        return np.clip(np.searchsorted(ANGLE_EDGES, u, side="right") - 1, 0, self.nu - 1)
+
     def fill2(self, target: NDArray[np.float64], e: NDArray[np.float64], t: NDArray[np.float64], w: NDArray[np.float64]) -> None:
         if e.size:
             target += np.bincount(self._ie(e) * self.nt + self._it(t), weights=w, minlength=target.size)
+
+    def fill_charged(
+        self, e: NDArray[np.float64], t: NDArray[np.float64], w: NDArray[np.float64],
+        positron: NDArray[np.bool_], u: NDArray[np.float64],
+    ) -> None:
+        """e± track elements: energy, depth, length, charge and u = θ·E/E_s at the point."""
+        if not e.size:
+            return
+        cell = self._ie(e) * self.nt + self._it(t)
+        bins = cell * self.nu + self._iu(u)
+        self.track += np.bincount(cell, weights=w, minlength=self.track.size)
+        self.angle_hist += np.bincount(bins, weights=w, minlength=self.angle_hist.size)
+        if positron.any():
+            wp = w[positron]
+            self.positron_track += np.bincount(cell[positron], weights=wp, minlength=self.track.size)
+            self.positron_angle_hist += np.bincount(bins[positron], weights=wp, minlength=self.angle_hist.size)
 
     def fill_t(self, target: NDArray[np.float64], t: NDArray[np.float64], w: NDArray[np.float64]) -> None:
         if t.size:
@@ -107,16 +141,31 @@ class _Tally:
             self.emitted += np.bincount(self._ie(e), minlength=self.ne)
 
 
-def _route(
-    e: NDArray[np.float64], t: NDArray[np.float64], e_min: float,
-    below: tuple[list, list], live: tuple[list, list],
-) -> None:
-    """Append the electrons (energy, depth) below ``e_min`` to ``below``, the rest to ``live``."""
+class _Bank:
+    """Lists of particle arrays being collected for the next pass: (energy, depth) and, for the
+    particles that are tracked on, the carried attributes (for e±: positron flag, a_x, a_y;
+    for photons: a_x, a_y), a = θ/E_s per projection in GeV⁻¹."""
+
+    def __init__(self, n_extra: int) -> None:
+        empty = np.empty(0)
+        self.cols: list[list[NDArray]] = [[empty] for _ in range(2 + n_extra)]
+
+    def add(self, *arrays: NDArray) -> None:
+        for col, a in zip(self.cols, arrays, strict=True):
+            col.append(a)
+
+    def arrays(self) -> list[NDArray]:
+        return [np.concatenate(c) for c in self.cols]
+
+
+def _route(e: NDArray[np.float64], t: NDArray[np.float64], extra: tuple[NDArray, ...], e_min: float,
+           below: tuple[list, list], live: _Bank) -> None:
+    """Append the electrons (energy, depth) below ``e_min`` to ``below``, the rest (with their
+    ``extra`` attributes) to ``live``."""
     low = e < e_min
     below[0].append(e[low])
     below[1].append(t[low])
-    live[0].append(e[~low])
-    live[1].append(t[~low])
+    live.add(e[~low], t[~low], *(x[~low] for x in extra))
 
 
 def _sample_pair_fraction(rng: np.random.Generator, n: int) -> NDArray[np.float64]:
@@ -131,22 +180,26 @@ def _sample_pair_fraction(rng: np.random.Generator, n: int) -> NDArray[np.float6
 
 
 def _run_batch(
-    n: int, e0: float, e_min: float, ec: float, thick: float, tally: _Tally, rng: np.random.Generator
+    n: int, e0: float, e_min: float, ec: float, thick: float, tally: _Tally,
+    rng: np.random.Generator, rng_angle: np.random.Generator, beam_angle: float = 0.0,
 ) -> tuple[float, float]:
     """Cascade ``n`` beam electrons; fills ``tally`` (sums over the batch). Returns the escaping
-    energy (electrons, photons) summed over the batch, GeV."""
+    energy (electrons, photons) summed over the batch, GeV. ``rng_angle`` draws only the
+    multiple-scattering kicks; ``beam_angle`` is the beam's direction θ/E_s (GeV⁻¹, along x)."""
     esc_e = esc_g = 0.0
     e_en = np.full(n, e0)
     e_t = np.zeros(n)
-    g_en = np.empty(0)
-    g_t = np.empty(0)
+    e_pos = np.zeros(n, dtype=bool)
+    e_ax = np.full(n, float(beam_angle))
+    e_ay = np.zeros(n)
     empty = np.empty(0)
+    g_en, g_t, g_ax, g_ay = empty, empty, empty, empty
     while e_en.size or g_en.size:
         sub_e: list[NDArray[np.float64]] = []  # electrons below e_min (energy, depth)
         sub_t: list[NDArray[np.float64]] = []
         soft_e, soft_t = empty, empty  # soft photons (k < e_min), treated like sub-cut photons
-        new_g_e, new_g_t = [empty], [empty]
-        new_e_e, new_e_t = [empty], [empty]
+        new_g = _Bank(2)
+        new_e = _Bank(3)
         if e_en.size:
             m = e_en.size
             yc = e_min / e_en
@@ -160,7 +213,16 @@ def _run_batch(
             u = rng.random(m)
             e_mid = e_en - u * loss * s
             t_mid = e_t + u * s
-            tally.fill2(tally.track, np.maximum(e_mid, e_min), t_mid, s)
+            # multiple scattering: a Gaussian kick per projection of variance ½∫ds/E² up to the
+            # tallied point and another from there to the step's end (a = θ/E_s)
+            e_end = np.maximum(e_en - loss * s, 1e-300)
+            e_at = np.maximum(e_mid, 1e-300)
+            kick = rng_angle.standard_normal((4, m))
+            sd1 = np.sqrt(0.5 * u * s / (e_en * e_at))
+            sd2 = np.sqrt(0.5 * (1.0 - u) * s / (e_at * e_end))
+            mid_x, mid_y = e_ax + kick[0] * sd1, e_ay + kick[1] * sd1
+            tally.fill_charged(np.maximum(e_mid, e_min), t_mid, s, e_pos, np.hypot(mid_x, mid_y) * e_at)
+            e_ax, e_ay = mid_x + kick[2] * sd2, mid_y + kick[3] * sd2
             tally.fill_t(tally.deposit, t_mid, ec * s)
             soft_e, soft_t = soft * s, t_mid
             e_en = e_en - loss * s
@@ -173,15 +235,15 @@ def _run_batch(
             sub_t.append(e_t[cut])
             # thinning: propose y ∝ 1/y on [yc(start), 1]; accept with φ(y)/(4/3) at the current energy
             ei, ti, yci = e_en[inter], e_t[inter], yc[inter]
+            pi, axi, ayi = e_pos[inter], e_ax[inter], e_ay[inter]
             y = yci ** rng.random(ei.size)
             acc = (y * ei >= e_min) & (rng.random(ei.size) < 1.0 - y + 0.75 * y * y)
             k = y[acc] * ei[acc]
             tally.fill_e(k)
-            new_g_e.append(k)
-            new_g_t.append(ti[acc])
+            new_g.add(k, ti[acc], axi[acc], ayi[acc])
             e_after = ei.copy()
             e_after[acc] -= k
-            _route(e_after, ti, e_min, (sub_e, sub_t), (new_e_e, new_e_t))
+            _route(e_after, ti, (pi, axi, ayi), e_min, (sub_e, sub_t), new_e)
         if g_en.size:
             m = g_en.size
             s = rng.exponential(1.0 / PAIR_RATE, m)
@@ -191,9 +253,10 @@ def _run_batch(
             tally.fill2(tally.photon_track, g_en, g_t + rng.random(m) * flight, flight)
             esc_g += float(g_en[out].sum())
             w, tc = g_en[~out], g_t[~out] + s[~out]
+            ax, ay = g_ax[~out], g_ay[~out]
             x = _sample_pair_fraction(rng, w.size)
-            for part in (x * w, (1.0 - x) * w):
-                _route(part, tc, e_min, (sub_e, sub_t), (new_e_e, new_e_t))
+            for part, positron in ((x * w, False), ((1.0 - x) * w, True)):
+                _route(part, tc, (np.full(w.size, positron), ax, ay), e_min, (sub_e, sub_t), new_e)
         # soft photons: convert after Exp(9/7) X0 into two electrons sharing the energy uniformly
         if soft_e.size:
             s = rng.exponential(1.0 / PAIR_RATE, soft_e.size)
@@ -211,10 +274,11 @@ def _run_batch(
             tally.fill_t(tally.deposit, tp, ec * rng_len)
             tally.fill_t(tally.below, tp, rng_len)
             esc_e += float((se - ec * rng_len).sum())
-        # every live electron either left, fell below e_min, or is in new_e_* (after an emission
+        # every live electron either left, fell below e_min, or is in new_e (after an emission
         # or a rejected proposal); photons either escaped or converted
-        e_en, e_t = np.concatenate(new_e_e), np.concatenate(new_e_t)
-        g_en, g_t = np.concatenate(new_g_e), np.concatenate(new_g_t)
+        e_en, e_t, e_pos, e_ax, e_ay = new_e.arrays()
+        e_pos = e_pos.astype(bool)
+        g_en, g_t, g_ax, g_ay = new_g.arrays()
     return esc_e, esc_g
 
 
@@ -227,6 +291,7 @@ def simulate(settings: ShowerSettings) -> ShowerTable:
     le, te = settings.log10_e_edges(), settings.t_edges()
     tally = _Tally(le, te)
     rng = np.random.default_rng(settings.seed)
+    rng_angle = np.random.default_rng([settings.seed, _ANGLE_STREAM])  # kicks only: the rest is unchanged
     # batches hold ~2e6 particles (≈ 0.5·E0/e_min per shower of each kind) to bound memory
     per_batch = max(1, min(settings.n_showers, int(4e6 * settings.e_min / settings.beam_energy)))
     t0 = time.perf_counter()
@@ -234,17 +299,21 @@ def simulate(settings: ShowerSettings) -> ShowerTable:
     done = 0
     while done < settings.n_showers:
         n = min(per_batch, settings.n_showers - done)
-        a, b = _run_batch(n, settings.beam_energy, settings.e_min, ec, settings.thickness, tally, rng)
+        a, b = _run_batch(n, settings.beam_energy, settings.e_min, ec, settings.thickness, tally, rng, rng_angle)
         esc_e += a
         esc_g += b
         done += n
     wall = time.perf_counter() - t0
     norm = 1.0 / settings.n_showers
     shape = (tally.ne, tally.nt)
+    shape3 = (*shape, tally.nu)
     return ShowerTable(
         settings=settings, log10_e_edges=le, t_edges=te,
         track=tally.track.reshape(shape) * norm, photon_track=tally.photon_track.reshape(shape) * norm,
         photons_emitted=tally.emitted * norm, deposit=tally.deposit * norm, track_below_min=tally.below * norm,
+        positron_track=tally.positron_track.reshape(shape) * norm,
+        angle_hist=tally.angle_hist.reshape(shape3) * norm,
+        positron_angle_hist=tally.positron_angle_hist.reshape(shape3) * norm,
         escaped={"electrons": esc_e * norm, "photons": esc_g * norm},
         metadata={
             "generator": "beamdump 1D EM cascade (Rossi approximation B)",
@@ -270,7 +339,11 @@ def thin_target(
     The beam electron's track is the thickness; at depth t' it has radiated with probability
     t'·φ(y)/y dy (φ = 4/3 − 4/3 y + y²), so its track at E = E0(1 − y) < E0 is (t²/2)·φ(y)/(y E0)
     per GeV and the rest sits in the top energy bin; photons: t·φ(k/E0)/k emitted per GeV, photon
-    track (t²/2)·φ/k. Pair conversion and ionisation changes of the track are neglected (O(t²)).
+    track (t²/2)·φ/k. Pair conversion and ionisation changes of the track are neglected (O(t²)), so
+    there are no positrons. Angles: at depth t' the beam electron has scattered by a 2-D Gaussian
+    angle of ⟨u²⟩ = t' (u = θE/E_s, E ≈ E0); one that radiated at a uniformly random depth before
+    t' has ⟨u²⟩ = (t'/2)(1 + E²/E0²); each is spread over :data:`ANGLE_EDGES` as a Rayleigh
+    distribution at the depth bin's middle.
     """
     mat = get_material(material)
     if not 0.0 < float(thickness) <= 0.1:
@@ -302,12 +375,25 @@ def thin_target(
     a = settings.e_min / e0  # photon energy radiated above e_min: E0·t·∫_a^1 φ(y) dy
     photon_energy = e0 * thickness * ((4.0 / 3.0) * (1 - a) - (2.0 / 3.0) * (1 - a * a) + (1 - a**3) / 3.0)
     dep = mat.critical_energy * (t2 - t1)
+    ec = np.sqrt(e[:-1] * e[1:])
+    mean_u2 = np.outer(0.5 * (1.0 + (ec / e0) ** 2), 0.5 * (t1 + t2))
+    mean_u2[-1] = 0.5 * (t1 + t2)
+    angle_hist = track[:, :, None] * _rayleigh_shares(mean_u2)
     return ShowerTable(
         settings=settings, log10_e_edges=le, t_edges=te, track=track, photon_track=photon_track,
         photons_emitted=ph, deposit=dep, track_below_min=np.zeros(te.size - 1),
+        positron_track=np.zeros_like(track), angle_hist=angle_hist, positron_angle_hist=np.zeros_like(angle_hist),
         escaped={"electrons": e0 - photon_energy - float(dep.sum()), "photons": photon_energy},
         metadata={"generator": "analytic thin-target limit"},
     )
+
+
+def _rayleigh_shares(mean_u2: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Shares (…, nu) of a 2-D Gaussian angle of mean square ``mean_u2`` in the bins of
+    :data:`ANGLE_EDGES` (the last bin takes the tail)."""
+    cdf = 1.0 - np.exp(-(ANGLE_EDGES[None, None, :] ** 2) / mean_u2[..., None])
+    cdf[..., -1] = 1.0
+    return np.diff(cdf, axis=-1)
 
 
 # ====================================================================== cache

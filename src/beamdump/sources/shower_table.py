@@ -8,8 +8,16 @@ holds the differential track length
 
     T(E, t) = d²ℓ/dE dt      [X0 of track per GeV per X0 of depth, per beam electron of energy E0]
 
-for E_min ≤ E ≤ E0 and 0 ≤ t ≤ thickness. Units: energies in GeV, depths and track lengths in
-radiation lengths X0 (multiply by :attr:`~.materials.Material.radiation_length_cm` for cm).
+for E_min ≤ E ≤ E0 and 0 ≤ t ≤ thickness, and the same for the positrons alone (the resonant
+annihilation e⁺e⁻ → A′ on the atomic electrons needs the positron track at E₊ = m²/2m_e − m_e).
+Units: energies in GeV, depths and track lengths in radiation lengths X0 (multiply by
+:attr:`~.materials.Material.radiation_length_cm` for cm).
+
+The shower e± are not on the beam axis: each (E, t) cell also holds the track-weighted histogram
+of the e± polar angle θ in the scale-free variable u = θ·E/E_s (:data:`ANGLE_EDGES`), E_s the
+multiple-scattering energy of Rossi and Greisen. In the Gaussian multiple-scattering model of the
+cascade every angle is proportional to E_s, so the histogram does not depend on it: a production
+channel turns u into θ = u·E_s/E with its own E_s.
 
 :class:`ShowerSettings` fixes a table and its cache key; :class:`ShowerTable` holds the tallies
 per beam electron (track, photon track, emitted photons, deposited and escaping energy), rebins,
@@ -36,12 +44,21 @@ from beamdump.datafiles import bin_edges, check_table_key, read_table, write_tab
 from beamdump.errors import BeamdumpInputError, CacheError
 from beamdump.sources.materials import Material, get_material
 
-__all__ = ["MIN_E_MIN", "ShowerSettings", "ShowerTable", "cell_points"]
+__all__ = ["ANGLE_EDGES", "MIN_E_MIN", "ShowerSettings", "ShowerTable", "cell_points"]
 
-FORMAT_VERSION = 2  # 2: the first depth bin is split geometrically (thin-target limit)
+# 2: the first depth bin is split geometrically (thin-target limit)
+# 3: the positron track and the e± / e⁺ angle histograms
+FORMAT_VERSION = 3
 _FRONT_SPLITS = 10  # the first depth bin is split at depth_bin / 2^k, k = 1..10
-_ARRAY_NAMES = ("log10_e_edges", "t_edges", "track", "photon_track", "photons_emitted", "deposit", "track_below_min")
+_ARRAY_NAMES = (
+    "log10_e_edges", "t_edges", "track", "photon_track", "photons_emitted", "deposit", "track_below_min",
+    "positron_track", "angle_hist", "positron_angle_hist", "angle_edges",
+)
 MIN_E_MIN = 1e-3  # GeV; below ~1 MeV the model (no Compton, constant dE/dx) is meaningless
+#: Edges of u = θ·E/E_s of the angle histograms: [0, 1e-3] then 5 bins a decade up to 100 (the
+#: last bin also holds anything above). Shower e± have u of order 1 (Rossi–Greisen: ⟨θ²⟩ ≈ (E_s/E)²
+#: per X0 travelled at E); the primary near the dump face has u ≈ √t ≪ 1.
+ANGLE_EDGES: NDArray[np.float64] = np.concatenate([[0.0], np.geomspace(1e-3, 1e2, 26)])
 
 
 # ====================================================================== settings
@@ -151,6 +168,9 @@ class ShowerTable:
     photon_track: (nE, nt) photon track length (X0) per bin, for k ≥ e_min.
     photons_emitted: (nE,) bremsstrahlung photons with k ≥ e_min emitted per bin of k.
     deposit: (nt,) energy deposited per depth bin (GeV). track_below_min: (nt,) e± track with E < e_min.
+    positron_track: (nE, nt) the e⁺ part of ``track``.
+    angle_hist, positron_angle_hist: (nE, nt, nu) e± and e⁺ track in bins of u = θ·E/E_s
+    (:data:`ANGLE_EDGES`); summed over u they are ``track`` and ``positron_track``.
     escaped: energy leaving the back face, {"electrons": GeV, "photons": GeV}.
     """
 
@@ -162,6 +182,9 @@ class ShowerTable:
     photons_emitted: NDArray[np.float64]
     deposit: NDArray[np.float64]
     track_below_min: NDArray[np.float64]
+    positron_track: NDArray[np.float64]
+    angle_hist: NDArray[np.float64]
+    positron_angle_hist: NDArray[np.float64]
     escaped: dict[str, float]
     metadata: dict[str, Any] = field(default_factory=dict)
 
@@ -174,6 +197,11 @@ class ShowerTable:
     def e_edges(self) -> NDArray[np.float64]:
         """Energy edges in GeV."""
         return 10.0**self.log10_e_edges
+
+    @property
+    def angle_edges(self) -> NDArray[np.float64]:
+        """Edges of u = θ·E/E_s of :attr:`angle_hist` (:data:`ANGLE_EDGES`)."""
+        return ANGLE_EDGES
 
     # ------------------------------------------------------------------ track lengths
     def _rebin2(self, a: NDArray[np.float64], e_edges: ArrayLike | None, t_edges: ArrayLike | None) -> NDArray[np.float64]:
@@ -196,6 +224,10 @@ class ShowerTable:
         target of thickness t (1D model, no backscattering).
         """
         return self._rebin2(self.track, E_edges, t_edges)
+
+    def positron_track_length(self, E_edges: ArrayLike | None = None, t_edges: ArrayLike | None = None) -> NDArray[np.float64]:
+        """e⁺ track length (X0 per beam electron) in bins of energy (GeV) × depth (X0), as :meth:`track_length`."""
+        return self._rebin2(self.positron_track, E_edges, t_edges)
 
     def photon_track_length(self, k_edges: ArrayLike | None = None, t_edges: ArrayLike | None = None) -> NDArray[np.float64]:
         """Photon track length (X0 per beam electron) in bins of photon energy (GeV) × depth (X0)."""
@@ -309,16 +341,27 @@ class ShowerTable:
         check_table_key(path, meta, settings.key(), FORMAT_VERSION, expected_key)
         le, te = settings.log10_e_edges(), settings.t_edges()
         shape2 = (le.size - 1, te.size - 1)
+        shape3 = (*shape2, ANGLE_EDGES.size - 1)
         ok = (
             arrays["log10_e_edges"].shape == le.shape and np.allclose(arrays["log10_e_edges"], le, atol=1e-9)
             and arrays["t_edges"].shape == te.shape and np.allclose(arrays["t_edges"], te, atol=1e-9)
+            and arrays["angle_edges"].shape == ANGLE_EDGES.shape and np.allclose(arrays["angle_edges"], ANGLE_EDGES)
             and arrays["track"].shape == shape2 and arrays["photon_track"].shape == shape2
+            and arrays["positron_track"].shape == shape2
+            and arrays["angle_hist"].shape == shape3 and arrays["positron_angle_hist"].shape == shape3
             and arrays["photons_emitted"].shape == (shape2[0],)
             and arrays["deposit"].shape == (shape2[1],) and arrays["track_below_min"].shape == (shape2[1],)
             and all(np.all(np.isfinite(a)) and np.all(a[...] >= 0) for n, a in arrays.items() if n != "log10_e_edges")
         )
+        if ok:  # the histograms hold the track, the positrons are part of it
+            ok = (
+                np.allclose(arrays["angle_hist"].sum(axis=2), arrays["track"], rtol=1e-9, atol=1e-300)
+                and np.allclose(arrays["positron_angle_hist"].sum(axis=2), arrays["positron_track"], rtol=1e-9, atol=1e-300)
+                and np.all(arrays["positron_track"] <= arrays["track"] * (1 + 1e-9))
+            )
         if not ok:
             raise CacheError(f"{path}: arrays inconsistent with the settings")
+        del arrays["angle_edges"]  # the module's ANGLE_EDGES, checked above
         return cls(settings, escaped=escaped, metadata=dict(meta.get("provenance", {})), **arrays)
 
 
