@@ -45,3 +45,15 @@ def test_docs_validation_md_is_what_validate_gives_today():
     spec.loader.exec_module(module)
     fresh = module.document(LIMITS)
     assert (ROOT / "docs" / "validation.md").read_text() == fresh, "run python scripts/make_validation_doc.py"
+
+
+def test_published_bands_are_labelled_by_their_paper():
+    from beamdump.limits.contours import ExclusionBand
+    from beamdump.report.plotting import reference_label
+
+    band = ExclusionBand([0.01, 0.1], [1e-7, 1e-7], [1e-5, 1e-5], comments=("paper: arXiv:2303.08666, JHEP 09 (2023) 035",))
+    assert reference_label(band, "file.csv") == "published (arXiv:2303.08666)"
+    recast = ExclusionBand([0.01, 0.1], [1e-7, 1e-7], [1e-5, 1e-5],
+                           comments=("paper: CHARM via arXiv:1311.3870; recast with DarkCast (arXiv:1801.04847)",))
+    assert reference_label(recast, "x") == "published (arXiv:1801.04847)"
+    assert reference_label(ExclusionBand([0.01, 0.1], [1e-7, 1e-7], [1e-5, 1e-5]), "file.csv") == "file.csv"

@@ -198,7 +198,7 @@ def reach(
     from .engine.analysis import channel_bands, make_reach
     from .limits.contours import read_band_csv
     from .experiments.experiment import load_experiment
-    from .report.plotting import plot_bands
+    from .report.plotting import plot_bands, reference_label
     from .production.proton_brems import default_brems_settings
     from .report.outputs import environment, write_channel_contours, write_events_csv, write_hepdata_yaml, write_run_json
     from .report.score import score_band
@@ -253,7 +253,7 @@ def reach(
         [(label, result.band)],
         out / "reach.png",
         title=f"{exp.config.title}, {result.model.name}",
-        references=[(f"reference: {compare.name}", ref)] if ref is not None else (),
+        references=[(reference_label(ref, f"reference: {compare.name}"), ref)] if ref is not None else (),
         events=(grid.masses, grid.couplings, grid.total, result.threshold),
         envelope=envelope,
     )
@@ -264,7 +264,7 @@ def reach(
             [*[(name, b) for name, b in per.items() if len(b) >= 2], ("all channels", result.band)],
             out / "channels.png",
             title=f"{exp.config.title}: by production channel",
-            references=[(f"reference: {compare.name}", ref)] if ref is not None else (),
+            references=[(reference_label(ref, f"reference: {compare.name}"), ref)] if ref is not None else (),
             filled=False,
         )
         written += ["channels.png", "contours_by_channel.csv"]

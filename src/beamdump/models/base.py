@@ -37,12 +37,13 @@ class Coupling:
     unit: str
     default_range: tuple[float, float]
     description: str = ""
-    #: the largest value that is physical (a mixing ≤ 1, a perturbative gauge coupling ≤ √(4π))
-    physical_max: float = 1.0
+    #: the largest value that is physical (a mixing ≤ 1, a perturbative gauge coupling ≤ √(4π));
+    #: inf where nothing is declared (a coupling read from a reference file)
+    physical_max: float = float("inf")
 
     def __post_init__(self) -> None:
         lo, hi = self.default_range
-        if not (0.0 < lo < hi <= self.physical_max and np.isfinite(self.physical_max)):
+        if not (0.0 < lo < hi <= self.physical_max and np.isfinite(hi)):
             raise BeamdumpInputError(
                 f"coupling {self.key}: default_range {lo:g}:{hi:g}; allowed 0 < min < max <= {self.physical_max:g}"
             )

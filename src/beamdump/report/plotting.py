@@ -8,6 +8,7 @@ applies only while a file figure is made, not to the caller's session.
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -26,6 +27,16 @@ from ..models.base import Coupling
 
 FIGSIZE = (8, 6.4)
 DPI = 110
+
+
+def reference_label(band: ExclusionBand, fallback: str) -> str:
+    """A published band's legend entry: the first arXiv number (or journal) of its ``# paper:``
+    line, the figure a physicist would cite, else ``fallback`` (e.g. the file name)."""
+    paper = next((c.split(":", 1)[1].strip() for c in band.comments if c.startswith("paper:")), "")
+    arxiv = re.findall(r"arXiv:\d{4}\.\d{4,5}", paper)
+    if arxiv:
+        return f"published ({arxiv[-1]})" if "recast" in paper or "DarkCast" in paper else f"published ({arxiv[0]})"
+    return f"published ({paper[:40]})" if paper else fallback
 
 
 def _closed(band: ExclusionBand) -> tuple[np.ndarray, np.ndarray]:

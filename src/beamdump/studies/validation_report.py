@@ -64,7 +64,7 @@ def build_rows(results: Sequence[ValidationResult], reference_dir: Path) -> list
 
 def write_figures(rows: Sequence[ReportRow], out: Path) -> list[Path]:
     """One figure per row: our band (and its event map) over the published band."""
-    from ..report.plotting import plot_bands
+    from ..report.plotting import plot_bands, reference_label
 
     written = []
     for row in rows:
@@ -75,7 +75,7 @@ def write_figures(rows: Sequence[ReportRow], out: Path) -> list[Path]:
             [(f"beamdump: {r.experiment} ({r.final_state}; {', '.join(r.channels)})", r.result.band)],
             out / row.figure,
             title=f"{exp.config.title} — {r.model}",
-            references=[(f"published: {r.reference}", row.reference)],
+            references=[(reference_label(row.reference, f"published: {r.reference}"), row.reference)],
             events=(g.masses, g.couplings, g.total, r.result.threshold),
         ))
     return written
