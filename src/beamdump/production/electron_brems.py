@@ -27,149 +27,65 @@ yields are smooth in mass and the sample is deterministic):
   acceptance cone, then reweighted by the WW angular bracket
   [(1 − x + x²/2) − x(1 − x) m² (U − U₀)/U²] normalised to its all-angle mean, so the
   x-marginal stays exactly the IWW dσ/dx and only the part inside the cone is kept;
-* azimuth uniform; A′ energy x·E; origin on the beam axis at z = t·X0 (m).
+* azimuth uniform; A′ energy x·E; origin on the beam axis at z = t·X0 (m);
+* the parent's direction (``shower_angles``, on by default): θ_e drawn from the table's angle
+  histogram of the point's cell (u = θ_e·E/E_s, E_s of ``data/production/shower_angles.toml``)
+  and a uniform azimuth, two more Sobol dimensions; the A′ momentum is turned from the parent's
+  frame into the lab. The emission angle is then drawn up to the acceptance cone widened by θ_e
+  (an A′ further out than θ_e + max_theta cannot reach it), so the weights stay exact.
 
-Neglected: the shower electron's own direction (the 1-D shower has none; multiple scattering
-gives shower electrons of energy E an angle of order E_s/E ≈ 21 MeV/E, i.e. ~10 mrad at 2 GeV,
-comparable with E137's 4 mrad acceptance — a known simplification), the lateral shower
-spread, and A′ production by the e⁺ annihilation channel. Units: GeV, metres; weights are A′
-per beam electron at ε = 1.
+Neglected: the lateral shower spread (≲ a Molière radius, cm) and the path length added by the
+angles. A′ from the e⁺ annihilation are the channel of :mod:`.positron_annihilation`. Units: GeV,
+metres; weights are A′ per beam electron at ε = 1.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
-from hepunits import constants as hep_constants
 from scipy.interpolate import RegularGridInterpolator
 from scipy.stats import qmc
 
 from ..errors import BeamdumpInputError
 from ..kinematics import FloatArray
-from ..models.vector_charges import VectorCharges
-from ..sources.materials import Material, get_material
-from ..sources.shower_cascade import cached_table
-from ..sources.shower_table import MIN_E_MIN, ShowerSettings, ShowerTable, cell_points
+from ..sources.shower_table import cell_points
 from . import electron_brems_xsec as xs
 from .sample import ParticleSample
+from .shower_angles import parent_angles, turned
+from .shower_source import AVOGADRO, ShowerChannel, atoms_per_x0, default_shower_settings
 
-AVOGADRO: float = float(hep_constants.Avogadro)  # per mol (hepunits)
+__all__ = ["AVOGADRO", "ElectronBremsChannel", "atoms_per_x0", "default_shower_settings"]
+
 _CHI_GRID = 48  # log-spaced shower energies per mass at which χ is computed (then interpolated)
 _WW_GRID = (8, 16)  # (energies, x nodes) of the WW/IWW ratio table of method="ww"
 
 
-def default_shower_settings(beam_energy: float, material: str | Material) -> ShowerSettings:
-    """The shower table used when none is given.
-
-    e_min = min(0.1 GeV, E0/200). The cascade treats photons softer than e_min as a continuous
-    loss of their electron, which depletes the track just above e_min: with e_min = 1 GeV a
-    20 GeV shower in Al loses 12% of its track above 1 GeV (23% in 1–1.5 GeV) and E137's yield
-    at 10 MeV drops by 14%; with e_min = 0.1 GeV the track above 1 GeV agrees with 0.02 GeV to
-    0.1%. 5e4 showers (a few seconds once, then cached); 40 X0 hold the whole shower; 0.5 X0
-    depth bins (≈ 4–10 cm in Al) are far below any decay length that matters.
-    """
-    mat = get_material(material)
-    e_min = min(0.1, float(beam_energy) / 200.0)
-    return ShowerSettings(
-        material=mat.name, beam_energy=float(beam_energy), e_min=max(e_min, MIN_E_MIN), thickness=40.0,
-        n_showers=50_000, seed=137, bins_per_decade=20, depth_bin=0.5,
-    )
-
-
-@lru_cache(maxsize=8)
-def _cached_default_table(settings: ShowerSettings) -> ShowerTable:
-    return cached_table(settings)
-
-
-def atoms_per_x0(material: str | Material) -> tuple[tuple[float, float, float], ...]:
-    """(Z, A, n) per element: n = N_A · X0(g/cm²) · w / A atoms per cm² in one X0 of the material."""
-    mat = get_material(material)
-    x0 = mat.radiation_length_g_cm2
-    return tuple((z, a, AVOGADRO * x0 * w / a) for z, a, w in mat.elements)
-
-
 @dataclass(frozen=True)
-class ElectronBremsChannel:
+class ElectronBremsChannel(ShowerChannel):
     """A′ bremsstrahlung of the shower e± of a ``beam_energy`` GeV electron beam in ``material``.
 
-    shower: a :class:`ShowerTable` of that material (default: :func:`default_shower_settings`,
-    simulated once and cached). points: Sobol points per mass (a power of two). method: ``iww``
-    (default) or ``ww``. charges: the vector's charges (the rate scales as (s·x_e/Q_e)²: 1 for the dark photon).
-    max_depth: length of the dump material along the beam (m); the shower, and the production,
-    stop there (``None``: the whole table, 40 X0 by default).
+    The shower, dump length, charges and parent directions are those of :class:`ShowerChannel`.
+    points: Sobol points per mass (a power of two). method: ``iww`` (default) or ``ww``.
     """
 
-    beam_energy: float
-    material: str | Material = "aluminium"
-    shower: ShowerTable | None = None
-    points: int = 8192
     method: str = "iww"
-    seed: int = 7
-    charges: VectorCharges = field(default_factory=VectorCharges.photon)
-    max_depth: float | None = None
     name: str = "electron_brems"
-    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if not (np.isfinite(self.beam_energy) and self.beam_energy > 2.0 * xs.ELECTRON_MASS):
-            raise BeamdumpInputError(f"beam.energy_gev: {self.beam_energy!r} GeV; allowed > {2 * xs.ELECTRON_MASS:.4g} GeV")
-        mat = get_material(self.material)  # raises for unknown names
-        if self.max_depth is not None and not (np.isfinite(self.max_depth) and self.max_depth > 0.0):
-            raise BeamdumpInputError(f"beam.target_length: {self.max_depth!r} m; allowed a finite length > 0")
+        super().__post_init__()
         xs.check_method(self.method, "electron_brems method")
-        if self.points < 64 or self.points & (self.points - 1):
-            raise BeamdumpInputError(f"electron_brems points: {self.points}; allowed a power of two >= 64")
-        if self.shower is not None:
-            if get_material(self.shower.settings.material).name != mat.name:
-                raise BeamdumpInputError(
-                    f"electron_brems: shower table of {self.shower.settings.material!r} given for material {mat.name!r}"
-                )
-            if abs(self.shower.settings.beam_energy - self.beam_energy) > 1e-9 * self.beam_energy:
-                raise BeamdumpInputError(
-                    f"electron_brems: shower table for E0 = {self.shower.settings.beam_energy:g} GeV given for a "
-                    f"{self.beam_energy:g} GeV beam"
-                )
 
     # ------------------------------------------------------------------ setup
     @property
     def label(self) -> str:
         return "e bremsstrahlung"
 
-    @cached_property
-    def mat(self) -> Material:
-        return get_material(self.material)
-
-    @cached_property
-    def table(self) -> ShowerTable:
-        """The shower table (given, or the cached default)."""
-        if self.shower is not None:
-            return self.shower
-        return _cached_default_table(default_shower_settings(self.beam_energy, self.mat))
-
-    @cached_property
-    def elements(self) -> tuple[tuple[float, float, float], ...]:
-        """(Z, A, atoms per cm² per X0) of each element."""
-        return atoms_per_x0(self.mat)
-
-    @cached_property
-    def depth_x0(self) -> float:
-        """Depth (X0) down to which the shower makes A′: the dump length, at most the table's."""
-        full = float(self.table.t_edges[-1])
-        if self.max_depth is None:
-            return full
-        return min(full, 100.0 * float(self.max_depth) / self.mat.radiation_length_cm)
-
-    @cached_property
+    @property
     def _track_grid(self) -> tuple[FloatArray, FloatArray]:
         """(depth edges X0, track (nE, nt) X0) of the table cut at :attr:`depth_x0`."""
-        edges = np.asarray(self.table.t_edges, dtype=float)
-        cut = self.depth_x0
-        if cut >= edges[-1]:
-            return edges, np.asarray(self.table.track, dtype=float)
-        edges = np.append(edges[edges < cut], cut)
-        return edges, self.table.track_length(t_edges=edges)
+        return self.depth_edges, self.track
 
     def mass_range(self) -> tuple[float, float]:
         """Masses (GeV) the channel makes: up to E_max/2 of the shower table (x range non-empty)."""
@@ -181,8 +97,8 @@ class ElectronBremsChannel:
         return qmc.Sobol(d=6, scramble=True, seed=self.seed).random(self.points)
 
     @cached_property
-    def _shower_points(self) -> tuple[FloatArray, FloatArray, FloatArray]:
-        """(E GeV, t X0, weight X0) of the fixed shower points (independent of the mass)."""
+    def _shower_points(self) -> tuple[FloatArray, FloatArray, FloatArray, np.ndarray]:
+        """(E GeV, t X0, weight X0, flat cell index) of the fixed shower points (independent of the mass)."""
         tab = self.table
         t_edges, track = self._track_grid
         total = track.sum()
@@ -196,7 +112,21 @@ class ElectronBremsChannel:
         p = 0.5 * track / total + 0.5 * uniform_e[:, None] * depth_share
         u = self._unit_points
         energy, t, p_cell, idx = cell_points(p, tab.log10_e_edges, t_edges, u[:, 0], u[:, 1], u[:, 2])
-        return energy, t, track.ravel()[idx] / p_cell / len(idx)
+        return energy, t, track.ravel()[idx] / p_cell / len(idx), idx
+
+    @cached_property
+    def _parent_directions(self) -> tuple[FloatArray, FloatArray]:
+        """(θ_e, φ_e) of the parent e± of each shower point, rad: θ_e from the angle histogram of
+        its cell, both from the last two dimensions of an 8-D Sobol set (the first six are
+        :attr:`_unit_points`, which do not change with the option)."""
+        energy, _, _, idx = self._shower_points
+        if not self.shower_angles:
+            return np.zeros(energy.size), np.zeros(energy.size)
+        extra = qmc.Sobol(d=8, scramble=True, seed=self.seed).random(self.points)[:, 6:]
+        nt = self._track_grid[1].shape[1]
+        ie, it = np.divmod(idx, nt)
+        theta, _ = parent_angles(self.table.angle_hist[ie, it], energy, extra[:, 0], self.e_s)
+        return theta, 2.0 * np.pi * extra[:, 1]
 
     # ------------------------------------------------------------------ cross-sections
     def _chi_eff(self, energies: FloatArray, mass: float) -> FloatArray:
@@ -243,31 +173,22 @@ class ElectronBremsChannel:
         return interp
 
     # ------------------------------------------------------------------ the channel
-    spectra = None  # no meson table
-
-    def couples(self) -> bool:
-        """Whether the vector couples to the electron."""
-        return self.rate_factor > 0.0
-
-    @property
-    def rate_factor(self) -> float:
-        """The model's rate over the dark photon's: (s · x_e / Q_e)², s the coupling's unit over e."""
-        return (self.charges.scale * self.charges.ratio("e")) ** 2
-
     def sample(self, mass: float, rng: np.random.Generator | None = None, max_theta: float = np.pi) -> ParticleSample:
         """Weighted A′ of mass ``mass`` (GeV) per beam electron at coupling 1 (the dark photon's rate times :attr:`rate_factor`).
 
-        Only A′ within ``max_theta`` of the beam axis are kept (the angle is drawn inside the
-        cone, so no point is wasted). ``rng`` is unused: the sample is deterministic.
+        Only A′ that can lie within ``max_theta`` of the beam axis are made: the emission angle
+        is drawn inside the cone (widened by the parent's angle when ``shower_angles`` is on, so
+        a few A′ end up outside it). ``rng`` is unused: the sample is deterministic.
         """
         lo, hi = self.mass_range()
         if not (np.isfinite(mass) and lo < mass < hi):
             return ParticleSample.empty(self.name, mass)
         ml = xs.ELECTRON_MASS
-        E, t, w_shower = self._shower_points
+        E, t, w_shower, _ = self._shower_points
+        theta_e, phi_e = self._parent_directions
         u = self._unit_points
         ok = E > 2.0 * max(mass, ml)
-        E, t, w_shower, u = E[ok], t[ok], w_shower[ok], u[ok]
+        E, t, w_shower, u, theta_e, phi_e = E[ok], t[ok], w_shower[ok], u[ok], theta_e[ok], phi_e[ok]
         if not E.size:
             return ParticleSample.empty(self.name, mass)
         # x uniform in s = ln(1 − x) between x_min = m/E and x_max = 1 − max(m_e, m)/E
@@ -284,7 +205,7 @@ class ElectronBremsChannel:
             if ratio is not None:
                 weights = weights * np.clip(ratio(np.column_stack([np.log(E), u[:, 3]])), 0.0, None)
         # angle: U ∝ U⁻² from U₀ up to the cone, reweighted by the normalised WW bracket
-        theta_cap = min(float(max_theta), xs._theta_max(None))
+        theta_cap = np.minimum(float(max_theta) + theta_e, xs._theta_max(None))
         u0 = mass * mass * one_minus_x / x + ml * ml * x
         a_br = 1.0 - x + 0.5 * x * x
         b_br = x * one_minus_x * mass * mass
@@ -301,13 +222,15 @@ class ElectronBremsChannel:
         phi = 2.0 * np.pi * u[:, 5]
         st = np.sin(theta)
         p4 = np.column_stack([energy, p * st * np.cos(phi), p * st * np.sin(phi), p * np.cos(theta)])
-        origin = np.zeros((E.size, 3))
-        origin[:, 2] = t * self.mat.radiation_length_cm / 100.0
+        if self.shower_angles:
+            p4 = turned(p4, theta_e, phi_e)
+        origin = self.origin(t)
         weights = weights * self.rate_factor
         keep = (weights > 0.0) & (p > 0.0)
         return ParticleSample(
             self.name, mass, weights[keep], p4[keep], origin[keep],
-            info={"method": self.method, "material": self.mat.name},
+            info={"method": self.method, "material": self.mat.name, "shower_angles": self.shower_angles,
+                  "parent_theta": theta_e[keep], "parent_phi": phi_e[keep]},
         )
 
     def total_rate(self, mass: float) -> float:
