@@ -11,6 +11,7 @@ from ..sources.meson_table import MesonSpectra
 from ..sources.shipped_spectra import collider_spectra, default_spectra, nuclear_spectra
 from .electron_brems import ElectronBremsChannel
 from .meson_decays import MesonDecayChannel, load_definitions
+from .positron_annihilation import PositronAnnihilationChannel
 from .proton_brems import BremsSettings, ProtonBremsChannel, default_brems_settings
 from .sample import ProductionChannel
 from .vector_mixing import VectorMixingChannel
@@ -18,6 +19,9 @@ from .vector_mixing import VectorMixingChannel
 PROTON_BREMS = "proton_brems"
 VECTOR_MIXING = "vector_mixing"
 ELECTRON_BREMS = "electron_brems"
+POSITRON_ANNIHILATION = "positron_annihilation"
+#: the channels of an electron beam (its shower), built in this order
+ELECTRON_BEAM_CHANNELS = {ELECTRON_BREMS: ElectronBremsChannel, POSITRON_ANNIHILATION: PositronAnnihilationChannel}
 
 
 def channel_descriptions() -> dict[str, str]:
@@ -30,6 +34,10 @@ def channel_descriptions() -> dict[str, str]:
     out[ELECTRON_BREMS] = (
         "e → e A′ bremsstrahlung of the shower e± in a thick target, improved Weizsäcker–Williams "
         "(electron beams; arXiv:0906.0580, Tsai RMP 46 (1974) 815)"
+    )
+    out[POSITRON_ANNIHILATION] = (
+        "e⁺e⁻ → A′ resonant annihilation of the shower positrons on the atomic electrons, at E₊ = m²/2m_e "
+        "(electron beams; arXiv:1802.04756, arXiv:1802.03794)"
     )
     return out
 
@@ -68,9 +76,11 @@ def build_channels(
     if unknown:
         raise BeamdumpInputError(f"channel: {', '.join(map(repr, unknown))} not known; known channels: {', '.join(known)}")
     if beam_particle == "electron":
-        wrong = [n for n in names if n != ELECTRON_BREMS]
+        wrong = [n for n in names if n not in ELECTRON_BEAM_CHANNELS]
         if wrong:
-            raise BeamdumpInputError(f"channel: {', '.join(wrong)} need a proton beam, not 'electron'; allowed: {ELECTRON_BREMS}")
+            raise BeamdumpInputError(
+                f"channel: {', '.join(wrong)} need a proton beam, not 'electron'; allowed: {', '.join(ELECTRON_BEAM_CHANNELS)}"
+            )
     charges = model.production.vector
     if charges is None:
         raise BeamdumpInputError(
@@ -79,11 +89,13 @@ def build_channels(
     if beam_particle == "electron":
         if target is None:
             raise BeamdumpInputError("beam.target: an electron beam needs the dump material (see materials.toml)")
-        if not names:
-            return []
-        return coupled([ElectronBremsChannel(beam_energy_gev, target, charges=charges, max_depth=target_length)], model)
-    if ELECTRON_BREMS in names:
-        raise BeamdumpInputError(f"channel: {ELECTRON_BREMS} needs an electron beam, not {beam_particle!r}")
+        made = [
+            ELECTRON_BEAM_CHANNELS[n](beam_energy_gev, target, charges=charges, max_depth=target_length) for n in names
+        ]
+        return coupled(made, model)
+    shower = [n for n in names if n in ELECTRON_BEAM_CHANNELS]
+    if shower:
+        raise BeamdumpInputError(f"channel: {', '.join(shower)} needs an electron beam, not {beam_particle!r}")
     if beam_particle != "proton":
         raise BeamdumpInputError(f"channel: {', '.join(names)} need a proton beam, not {beam_particle!r}")
     if PROTON_BREMS in names and VECTOR_MIXING in names:
