@@ -197,13 +197,6 @@ class BeamConfig(_Strict):
             raise ValueError("beam.tune names the LHC forward meson table: only with beam.collider = true")
         if self.target_length is not None and self.particle != "electron":
             raise ValueError("beam.target_length ends an electron shower (active dump): only for electron beams")
-        if self.particle == "proton" and not self.collider:
-            from ..sources.materials import known_materials
-            from ..sources.nuclear_targets import known_nuclei
-
-            allowed = (*known_materials(), *known_nuclei())
-            if self.target not in allowed:
-                raise ValueError(f"beam.target {self.target!r} is not a known material or nucleus; allowed: {', '.join(allowed)}")
         if self.meson_production != "nucleon":
             from ..sources.nuclear_targets import known_nuclei
 
@@ -215,6 +208,13 @@ class BeamConfig(_Strict):
                     f"beam.meson_production = '{how}' needs beam.target to name a nucleus; "
                     f"got {self.target!r}, allowed: {', '.join(known_nuclei())}"
                 )
+        if self.particle == "proton" and not self.collider:
+            from ..sources.materials import known_materials
+            from ..sources.nuclear_targets import known_nuclei
+
+            allowed = (*known_materials(), *known_nuclei())
+            if self.target not in allowed:
+                raise ValueError(f"beam.target {self.target!r} is not a known material or nucleus; allowed: {', '.join(allowed)}")
         if self.crossing_angle is not None:
             a = self.crossing_angle.value
             if not (self.collider and math.isfinite(a) and 0.0 <= a < 0.01):
