@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 import numpy as np
 
-from ..limits.contours import ExclusionBand, exclusion_band
+from ..limits.contours import ExclusionBand, coupling_cap, exclusion_band
+from ..limits.edges import FLOOR_DECADES, SearchRange
 from ..errors import BeamdumpInputError
 from ..experiments.experiment import CombinedExperiment, Experiment
 from ..kinematics import FloatArray
@@ -32,6 +34,7 @@ class ReachResult:
     band: ExclusionBand
     timings: dict[str, float] = field(default_factory=dict)
     fluxes: dict[float, MassFlux] = field(default_factory=dict, repr=False)
+    search: Callable[[float], SearchRange] | None = field(default=None, repr=False)
 
     def events_at(self, reach: Reach | CombinedReach, channel: str | None = None) -> Callable[[float], Callable[[FloatArray], FloatArray]]:
         """mass ↦ (g ↦ events) of all channels or of one, computing (and keeping) new masses' fluxes."""
@@ -52,11 +55,12 @@ class ReachResult:
     def band_of(
         self, events: FloatArray, events_at: Callable[[float], Callable[[FloatArray], FloatArray]], comments: tuple[str, ...]
     ) -> ExclusionBand:
-        """The band of other events on this run's grid, with its limit, model, coupling and CL."""
+        """The band of other events on this run's grid, with its limit, model, coupling, CL and
+        search beyond the grid."""
         g = self.grid
         return exclusion_band(
             g.masses, g.couplings, events, self.threshold, events_at=events_at, comments=comments,
-            coupling=self.band.coupling, model=self.band.model, cl=self.band.cl,
+            coupling=self.band.coupling, model=self.band.model, cl=self.band.cl, search=self.search,
         )
 
     def plot(self, ax=None, label: str | None = None, events: bool = True):
@@ -110,6 +114,45 @@ def check_masses(masses: FloatArray, reach: Reach) -> None:
         )
 
 
+DECAY_LENGTH_CAP = 1e-6  # m: above the coupling where γ·cτ is this short, no edge is searched for
+
+
+def edge_search(reach: Reach | CombinedReach, couplings: FloatArray) -> Callable[[float], SearchRange]:
+    """mass (GeV) ↦ how far beyond the coupling grid an edge is searched for.
+
+    Floor: ``FLOOR_DECADES`` (20) below the grid's smallest coupling. Below the grid N ∝ g^(k+p)
+    (g⁴ for a vector), so N has fallen by 10^40 or more there: a lower edge not closed by then is an
+    N(g) that does not fall, which no production does.
+    Cap: the smaller of (a) the coupling where even the most boosted particle, γ = E_beam/m (an
+    overestimate: no particle carries more than the beam's energy; for a collider E_beam is √s),
+    decays within 1 µm, γ·cτ(m, g) < 1 µm — every preset's decay volume lies at least a shield of
+    centimetres from where particles are made, so their survival to it is below e^(−10⁴) and N is
+    0 in double precision, unless particles are made inside the volume — and (b) 1 for a
+    dimensionless coupling (:func:`~beamdump.limits.contours.coupling_cap`). Never below the grid's
+    largest coupling.
+    """
+    couplings = np.asarray(couplings, dtype=float)
+    floor = float(couplings.min()) / 10**FLOOR_DECADES
+    e_max = max(r.experiment.beam_energy for r in reach.runs)
+    power = reach.model.width_power
+    unit_cap, unit_why = coupling_cap(reach.model.coupling)
+    key = reach.model.coupling.key
+    why_decay = f"{key} where gamma*c*tau < 1 micron at gamma = E_beam/m = {e_max:g} GeV/m"
+    fallback = float(couplings.max()) * 10**FLOOR_DECADES
+
+    def at(mass: float) -> SearchRange:
+        ctau1 = float(np.asarray(reach.model.ctau(np.array([mass]), 1.0), dtype=float).reshape(-1)[0])
+        gamma = max(e_max / mass, 1.0)
+        ok = np.isfinite(ctau1) and ctau1 > 0.0 and power > 0
+        decay_cap = (ctau1 * gamma / DECAY_LENGTH_CAP) ** (1.0 / power) if ok else math.inf
+        cap, why = min((unit_cap, unit_why), (decay_cap, why_decay), key=lambda c: c[0])
+        if not math.isfinite(cap):
+            cap, why = fallback, f"{FLOOR_DECADES:g} decades above the grid (no lifetime or unit cap)"
+        return SearchRange(floor, cap, f"{FLOOR_DECADES:g} decades below the grid", why)
+
+    return at
+
+
 def make_reach(
     experiment: Experiment | CombinedExperiment,
     model: str | Model = "dark-photon",
@@ -152,6 +195,8 @@ def run_reach(
 ) -> ReachResult:
     """Events on the grid, the upper limit and the excluded band.
 
+    An edge outside the coupling grid is searched for beyond it (:func:`edge_search`); one that
+    cannot be closed is NaN and listed, with its reason, in ``band.unclosed``.
     ``limit`` replaces the experiment's statistics and ``events_upper_limit`` the upper limit on
     the events they give (a reinterpretation's own N_up); the band's CL is ``limit.cl``.
     """
@@ -189,10 +234,11 @@ def run_reach(
         threshold=threshold,
         band=ExclusionBand(np.zeros(0), np.zeros(0), np.zeros(0)),
         fluxes={f.mass: f for f in fluxes},
+        search=edge_search(reach, couplings),
     )
     result.band = exclusion_band(
         masses, couplings, grid.total, threshold, events_at=result.events_at(reach), comments=comments,
-        coupling=reach.model.coupling, model=reach.model.name, cl=lim.cl,
+        coupling=reach.model.coupling, model=reach.model.name, cl=lim.cl, search=result.search,
     )
     t2 = time.perf_counter()
     result.timings = dict(grid.timings, grid_s=t1 - t0, contour_s=t2 - t1, total_s=t2 - t0)

@@ -1,10 +1,11 @@
 """Excluded bands from an event grid: per mass, the lower and upper coupling edge where N = N_up.
 
-The edges are found between grid points: the bracketing coupling cell is located on the grid and
-the crossing is then solved for — by Brent's method on an exact N(g) when the caller supplies one
-(the reach engine does), otherwise by linear interpolation of log N against log g. The mass ends
-of the band can likewise be refined by bisection on the mass when N(m, g) can be evaluated at new
-masses. Nothing here knows how the numbers were made; a band only records what it is a band of
+The edges of each mass are found by :mod:`.edges`: between grid points (Brent's method on an exact
+N(g) when the caller supplies one, as the reach engine does, otherwise linear interpolation of
+log N against log g) and, with the exact N(g), beyond the grid where an edge lies outside it. An
+edge that cannot be closed is NaN, never the end of the coupling range, and the band records
+where and why (:class:`UnclosedEdge`). The mass ends of the band can be refined by bisection on
+the mass when N(m, g) can be evaluated at new masses. Nothing here knows how the numbers were made; a band only records what it is a band of
 (the model, its coupling and the confidence level), for the files and figures made from it.
 """
 
@@ -18,12 +19,13 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
-from scipy import optimize
 
 from ..datafiles import atomic_write
 from ..errors import BeamdumpInputError
 from ..kinematics import FloatArray
 from ..models.base import Coupling
+from .edges import Edges, SearchRange, default_search, find_edges, log_excess
+from .edges import band_edges  # noqa: F401  (re-exported: one mass's edges, as before)
 
 # The dark photon's kinetic mixing, as data/models/vectors/dark-photon.toml declares it: the
 # coupling of a band that does not say otherwise (every band before models had couplings).
@@ -51,11 +53,43 @@ def metadata_comments(model: str, coupling: Coupling, cl: float | None = None) -
 
 
 @dataclass(frozen=True)
+class UnclosedEdge:
+    """An edge the band could not close at one mass: ``edge`` is ``lower`` or ``upper``, ``reason``
+    says why, ``reached`` is the coupling where the search stopped (the grid's end when no exact
+    N(g) was given). The band's edge there is NaN, never the end of the coupling range."""
+
+    mass: float
+    edge: str
+    reason: str
+    reached: float
+
+    def as_dict(self) -> dict[str, float | str | None]:
+        """For ``run.json``: mass_gev, edge, reason, coupling_reached (None when not finite)."""
+        reached = float(self.reached) if math.isfinite(self.reached) else None
+        return {"mass_gev": float(self.mass), "edge": self.edge, "reason": self.reason, "coupling_reached": reached}
+
+
+def unclosed_comments(unclosed: Sequence[UnclosedEdge], coupling: Coupling) -> tuple[str, ...]:
+    """One ``#`` line (without ``# ``) per edge and reason: how many masses, why, and each mass
+    (GeV) with the coupling where the search stopped."""
+    groups: dict[tuple[str, str], list[UnclosedEdge]] = {}
+    for u in unclosed:
+        groups.setdefault((u.edge, u.reason), []).append(u)
+    return tuple(
+        f"unclosed {edge} edge (nan) at {len(us)} mass{'es' if len(us) > 1 else ''}: {reason}; "
+        f"mass_gev ({coupling.key} where the search stopped): " + ", ".join(f"{u.mass:.6g} ({u.reached:.3g})" for u in us)
+        for (edge, reason), us in groups.items()
+    )
+
+
+@dataclass(frozen=True)
 class ExclusionBand:
     """The excluded band: for each mass (GeV) the coupling interval [lower, upper].
 
     ``coupling``, ``model`` and ``cl`` say what it is a band of (default: the dark photon's ε at
-    90% CL). A band read from a published file may lack one edge at some masses (NaN there).
+    90% CL). A band read from a published file may lack one edge at some masses (NaN there); a
+    band made by :func:`exclusion_band` has NaN where an edge could not be closed, and says where
+    and why in ``unclosed``.
     """
 
     masses: FloatArray
@@ -65,6 +99,7 @@ class ExclusionBand:
     coupling: Coupling = DEFAULT_COUPLING
     model: str = DEFAULT_MODEL
     cl: float = DEFAULT_CL
+    unclosed: tuple[UnclosedEdge, ...] = ()
 
     def __len__(self) -> int:
         return len(self.masses)
@@ -87,10 +122,13 @@ class ExclusionBand:
 
     def write_csv(self, path: str | Path) -> Path:
         """Write the reference format, atomically: ``# model:``, ``# coupling:`` and ``# cl:``
-        lines, the band's own comments, then ``mass_gev,<key>_lower,<key>_upper`` (the dark photon:
-        ``eps_lower,eps_upper``), %.6g, ``nan`` for a missing edge."""
+        lines, the band's own comments, a line per kind of edge not closed (which masses, why),
+        then ``mass_gev,<key>_lower,<key>_upper`` (the dark photon: ``eps_lower,eps_upper``), %.6g,
+        ``nan`` for a missing edge."""
         key = self.coupling.key
-        lines = [f"# {c}" for c in (*metadata_comments(self.model, self.coupling, self.cl), *self.comments)]
+        meta = metadata_comments(self.model, self.coupling, self.cl)
+        unclosed = unclosed_comments(self.unclosed, self.coupling)
+        lines = [f"# {c}" for c in (*meta, *self.comments, *unclosed)]
         lines.append(f"mass_gev,{key}_lower,{key}_upper")
         lines += [f"{m:.6g},{lo:.6g},{hi:.6g}" for m, lo, hi in zip(self.masses, self.lower, self.upper)]
         text = "\n".join(lines) + "\n"
@@ -214,49 +252,20 @@ def _cl_from(text: str) -> float:
     return cl if 0.0 < cl < 1.0 else math.nan
 
 
-def _crossings(f: FloatArray) -> tuple[int, int] | None:
-    """Indices of the cells holding the first upward and last downward crossing of f = 0."""
-    above = f >= 0.0
-    if not above.any():
-        return None
-    idx = np.nonzero(above)[0]
-    return int(idx[0]), int(idx[-1])
+def coupling_cap(coupling: Coupling) -> tuple[float, str]:
+    """The largest coupling an edge is searched to, and why: 1 for a dimensionless coupling (one as
+    strong as the photon's, ε = 1, or a gauge coupling of order e and above, is outside what a
+    feebly coupled model describes); no cap (inf) for a dimensioned one."""
+    if coupling.unit:
+        return math.inf, ""
+    return 1.0, f"{coupling.key} = 1, the largest a dimensionless coupling is taken to be"
 
 
-def _edge(log_g: FloatArray, f: FloatArray, i_in: int, i_out: int, exact: Callable[[float], float] | None) -> float:
-    """log g of the crossing between grid point i_in (f ≥ 0) and i_out (f < 0)."""
-    a, b = log_g[i_out], log_g[i_in]
-    if exact is not None:
-        fa, fb = exact(a), exact(b)
-        if np.isfinite(fa) and fa < 0.0 <= fb:
-            return float(optimize.brentq(exact, a, b, xtol=1e-5))  # 1e-5 in ln g
-    fa, fb = f[i_out], f[i_in]
-    if not np.isfinite(fa):
-        return float(a + (b - a) * 0.999)  # the outer point underflowed: the edge hugs the inner one
-    return float(a + (b - a) * (0.0 - fa) / (fb - fa))
-
-
-def band_edges(
-    couplings: FloatArray,
-    events: FloatArray,
-    threshold: float,
-    exact: Callable[[float], float] | None = None,
-) -> tuple[float, float] | None:
-    """Lower and upper coupling edge at one mass, or None if nothing on the grid is excluded.
-
-    ``events`` (n_g,) on the coupling grid; ``exact(log_g)`` may return log N(g) − log threshold.
-    An edge that falls outside the grid is reported at the grid's end.
-    """
-    log_g = np.log(couplings)
-    with np.errstate(divide="ignore"):
-        f = np.log(np.clip(events, 0.0, None)) - np.log(threshold)
-    found = _crossings(f)
-    if found is None:
-        return None
-    i_lo, i_hi = found
-    lo = log_g[0] if i_lo == 0 else _edge(log_g, f, i_lo, i_lo - 1, exact)
-    hi = log_g[-1] if i_hi == len(log_g) - 1 else _edge(log_g, f, i_hi, i_hi + 1, exact)
-    return float(np.exp(lo)), float(np.exp(hi))
+def grid_search(couplings: FloatArray, coupling: Coupling) -> SearchRange:
+    """The search beyond the grid when the caller sets none: ``FLOOR_DECADES`` below the grid, up
+    to :func:`coupling_cap` (or as many decades above the grid for a dimensioned coupling)."""
+    cap, why = coupling_cap(coupling)
+    return default_search(couplings, cap if math.isfinite(cap) else None, why)
 
 
 def exclusion_band(
@@ -270,48 +279,62 @@ def exclusion_band(
     coupling: Coupling = DEFAULT_COUPLING,
     model: str = DEFAULT_MODEL,
     cl: float = DEFAULT_CL,
+    search: Callable[[float], SearchRange] | None = None,
 ) -> ExclusionBand:
     """Band of masses × couplings where events ≥ threshold.
 
-    ``events_at(mass)`` may return a function g ↦ N(mass, g), used to solve for the edges exactly
-    and to bisect the mass ends of the band ``refine_ends`` times. ``coupling`` (the scanned one),
-    ``model`` (its name) and ``cl`` (of the limit behind ``threshold``) are recorded on the band.
+    ``events_at(mass)`` may return a function g ↦ N(mass, g), used to solve for the edges exactly,
+    to carry the search beyond the grid where an edge lies outside it (to ``search(mass)``, default
+    :func:`grid_search`) and to bisect the mass ends of the band ``refine_ends`` times. Without it,
+    an edge outside the grid is NaN. Every edge not closed is recorded in the band's ``unclosed``.
+    ``coupling`` (the scanned one), ``model`` (its name) and ``cl`` (of the limit behind
+    ``threshold``) are recorded on the band.
     """
     if not threshold > 0:
         raise BeamdumpInputError(f"threshold: {threshold} events is not allowed; it must be > 0")
     if not 0.0 < cl < 1.0:
         raise BeamdumpInputError(f"cl: {cl} is not allowed; it must be between 0 and 1 (0.9 for 90%)")
-    meta = dict(coupling=coupling, model=model, cl=float(cl))
-    rows: list[tuple[float, float, float]] = []
+    couplings = np.asarray(couplings, dtype=float)
+    search = search or (lambda m: grid_search(couplings, coupling))
+    rows: list[tuple[float, Edges]] = []
     ok = np.zeros(len(masses), dtype=bool)
     for i, m in enumerate(masses):
-        exact = _exact(events_at, float(m), threshold)
-        edges = band_edges(couplings, events[i], threshold, exact)
+        fn = events_at(float(m)) if events_at is not None else None
+        edges = _mass_edges(float(m), couplings, events[i], threshold, fn, search)
         if edges is not None:
             ok[i] = True
-            rows.append((float(m), *edges))
+            rows.append((float(m), edges))
     if events_at is not None and refine_ends > 0 and ok.any():
-        rows += _refine_ends(masses, couplings, ok, threshold, events_at, refine_ends)
-    rows.sort()
-    if not rows:
-        return ExclusionBand(np.zeros(0), np.zeros(0), np.zeros(0), tuple(comments), **meta)
-    a = np.array(rows)
-    return ExclusionBand(a[:, 0], a[:, 1], a[:, 2], tuple(comments), **meta)
+        rows += _refine_ends(masses, couplings, ok, threshold, events_at, refine_ends, search)
+    rows.sort(key=lambda r: r[0])
+    meta = dict(coupling=coupling, model=model, cl=float(cl))
+    unclosed = tuple(u for m, e in rows for u in _unclosed(m, e))
+    a = np.array([(m, e.lower, e.upper) for m, e in rows]).reshape(-1, 3)
+    return ExclusionBand(a[:, 0], a[:, 1], a[:, 2], tuple(comments), **meta, unclosed=unclosed)
 
 
-def _exact(events_at, mass: float, threshold: float, fn=None):
-    if events_at is None:
-        return None
-    fn = fn if fn is not None else events_at(mass)
+def _mass_edges(
+    mass: float,
+    couplings: FloatArray,
+    events: FloatArray,
+    threshold: float,
+    fn: Callable[[FloatArray], FloatArray] | None,
+    search: Callable[[float], SearchRange],
+) -> Edges | None:
+    exact = log_excess(fn, threshold) if fn is not None else None
+    return find_edges(couplings, events, threshold, exact, search(mass))
 
-    def f(log_g: float) -> float:
-        n = float(fn(np.array([np.exp(log_g)]))[0])
-        return np.log(n) - np.log(threshold) if n > 0 else -np.inf
 
-    return f
+def _unclosed(mass: float, e: Edges) -> tuple[UnclosedEdge, ...]:
+    out = []
+    if e.lower_open:
+        out.append(UnclosedEdge(mass, "lower", e.lower_open, e.lower_reached))
+    if e.upper_open:
+        out.append(UnclosedEdge(mass, "upper", e.upper_open, e.upper_reached))
+    return tuple(out)
 
 
-def _refine_ends(masses, couplings, ok, threshold, events_at, n_bisect) -> list[tuple[float, float, float]]:
+def _refine_ends(masses, couplings, ok, threshold, events_at, n_bisect, search) -> list[tuple[float, Edges]]:
     """Bisect on log mass between an excluded grid mass and a neighbouring non-excluded one."""
     out = []
     for i in range(len(masses)):
@@ -324,11 +347,11 @@ def _refine_ends(masses, couplings, ok, threshold, events_at, n_bisect) -> list[
                 mid = 0.5 * (inside + outside)
                 m = float(np.exp(mid))
                 fn = events_at(m)
-                edges = band_edges(couplings, fn(couplings), threshold, _exact(events_at, m, threshold, fn))
+                edges = _mass_edges(m, couplings, fn(couplings), threshold, fn, search)
                 if edges is None:
                     outside = mid
                 else:
-                    inside, best = mid, (m, *edges)
+                    inside, best = mid, (m, edges)
             if best is not None:
                 out.append(best)
     return out
