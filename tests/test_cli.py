@@ -117,7 +117,8 @@ def test_reach_of_another_model_names_its_coupling(tmp_path):
         (["reach", "darkquest", "--mesons", "cascade"], "no shipped table for 120 GeV p on Fe"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_code_2(tmp_path, args, field):
+def test_bad_input_is_one_line_and_exit_code_2(tmp_path, monkeypatch, args, field):
+    monkeypatch.setenv("BEAMDUMP_CACHE_DIR", str(tmp_path / "cache"))  # tables someone generated do not hide a missing one
     r = run(*args, "--out", str(tmp_path)) if args[0] in ("reach", "compare") else run(*args)
     assert r.returncode == 2, (r.stdout, r.stderr)
     assert "Traceback" not in r.stderr

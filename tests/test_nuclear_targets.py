@@ -36,7 +36,8 @@ def test_angantyr_options() -> None:
     assert mo[0] == f"1000420980:new = 98Mo void 1 {3 * 42} 0 {get_nucleus('Mo').mass_gev!r}"
 
 
-def test_nuclear_settings() -> None:
+def test_nuclear_settings(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("BEAMDUMP_CACHE_DIR", str(tmp_path))  # an empty cache: the missing table is missing
     s = shipped.nuclear_settings(400.0, "Cu", n_events=10)
     assert s.components() == ((1000290630, 1.0),) and s.event_split() == ((1000290630, 1.0, 10),)
     config = gen.pythia_config(s, 1000290630, 5)
