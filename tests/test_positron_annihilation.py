@@ -271,3 +271,21 @@ def test_brems_angles_add_in_quadrature_and_keep_the_weight(w_table):
 
     assert mean2(theta(s)) == pytest.approx(mean2(theta(s0)) + mean2(theta_p), rel=0.03)
     assert mean2(theta_p) > 0.08 * mean2(theta(s0))  # the check above sees a missing parent angle
+
+
+def test_e137_reach_with_both_channels():
+    """E137 with both channels (make_reach): annihilation A′ have E = m²/2m_e, so below
+    m = √(2m_e · 1 GeV) = 32 MeV the 1 GeV energy cut removes them all; above it they outnumber the
+    bremsstrahlung events by far (670× at 50 MeV, ε = 1e-7: lower energy, so more decays too)."""
+    from beamdump.engine.analysis import make_reach
+    from beamdump.experiments.experiment import load_experiment
+
+    engine = make_reach(load_experiment("e137"), "dark-photon", channels=["electron_brems", "positron_annihilation"])
+    assert [c.name for c in engine.channels] == ["electron_brems", "positron_annihilation"]
+    g = np.array([1e-7])
+    below = engine.flux(0.025).tables  # E_R = 0.61 GeV
+    assert float(below["positron_annihilation"].evaluate(g)[0]) == 0.0
+    assert float(below["electron_brems"].evaluate(g)[0]) > 0.0
+    above = engine.flux(0.05).tables  # E_R = 2.4 GeV
+    ann, brems = (float(above[n].evaluate(g)[0]) for n in ("positron_annihilation", "electron_brems"))
+    assert ann > 30.0 * brems > 0.0
