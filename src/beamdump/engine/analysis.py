@@ -127,9 +127,9 @@ def edge_search(reach: Reach | CombinedReach, couplings: FloatArray) -> Callable
     overestimate: no particle carries more than the beam's energy; for a collider E_beam is √s),
     decays within 1 µm, γ·cτ(m, g) < 1 µm — every preset's decay volume lies at least a shield of
     centimetres from where particles are made, so their survival to it is below e^(−10⁴) and N is
-    0 in double precision, unless particles are made inside the volume — and (b) 1 for a
-    dimensionless coupling (:func:`~beamdump.limits.contours.coupling_cap`). Never below the grid's
-    largest coupling.
+    0 in double precision, unless particles are made inside the volume — and (b) the coupling's
+    ``physical_max`` (:func:`~beamdump.limits.contours.coupling_cap`: ε ≤ 1, g ≤ √(4π)). Never below
+    the grid's largest coupling.
     """
     couplings = np.asarray(couplings, dtype=float)
     floor = float(couplings.min()) / 10**FLOOR_DECADES
@@ -208,7 +208,7 @@ def run_reach(
     check_masses(masses, reach)
     grid, fluxes = reach.grid(masses, couplings, progress=progress)
     t1 = time.perf_counter()
-    lim = reach.experiment.limit if limit is None else limit
+    lim = reach.experiment.limit_for(reach.final_states) if limit is None else limit
     threshold = lim.upper_limit() if events_upper_limit is None else float(events_upper_limit)
     if not (np.isfinite(threshold) and threshold > 0.0) and events_upper_limit is not None:
         raise BeamdumpInputError(f"events_upper_limit: {events_upper_limit!r}; allowed a finite number of events > 0")

@@ -35,6 +35,7 @@ DEFAULT_COUPLING = Coupling(
     unit="",
     default_range=(1e-9, 1e-1),
     description="kinetic mixing: the coupling to the electromagnetic current in units of e",
+    physical_max=1.0,
 )
 DEFAULT_MODEL = "dark-photon"
 DEFAULT_CL = 0.9
@@ -253,17 +254,17 @@ def _cl_from(text: str) -> float:
 
 
 def coupling_cap(coupling: Coupling) -> tuple[float, str]:
-    """The largest coupling an edge is searched to, and why: 1 for a dimensionless coupling (one as
-    strong as the photon's, ε = 1, or a gauge coupling of order e and above, is outside what a
-    feebly coupled model describes); no cap (inf) for a dimensioned one."""
-    if coupling.unit:
+    """The largest coupling an edge is searched to, and why: the model's ``physical_max`` (a mixing
+    no stronger than the photon's, ε ≤ 1; a perturbative gauge coupling, g ≤ √(4π)); inf when the
+    coupling declares none (one read from a reference file)."""
+    if not math.isfinite(coupling.physical_max):
         return math.inf, ""
-    return 1.0, f"{coupling.key} = 1, the largest a dimensionless coupling is taken to be"
+    return coupling.physical_max, f"{coupling.key} = {coupling.physical_max:.4g}, the model's largest physical value"
 
 
 def grid_search(couplings: FloatArray, coupling: Coupling) -> SearchRange:
     """The search beyond the grid when the caller sets none: ``FLOOR_DECADES`` below the grid, up
-    to :func:`coupling_cap` (or as many decades above the grid for a dimensioned coupling)."""
+    to :func:`coupling_cap` (or as many decades above the grid for a coupling without a bound)."""
     cap, why = coupling_cap(coupling)
     return default_search(couplings, cap if math.isfinite(cap) else None, why)
 
