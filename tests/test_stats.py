@@ -96,3 +96,17 @@ def test_historic_electron_dumps_carry_their_reinterpretation_statistics():
     assert load_experiment("e141").limit.upper_limit() > 1000  # background-subtracted: of order 3e3
     assert 10 < load_experiment("e774").limit.upper_limit() < 30
     assert load_experiment("kek").limit.upper_limit() == pytest.approx(2.996, abs=1e-3)
+
+
+def test_each_final_state_has_its_own_counts():
+    """NA62 had one signal region per final state: a μμ reach uses μμ's background, ee + μμ the sums."""
+    from beamdump.experiments.experiment import load_experiment
+
+    na62 = load_experiment("na62-dump-2021")
+    mumu, ee, both = (na62.limit_for(fs) for fs in (("mumu",), ("ee",), ("ee", "mumu")))
+    assert mumu.background == pytest.approx(0.016) and ee.background == pytest.approx(0.0094)
+    assert both.background == pytest.approx(0.0254) and both.n_observed == mumu.n_observed + ee.n_observed
+    assert both.background_rel_unc == pytest.approx((0.016**2 + 0.0094**2) ** 0.5 / 0.0254)
+    # no per-final-state counts: the preset's own
+    charm = load_experiment("charm")
+    assert charm.limit_for(("ee",)) == charm.limit

@@ -222,10 +222,19 @@ class BeamConfig(_Strict):
         return self
 
 
+class FinalStateStatistics(_Strict):
+    """The counts of one final state's own selection (signal region)."""
+
+    observed: Count
+    background: Quantity
+
+
 class StatisticsConfig(_Strict):
     """What was observed and how the limit is set. ``events_upper_limit`` is the upper limit on
     signal events that the analysis itself stated (with its source), e.g. after subtracting its
-    background; it replaces the Poisson limit of ``observed`` and ``background``."""
+    background; it replaces the Poisson limit of ``observed`` and ``background``. ``final_state``
+    gives each final state's own counts where the analysis had one signal region per final state:
+    a reach of one final state uses its counts, of several the sums (one counting experiment)."""
 
     observed: Count
     background: Quantity
@@ -233,6 +242,7 @@ class StatisticsConfig(_Strict):
     cl: float = Field(default=0.9, gt=0.0, lt=1.0)
     method: Literal["cls", "classical"] = "cls"
     events_upper_limit: Quantity | None = None
+    final_state: dict[str, FinalStateStatistics] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _check(self) -> "StatisticsConfig":
@@ -280,9 +290,10 @@ class ExperimentConfig(_Strict):
 
     @model_validator(mode="after")
     def _final_states_consistent(self) -> "ExperimentConfig":
-        extra = set(self.detector.final_state) - set(self.final_states)
-        if extra:
-            raise ValueError(f"detector.final_state has {sorted(extra)} not listed in final_states {self.final_states}")
+        for where, keys in (("detector.final_state", self.detector.final_state), ("statistics.final_state", self.statistics.final_state)):
+            extra = set(keys) - set(self.final_states)
+            if extra:
+                raise ValueError(f"{where} has {sorted(extra)} not listed in final_states {self.final_states}")
         return self
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..datafiles import package_data
@@ -124,6 +124,21 @@ class Experiment:
         effs = ", ".join(f"{fs} {self.efficiency(fs):.3g}" for fs in final_states)
         return f"N_beam = {self.n_beam:.4g}, efficiency = {effs}"
 
+    def limit_for(self, final_states: tuple[str, ...]) -> LimitSettings:
+        """The limit of a reach of these final states: the preset's, with the final states' own
+        counts where the preset gives them for every one of them (summed: one counting experiment)."""
+        own = self.config.statistics.final_state
+        if not final_states or not all(fs in own for fs in final_states):
+            return self.limit
+        background = sum(own[fs].background.value for fs in final_states)
+        variance = sum((own[fs].background.value * own[fs].background.rel_unc) ** 2 for fs in final_states)
+        return replace(
+            self.limit,
+            n_observed=sum(own[fs].observed.value for fs in final_states),
+            background=background,
+            background_rel_unc=(variance**0.5 / background) if background > 0 else 0.0,
+        )
+
     def acceptance(self, final_state: str) -> geo.DaughterAcceptance:
         return self.acceptances[self._check_fs(final_state)]
 
@@ -195,6 +210,10 @@ class CombinedExperiment:
     def beam_label(self) -> str:
         """What n_beam counts (as the runs')."""
         return self.parts[0].beam_label
+
+    def limit_for(self, final_states: tuple[str, ...]) -> LimitSettings:
+        """The combined result's one limit (its own statistics)."""
+        return self.limit
 
     def yield_summary(self, final_states: tuple[str, ...]) -> str:
         """One line per run: beam particles and efficiencies."""

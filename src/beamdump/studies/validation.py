@@ -42,7 +42,7 @@ def entry_limit(exp: Experiment | CombinedExperiment, v: ValidationConfig) -> Li
         changes["cl"] = v.cl
     if v.events_upper_limit is not None:
         changes["events_upper_limit"] = float(v.events_upper_limit.value)
-    return replace(exp.limit, **changes)
+    return replace(exp.limit_for((v.final_state,)), **changes)
 
 
 def validate_preset(

@@ -70,7 +70,7 @@ def excluded_interval(engine: Reach | CombinedReach, mass: float) -> tuple[float
     lo, hi = (min(c.mass_range()[0] for c in engine.channels), engine.max_mass)
     if not lo < mass < hi:
         return None
-    return interval_from_flux(engine.flux(float(mass)), engine.experiment.limit.upper_limit())
+    return interval_from_flux(engine.flux(float(mass)), engine.experiment.limit_for(engine.final_states).upper_limit())
 
 
 def check_design_base(base: Experiment | CombinedExperiment) -> None:
@@ -124,7 +124,7 @@ def design_scan(
         engine = make_reach(exp, model)
         flux = engine.flux(float(mass))
         contained = engine.channels[0].table.containment(float(length))
-        threshold = exp.limit.upper_limit()
+        threshold = exp.limit_for(engine.final_states).upper_limit()
         scan = flux.total(_SCAN_COUPLINGS)  # the same for every electron count: only the scale changes
         for n in counts:
             got = interval_from_flux(flux, threshold, scale=float(n) / exp.n_beam, scan_events=scan)
