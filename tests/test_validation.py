@@ -94,9 +94,10 @@ def test_targets_met_against_the_published_curve(preset, lower, upper):
         # meets the target; today 0.065 / 0.090, coverage 1.00
         ("na64-2017-2018", 0.10, 0.12, 0.95),
         # the rest inherit the dark photon's miss at the same experiment (docs/validation.md);
-        # today charm 0.370 / 0.098 (0.73), e137 0.213 / 0.008 (0.94), nucal 0.247 / 0.015 (1.00)
+        # today charm 0.370 / 0.098 (0.73), e137 0.258 / 0.008 (0.94; 0.213 before the shower e±
+        # directions were modelled, shower_angles=False), nucal 0.247 / 0.015 (1.00)
         ("charm", 0.40, 0.13, 0.70),
-        ("e137", 0.24, 0.03, 0.9),
+        ("e137", 0.28, 0.03, 0.9),
         ("nucal", 0.28, 0.04, 0.95),
     ],
 )
