@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from scipy import optimize
 
 from ..kinematics import FloatArray
 
@@ -102,6 +101,8 @@ def _solve(f: LogExcess, t_out: float, t_in: float) -> float:
     if not _value(f, t_in) >= 0.0:
         return t_in
     a, b = (t_out, t_in) if t_out < t_in else (t_in, t_out)
+    from scipy import optimize  # here, not at import
+
     return float(optimize.brentq(lambda t: _value(f, t), a, b, xtol=XTOL))
 
 
@@ -152,6 +153,8 @@ def _peak_beyond(f: LogExcess, log_g: FloatArray, fg: FloatArray, lo: float, hi:
             if v_next >= 0.0:  # the grid side is bracketed; the far side is searched from here
                 return (t_next, t, None) if step > 0 else (t_next, None, t)
             if v_next < v:  # past the maximum: it lies between t_prev and t_next
+                from scipy import optimize
+
                 a, b = sorted((t_prev, t_next))
                 best = optimize.minimize_scalar(lambda x: -_value(f, x), bounds=(a, b), method="bounded",
                                                 options={"xatol": 1e-6})

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,12 @@ from ..pdg import mass_gev as _mass
 from ..pdg import width_gev as _width
 
 __all__ = ["ALPHA_EM", "HadronCouplings", "RRatio", "load_parameters"]
+
+@lru_cache(maxsize=1)
+def default_r_ratio() -> "RRatio":
+    """The R(s) of the shipped parameter file, built once and shared (it is read-only)."""
+    return RRatio()
+
 
 def load_parameters() -> dict[str, Any]:
     """The parameter file ``r_ratio_vmd.toml`` as a nested dict."""

@@ -33,7 +33,7 @@ from ..datafiles import load_toml
 from ..errors import BeamdumpInputError
 from ..pdg import mass_gev
 from .base import Coupling, FinalState, ProductionCouplings
-from .r_ratio import HadronCouplings, RRatio
+from .r_ratio import HadronCouplings, RRatio, default_r_ratio
 from .vector_charges import LEPTONS, NEUTRINOS, VectorCharges, meson_flavours
 
 #: hbar c in GeV m (1.973269804e-16).
@@ -73,7 +73,7 @@ class VectorBoson:
     valid_masses: tuple[float, float] = (1e-3, 10.0)
     source: str = ""
     width_power: int = 2
-    r_ratio: RRatio = field(default_factory=RRatio, repr=False, compare=False)
+    r_ratio: RRatio = field(default_factory=default_r_ratio, repr=False, compare=False)
 
     @property
     def couplings(self) -> tuple[Coupling, ...]:

@@ -43,10 +43,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.interpolate import RegularGridInterpolator
-from scipy.stats import qmc
 
 from ..errors import BeamdumpInputError
 from ..kinematics import FloatArray
@@ -55,6 +54,9 @@ from . import electron_brems_xsec as xs
 from .sample import ParticleSample
 from .shower_angles import parent_angles, turned
 from .shower_source import AVOGADRO, ShowerChannel, atoms_per_x0, default_shower_settings
+
+if TYPE_CHECKING:
+    from scipy.interpolate import RegularGridInterpolator
 
 __all__ = ["AVOGADRO", "ElectronBremsChannel", "atoms_per_x0", "default_shower_settings"]
 
@@ -94,6 +96,8 @@ class ElectronBremsChannel(ShowerChannel):
     @cached_property
     def _unit_points(self) -> FloatArray:
         """(points, 6) scrambled Sobol points: cell, log E in cell, t in cell, x, U, azimuth."""
+        from scipy.stats import qmc  # here, not at import: `beamdump list` needs no scipy
+
         return qmc.Sobol(d=6, scramble=True, seed=self.seed).random(self.points)
 
     @cached_property
@@ -122,6 +126,8 @@ class ElectronBremsChannel(ShowerChannel):
         energy, _, _, idx = self._shower_points
         if not self.shower_angles:
             return np.zeros(energy.size), np.zeros(energy.size)
+        from scipy.stats import qmc
+
         extra = qmc.Sobol(d=8, scramble=True, seed=self.seed).random(self.points)[:, 6:]
         nt = self._track_grid[1].shape[1]
         ie, it = np.divmod(idx, nt)
@@ -168,6 +174,8 @@ class ElectronBremsChannel(ShowerChannel):
                 num += n * xs.dsigma_dx(x, e, mass, z, a, method="ww")
                 den += n * xs.dsigma_dx(x, e, mass, z, a, method="iww")
             ratio[i] = np.divide(num, den, out=np.ones_like(num), where=den > 0)
+        from scipy.interpolate import RegularGridInterpolator
+
         interp = RegularGridInterpolator((np.log(energies), u), ratio, bounds_error=False, fill_value=None)
         self._cache[key] = interp
         return interp

@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from scipy.stats import qmc
 
 from ..constants import ALPHA_EM
 from ..kinematics import FloatArray
@@ -87,6 +86,8 @@ class PositronAnnihilationChannel(ShowerChannel):
     @cached_property
     def _unit_points(self) -> FloatArray:
         """(points, 4) scrambled Sobol points: depth cell, depth in cell, angle, azimuth."""
+        from scipy.stats import qmc  # here, not at import
+
         return qmc.Sobol(d=4, scramble=True, seed=self.seed).random(self.points)
 
     @cached_property

@@ -26,7 +26,6 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
-from scipy.stats import qmc
 
 from ..constants import ALPHA_EM
 from ..datafiles import load_toml, package_data
@@ -318,6 +317,8 @@ class ProtonBremsChannel:
     def _unit_points(self) -> FloatArray:
         """(points, 3) scrambled Sobol points in [0, 1)³, mapped to (ln z, ln H, azimuth)."""
         s = self.settings
+        from scipy.stats import qmc  # here, not at import
+
         return qmc.Sobol(d=3, scramble=True, seed=s.seed).random(s.points)
 
     def density(self, z: FloatArray, pt2: FloatArray, mass: float) -> FloatArray:
