@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 from matplotlib import colormaps
@@ -182,25 +182,12 @@ def draw_reach(result, ax: Axes | None = None, label: str | None = None, events:
     return ax
 
 
-def plot_bands(
-    bands: Sequence[tuple[str, ExclusionBand]],
-    path: str | Path,
-    title: str = "",
-    references: Sequence[tuple[str, ExclusionBand]] = (),
-    ylabel: str | None = None,
-    events: tuple[np.ndarray, np.ndarray, np.ndarray, float] | None = None,
-    envelope: tuple[ExclusionBand, ExclusionBand] | None = None,
-    filled: bool = True,
-    marks: Sequence[tuple[str, float, tuple[float, float]]] = (),
-    xlim: tuple[float, float] | None = None,
-    cl: float | None = None,
-    show_cl: bool = True,
-) -> Path:
-    """:func:`draw_bands` into a new figure written to ``path`` (PNG, PDF, SVG by its suffix)."""
+def plot_bands(bands: Sequence[tuple[str, ExclusionBand]], path: str | Path, **style: Any) -> Path:
+    """:func:`draw_bands` into a new figure written to ``path`` (PNG, PDF, SVG by its suffix);
+    ``style`` takes :func:`draw_bands`'s keywords (title, references, ylabel, events, envelope,
+    filled, marks, xlim, cl, show_cl)."""
     with _file_figure(path) as fig:
-        ax = fig.add_subplot()
-        draw_bands(ax, bands, references, ylabel=ylabel, events=events, envelope=envelope, filled=filled,
-                   marks=marks, xlim=xlim, cl=cl, show_cl=show_cl, title=title)
+        draw_bands(fig.add_subplot(), bands, **style)
     return Path(path)
 
 
