@@ -137,3 +137,27 @@ def test_default_coupling_is_the_dark_photons():
     from beamdump.models import get_model
 
     assert get_model("dark-photon").coupling == DEFAULT_COUPLING
+
+
+@pytest.mark.parametrize(
+    "content, line, what",
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 1, "binary"),
+        (b"mass_gev,eps_lower,eps_upper\n0.1,1e-7,1e-5\n0.2,\x00\x01\x02,1e-5\n", 3, "binary"),
+        (b"mass_gev,eps_lower,eps_upper\n0.1,1e-7,1e-5\n0.2,1e-7,inf\n", 3, "infinite"),
+        (b"# c\nmass_gev,eps_lower,eps_upper\n-inf,1e-7,1e-5\n", 3, "infinite"),
+    ],
+)
+def test_binary_or_infinite_reference_is_an_error_naming_the_line(tmp_path, content, line, what):
+    p = tmp_path / "ref.csv"
+    p.write_bytes(content)
+    with pytest.raises(BeamdumpInputError, match=rf"ref.csv, line {line}: .*{what}"):
+        read_band_csv(p)
+
+
+def test_rows_not_kept_are_named_in_a_warning(tmp_path):
+    p = tmp_path / "ref.csv"
+    p.write_text("mass_gev,eps_lower,eps_upper\n0.1,1e-7,1e-5\n0.2,1e-5,1e-7\n0.3,nan,nan\n0.4,2e-7,1e-5\n")
+    with pytest.warns(UserWarning, match=r"2 row\(s\) skipped.*line\(s\) 3, 4"):
+        band = read_band_csv(p)
+    assert list(band.masses) == [0.1, 0.4]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import math
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -152,20 +153,17 @@ def read_band_csv(path: str | Path, coupling: Coupling | None = None) -> Exclusi
     curve gives none; a row is kept when its mass is > 0 and at least one edge is a finite
     number > 0 (an edge ≤ 0 counts as missing) and, where both are given, lower < upper — as
     ``shared/tools/score.py`` reads it, except that the tool drops a row with an empty cell (and
-    skips a non-numeric one): a cell that is not a number is an error here, naming the line.
+    skips a non-numeric one): a cell that is not a number, an infinite cell and a binary file are
+    errors here, naming the line, and the rows not kept are named in one warning.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise BeamdumpInputError(f"{path}: cannot be read ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise BeamdumpInputError(f"{path}: is not a UTF-8 text file; allowed: CSV, {_HEADER_RULE}") from None
+    text = _read_text(path)
     meta: dict[str, str] = {}
     comments: list[str] = []
     header: list[str] | None = None
     cols: tuple[int, int, int] = (0, 0, 0)
     rows: list[tuple[float, float, float]] = []
+    dropped: list[int] = []
     for n, ln in enumerate(text.splitlines(), start=1):
         s = ln.strip()
         if not s:
@@ -186,10 +184,18 @@ def read_band_csv(path: str | Path, coupling: Coupling | None = None) -> Exclusi
                 f"{path}, line {n}: {len(cells)} cells, the header has {len(header)}; allowed: {_HEADER_RULE}"
             )
         m, lo, hi = (_number(path, n, header[i], cells[i], edge=i != cols[0]) for i in cols)
-        lo = lo if lo > 0 and math.isfinite(lo) else math.nan
-        hi = hi if hi > 0 and math.isfinite(hi) else math.nan
-        if m > 0 and math.isfinite(m) and not (math.isnan(lo) and math.isnan(hi)) and not lo >= hi:
+        lo = lo if lo > 0 else math.nan
+        hi = hi if hi > 0 else math.nan
+        if m > 0 and not (math.isnan(lo) and math.isnan(hi)) and not lo >= hi:
             rows.append((m, lo, hi))
+        else:
+            dropped.append(n)
+    if dropped and rows:
+        shown = ", ".join(map(str, dropped[:10])) + (", …" if len(dropped) > 10 else "")
+        warnings.warn(
+            f"{path}: {len(dropped)} row(s) skipped (mass_gev <= 0, no edge > 0, or lower >= upper), line(s) {shown}",
+            stacklevel=2,
+        )
     if header is None:
         raise BeamdumpInputError(f"{path}: no header; it must be {_HEADER_RULE}")
     if not rows:
@@ -215,14 +221,39 @@ def _columns(path: Path, header: list[str]) -> tuple[int, int, int]:
     return header.index("mass_gev"), lo, hi
 
 
+def _read_text(path: Path) -> str:
+    """The file's text; a file that cannot be read, is not UTF-8 or holds control bytes (a binary
+    file: an image, random bytes) is one error naming the file and the first bad line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BeamdumpInputError(f"{path}: cannot be read ({exc.strerror})") from None
+    binary = f"is not a text file (binary data); allowed: a UTF-8 CSV, {_HEADER_RULE}"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise BeamdumpInputError(f"{path}, line {line}: {binary}") from None
+    if bad := _CONTROL.search(text):
+        line = text.count("\n", 0, bad.start()) + 1
+        raise BeamdumpInputError(f"{path}, line {line}: {binary}")
+    return text
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # not tab, newline, form feed, carriage return
+
+
 def _number(path: Path, line: int, column: str, cell: str, edge: bool) -> float:
     if edge and cell == "":
         return math.nan
+    allowed = "a finite number, or nan or empty for an edge the curve does not give" if edge else "a finite number"
     try:
-        return float(cell)
+        value = float(cell)
     except ValueError:
-        allowed = "a number, or nan or empty for an edge the curve does not give" if edge else "a number"
         raise BeamdumpInputError(f"{path}, line {line}: {column} = {cell!r} is not a number; allowed: {allowed}") from None
+    if math.isinf(value):
+        raise BeamdumpInputError(f"{path}, line {line}: {column} = {cell!r} is infinite; allowed: {allowed}")
+    return value
 
 
 def _coupling_from(key: str, line: str | None, edges: np.ndarray) -> Coupling:
