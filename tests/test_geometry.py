@@ -625,3 +625,76 @@ def test_azimuth_window_on_axis_and_known_case() -> None:
     # a disk 2 m off axis on −x with radius 1: ±30° about π
     lo, hi = Cylinder(0.0, 1.0, 1.0, x0=-2.0).azimuth_window()
     assert (lo % (2 * math.pi), hi % (2 * math.pi)) == (pytest.approx(math.pi - math.pi / 6), pytest.approx(math.pi + math.pi / 6))
+
+
+# ----------------------------------------------------------------------------- fused acceptance vs. per-track physics
+
+
+def _reference_track(v: np.ndarray, p: np.ndarray, q: float, z: float, dipole: Dipole | None) -> tuple[float, float] | None:
+    """One track, written from the physics: a straight line from the vertex to the dipole plane,
+    the kick (|p| kept, p_z shrinks), a straight line on to the plane at z. None if not reached."""
+    vx, vy, vz = (float(c) for c in v)
+    e, px, py, pz = (float(c) for c in p)
+    if not (pz > 0.0 and vz <= z):
+        return None
+    if dipole is None or q == 0.0 or not (vz < dipole.z < z):
+        return vx + px / pz * (z - vz), vy + py / pz * (z - vz)
+    xd, yd = vx + px / pz * (dipole.z - vz), vy + py / pz * (dipole.z - vz)
+    kx, ky = (px + q * dipole.kick_gev, py) if dipole.axis == "x" else (px, py + q * dipole.kick_gev)
+    pz_after = math.sqrt(max(pz * pz + px * px + py * py - kx * kx - ky * ky, 0.0))
+    if not pz_after > 0.0:
+        return None
+    return xd + kx / pz_after * (z - dipole.z), yd + ky / pz_after * (z - dipole.z)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    z_dip=st.floats(-5.0, 60.0),
+    kick=st.floats(-2.0, 2.0),
+    axis=st.sampled_from(["x", "y"]),
+    z_planes=st.lists(st.floats(-10.0, 120.0), min_size=1, max_size=5),
+    charges=st.sampled_from([(1.0, -1.0), (-1.0, 1.0), (0.0, 0.0), (1.0, 0.0)]),
+    with_dipole=st.booleans(),
+)
+def test_fused_acceptance_equals_per_track_reference(
+    seed: int, z_dip: float, kick: float, axis: str, z_planes: list, charges: tuple, with_dipole: bool
+) -> None:
+    """The acceptance, which tracks each daughter once to all planes (slopes and kick computed
+    once, vertices (n, k) against momenta (n, 1)), equals plane-by-plane, track-by-track physics:
+    random vertices upstream and downstream of the dipole, forward, backward and swept tracks."""
+    rng = np.random.default_rng(seed)
+    n, k = 12, 3
+    dipole = Dipole(z_dip, kick, axis=axis) if with_dipole else None
+    z_all = sorted(z_planes) + [z_dip, z_dip + 1.0]  # a plane in the dipole's own z, one just after it
+    planes = []
+    for i, z in enumerate(z_all):
+        if i % 2:
+            planes.append(AnnulusAperture(z, 0.05 * rng.uniform(), 1.0 + 3.0 * rng.uniform()))
+        else:
+            planes.append(BoxAperture(z, 1.0 + 3.0 * rng.uniform(), 1.0 + 3.0 * rng.uniform(), x0=rng.normal(0, 0.3)))
+    acc = DaughterAcceptance(planes, dipole, min_energy_each=0.5 * rng.uniform(), min_energy_sum=rng.uniform())
+    vertex = np.stack([rng.normal(0, 0.5, (n, k)), rng.normal(0, 0.5, (n, k)), rng.uniform(-10.0, 100.0, (n, k))], axis=-1)
+    ps = []
+    for _ in range(2):
+        pt = rng.normal(0.0, 0.3, (n, 2))
+        pz = rng.uniform(-1.0, 30.0, n) * rng.choice([1.0, 1e-2], n)  # some soft tracks are swept back
+        e = np.sqrt(pt[:, 0] ** 2 + pt[:, 1] ** 2 + pz**2 + 0.1057**2)
+        ps.append(np.column_stack([e, pt, pz]))
+    got = acc.accepts(vertex, ps[0][:, None, :], ps[1][:, None, :], charges=charges)
+    flat = acc.accepts(vertex.reshape(-1, 3), *(np.repeat(p, k, axis=0) for p in ps), charges=charges)
+    np.testing.assert_array_equal(got.ravel(), flat)  # the broadcast form changes nothing
+    for i in range(n):
+        for j in range(k):
+            want = ps[0][i, 0] >= acc.min_energy_each and ps[1][i, 0] >= acc.min_energy_each
+            want = want and ps[0][i, 0] + ps[1][i, 0] >= acc.min_energy_sum
+            for p, q in zip(ps, charges):
+                for plane in planes:
+                    xy = _reference_track(vertex[i, j], p[i], q, plane.z, dipole)
+                    want = want and xy is not None and bool(plane.contains(*xy))
+                    xs, ys, ok = track_position_at(vertex[i, j][None], p[i][None], plane.z, q, dipole)
+                    assert bool(ok[0]) == (xy is not None)
+                    if xy is not None:
+                        assert xs[0] == pytest.approx(xy[0], rel=1e-12, abs=1e-12)
+                        assert ys[0] == pytest.approx(xy[1], rel=1e-12, abs=1e-12)
+            assert bool(got[i, j]) == want

@@ -85,13 +85,13 @@ def decay_terms(
     frac = np.arange(k + 1) / k
     edges = l_in[:, None] + (l_out - l_in)[:, None] * frac[None, :]  # (N, k+1)
     mids = 0.5 * (edges[:, 1:] + edges[:, :-1])  # (N, k)
-    vertex = points_along(sample.origin[i_part], flights.direction[i_part], mids).reshape(-1, 3)
+    vertex = points_along(sample.origin[i_part], flights.direction[i_part], mids)  # (N, k, 3)
     # the daughters' lab momenta do not depend on where along the line the decay happens:
-    # one rest-frame decay per flight line serves all its segments
+    # one rest-frame decay per flight line serves all its segments, and the acceptance computes
+    # each daughter's slopes and kick once for its k vertices (momenta (N, 1, 4) broadcast)
     fixed = None if directions is None else np.asarray(directions, dtype=float)[i_part]
     d1, d2 = final_state.decay(sample.p4[i_part], sample.mass, rng, directions=fixed)
-    repeated = (np.repeat(d1, k, axis=0), np.repeat(d2, k, axis=0))
-    acc = acceptance.accepts(vertex, *repeated, charges=final_state.charges).reshape(-1, k).astype(float)
+    acc = acceptance.accepts(vertex, d1[:, None, :], d2[:, None, :], charges=final_state.charges).astype(float)
     padded = np.pad(acc, ((0, 0), (1, 1)))
     coef_at_edge = padded[:, 1:] - padded[:, :-1]  # coefficient of exp(−x_j/λ), j = 0..k; sums to 0
     u = edges / decay_length[:, None]

@@ -37,6 +37,7 @@ __all__ = [
     "OctagonAperture",
     "points_along",
     "track_position_at",
+    "track_positions_at",
 ]
 
 _INF = np.inf
@@ -642,6 +643,55 @@ class Dipole:
         return out
 
 
+def track_positions_at(
+    vertex: ArrayLike,
+    p: ArrayLike,
+    zs: ArrayLike,
+    charge: ArrayLike = 0.0,
+    dipole: Dipole | None = None,
+) -> tuple[FloatArray, FloatArray, BoolArray]:
+    """Transverse positions (x, y) in m where straight tracks from ``vertex`` (..., 3) with
+    four-momenta ``p`` (..., 4) cross the planes at ``zs`` (m, shape (m,)), bent by ``dipole``
+    where the vertex is upstream of the dipole and the plane downstream of it.
+
+    ``vertex`` and ``p`` broadcast against each other (e.g. vertices (n, k, 3) and momenta
+    (n, 1, 4): k vertices per track). The slopes, the kick and the dipole crossing point do not
+    depend on the plane and are computed once per track; each plane then costs a multiply-add.
+    Returns (x, y, reached), each (m, ...) with the plane first; ``reached`` is False for tracks
+    that start downstream of the plane or do not move forward (p_z ≤ 0, also after the kick);
+    x, y there are whatever the arithmetic gives (mask them with ``reached``).
+    """
+    v = np.asarray(vertex, dtype=float)
+    p = np.asarray(p, dtype=float)
+    z = np.asarray(zs, dtype=float).reshape(-1)
+    shape = np.broadcast_shapes(v.shape[:-1], p.shape[:-1])
+    zb = z.reshape((-1,) + (1,) * len(shape))  # (m, 1, …) against the tracks
+    vx, vy, vz = v[..., 0], v[..., 1], v[..., 2]
+    forward = p[..., 3] > 0.0
+    reached = forward & (vz <= zb)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        sx, sy = p[..., 1] / p[..., 3], p[..., 2] / p[..., 3]
+        x = vx + sx * (zb - vz)
+        y = vy + sy * (zb - vz)
+        after = z > dipole.z if dipole is not None else np.zeros(z.shape, dtype=bool)
+        if dipole is not None and np.any(after):
+            q = np.asarray(charge, dtype=float)
+            q_shape = np.broadcast_shapes(p.shape[:-1], q.shape)
+            q = np.broadcast_to(q, q_shape)
+            pk = dipole.kick(np.broadcast_to(p, q_shape + (4,)), q)
+            bent = (vz < dipole.z) & (q != 0.0)
+            kx, ky = pk[..., 1] / pk[..., 3], pk[..., 2] / pk[..., 3]
+            lever = dipole.z - vz
+            xd, yd = vx + sx * lever, vy + sy * lever  # where the track crosses the dipole
+            ia = np.flatnonzero(after)
+            za = zb[ia] - dipole.z
+            bent_a = np.broadcast_to(bent, shape)
+            x[ia] = np.where(bent_a, xd + kx * za, x[ia])
+            y[ia] = np.where(bent_a, yd + ky * za, y[ia])
+            reached[ia] &= ~bent_a | (pk[..., 3] > 0.0)
+    return x, y, reached
+
+
 def track_position_at(
     vertex: ArrayLike,
     p: ArrayLike,
@@ -656,25 +706,8 @@ def track_position_at(
     Returns (x, y, reached); ``reached`` is False (and x, y are NaN) for tracks that start
     downstream of the plane or do not move forward (p_z ≤ 0, also after the kick).
     """
-    v = np.asarray(vertex, dtype=float)
-    p = np.asarray(p, dtype=float)
-    vz = v[..., 2]
-    reached = (p[..., 3] > 0.0) & (vz <= z)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        sx, sy = p[..., 1] / p[..., 3], p[..., 2] / p[..., 3]
-        if dipole is not None and z > dipole.z:
-            q = np.broadcast_to(np.asarray(charge, dtype=float), vz.shape)
-            bent = (vz < dipole.z) & (q != 0.0)
-            pk = dipole.kick(p, q)
-            reached &= ~bent | (pk[..., 3] > 0.0)
-            kx, ky = pk[..., 1] / pk[..., 3], pk[..., 2] / pk[..., 3]
-            lever = dipole.z - vz
-            x = np.where(bent, v[..., 0] + sx * lever + kx * (z - dipole.z), v[..., 0] + sx * (z - vz))
-            y = np.where(bent, v[..., 1] + sy * lever + ky * (z - dipole.z), v[..., 1] + sy * (z - vz))
-        else:
-            x = v[..., 0] + sx * (z - vz)
-            y = v[..., 1] + sy * (z - vz)
-    return np.where(reached, x, np.nan), np.where(reached, y, np.nan), reached
+    x, y, reached = track_positions_at(vertex, p, [float(z)], charge, dipole)
+    return np.where(reached[0], x[0], np.nan), np.where(reached[0], y[0], np.nan), reached[0]
 
 
 @dataclass(frozen=True)
@@ -718,7 +751,10 @@ class DaughterAcceptance:
         p2: ArrayLike,
         charges: tuple[ArrayLike, ArrayLike] = (1.0, -1.0),
     ) -> BoolArray:
-        """Boolean (n,) acceptance of decays at ``vertex`` (n, 3, m) into ``p1``, ``p2`` (n, 4, GeV)."""
+        """Boolean (n,) acceptance of decays at ``vertex`` (n, 3, m) into ``p1``, ``p2`` (n, 4, GeV).
+
+        Leading axes broadcast: vertices (n, k, 3) with daughters (n, 1, 4) give (n, k), each
+        daughter's slopes and kick computed once for its k vertices."""
         v = np.asarray(vertex, dtype=float)
         p1 = np.asarray(p1, dtype=float)
         p2 = np.asarray(p2, dtype=float)
@@ -731,11 +767,15 @@ class DaughterAcceptance:
         by_z: dict[float, list[Aperture]] = {}
         for plane in self.planes:  # planes sharing a z (an outer edge and a beam hole) share the tracking
             by_z.setdefault(float(plane.z), []).append(plane)
-        for z, planes in by_z.items():
-            for p, q in ((p1, charges[0]), (p2, charges[1])):
-                x, y, reached = track_position_at(v, p, z, q, self.dipole)
-                x, y = np.where(reached, x, 0.0), np.where(reached, y, 0.0)
-                ok &= reached
+        if not by_z:
+            return ok
+        zs = np.fromiter(by_z, dtype=float, count=len(by_z))
+        for p, q in ((p1, charges[0]), (p2, charges[1])):
+            x, y, reached = track_positions_at(v, p, zs, q, self.dipole)  # (planes, …): one pass per daughter
+            ok &= np.logical_and.reduce(reached, axis=0)
+            x[~reached] = 0.0
+            y[~reached] = 0.0
+            for j, planes in enumerate(by_z.values()):
                 for plane in planes:
-                    ok &= plane.contains(x, y)
+                    ok &= plane.contains(x[j], y[j])
         return ok
