@@ -41,6 +41,7 @@ __all__ = [
 ]
 
 _INF = np.inf
+_COMPACT_BELOW = 0.6  # DaughterAcceptance tracks a daughter only for the decays still accepted below this fraction
 
 
 # ----------------------------------------------------------------------------- validation helpers
@@ -643,6 +644,12 @@ class Dipole:
         return out
 
 
+def _runs(mask: BoolArray) -> list[slice]:
+    """The runs of consecutive True entries of a 1-d mask, as slices."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], mask, [False])).astype(np.int8)))
+    return [slice(int(lo), int(hi)) for lo, hi in zip(edges[::2], edges[1::2])]
+
+
 def track_positions_at(
     vertex: ArrayLike,
     p: ArrayLike,
@@ -667,28 +674,33 @@ def track_positions_at(
     shape = np.broadcast_shapes(v.shape[:-1], p.shape[:-1])
     zb = z.reshape((-1,) + (1,) * len(shape))  # (m, 1, …) against the tracks
     vx, vy, vz = v[..., 0], v[..., 1], v[..., 2]
-    forward = p[..., 3] > 0.0
-    reached = forward & (vz <= zb)
+    reached = (p[..., 3] > 0.0) & (vz <= zb)
+    after = z > dipole.z if dipole is not None else np.zeros(z.shape, dtype=bool)
+    x, y = np.empty(reached.shape), np.empty(reached.shape)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         sx, sy = p[..., 1] / p[..., 3], p[..., 2] / p[..., 3]
-        x = vx + sx * (zb - vz)
-        y = vy + sy * (zb - vz)
-        after = z > dipole.z if dipole is not None else np.zeros(z.shape, dtype=bool)
+        bent = None
         if dipole is not None and np.any(after):
             q = np.asarray(charge, dtype=float)
             q_shape = np.broadcast_shapes(p.shape[:-1], q.shape)
             q = np.broadcast_to(q, q_shape)
             pk = dipole.kick(np.broadcast_to(p, q_shape + (4,)), q)
-            bent = (vz < dipole.z) & (q != 0.0)
+            bent = np.broadcast_to((vz < dipole.z) & (q != 0.0), shape)
+        # planes reached in a straight line: all of them without a bend, else those up to the dipole
+        straight = ~after if bent is not None and bent.all() else np.ones(z.shape, dtype=bool)
+        for rows in _runs(straight):
+            d = zb[rows] - vz
+            np.add(vx, sx * d, out=x[rows])
+            np.add(vy, sy * d, out=y[rows])
+        if bent is not None:
             kx, ky = pk[..., 1] / pk[..., 3], pk[..., 2] / pk[..., 3]
             lever = dipole.z - vz
             xd, yd = vx + sx * lever, vy + sy * lever  # where the track crosses the dipole
-            ia = np.flatnonzero(after)
-            za = zb[ia] - dipole.z
-            bent_a = np.broadcast_to(bent, shape)
-            x[ia] = np.where(bent_a, xd + kx * za, x[ia])
-            y[ia] = np.where(bent_a, yd + ky * za, y[ia])
-            reached[ia] &= ~bent_a | (pk[..., 3] > 0.0)
+            for rows in _runs(after):
+                za = zb[rows] - dipole.z
+                np.copyto(x[rows], xd + kx * za, where=bent)
+                np.copyto(y[rows], yd + ky * za, where=bent)
+                reached[rows] &= ~bent | (pk[..., 3] > 0.0)
     return x, y, reached
 
 
@@ -769,13 +781,24 @@ class DaughterAcceptance:
             by_z.setdefault(float(plane.z), []).append(plane)
         if not by_z:
             return ok
+        by_z = dict(sorted(by_z.items()))  # planes in z order: those before the dipole are one run
         zs = np.fromiter(by_z, dtype=float, count=len(by_z))
         for p, q in ((p1, charges[0]), (p2, charges[1])):
-            x, y, reached = track_positions_at(v, p, zs, q, self.dipole)  # (planes, …): one pass per daughter
-            ok &= np.logical_and.reduce(reached, axis=0)
-            x[~reached] = 0.0
-            y[~reached] = 0.0
-            for j, planes in enumerate(by_z.values()):
-                for plane in planes:
-                    ok &= plane.contains(x[j], y[j])
+            alive: tuple[np.ndarray, ...] | None = None
+            vd, pd, qd = v, p, np.asarray(q, dtype=float)
+            if np.count_nonzero(ok) < _COMPACT_BELOW * ok.size:  # track only the decays still accepted
+                alive = np.nonzero(ok)
+                vd = np.broadcast_to(vd, ok.shape + (3,))[alive]
+                pd = np.broadcast_to(pd, ok.shape + (4,))[alive]
+                qd = np.broadcast_to(qd, ok.shape)[alive]
+            x, y, passed = track_positions_at(vd, pd, zs, qd, self.dipole)  # (planes, …): one pass per daughter
+            passed = np.logical_and.reduce(passed, axis=0)
+            with np.errstate(invalid="ignore"):  # x, y of tracks that do not reach a plane are masked by passed
+                for j, planes in enumerate(by_z.values()):
+                    for plane in planes:
+                        passed &= plane.contains(x[j], y[j])
+            if alive is None:
+                ok &= passed
+            else:
+                ok[alive] = passed
         return ok
