@@ -257,3 +257,32 @@ def test_a_preset_that_breaks_physics_is_one_line(tmp_path, override, field):
     path.write_text('extends = "nucal"\nname = "bad"\n' + override)
     r = run("reach", str(path), "--out", str(tmp_path / "o"))
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and field in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("address", ["nonsense", "tcp://host:notaport", "tcp://127.0.0.1:1", ""])
+def test_a_bad_dask_scheduler_is_one_line_naming_it(address):
+    # tcp://127.0.0.1:1: loopback, nobody listens; the client gives up after its connection timeout
+    r = subprocess.run([sys.executable, "-m", "beamdump.cli", "spectra", "generate", "--events", "10", "--seed", "987",
+                        "--regenerate", "--workers", "1", "--scheduler", address],
+                       capture_output=True, text=True, timeout=20)
+    err = r.stderr.strip().splitlines()
+    assert r.returncode == 2 and len(err) == 1 and "--scheduler" in err[0] and "Traceback" not in r.stderr, r.stderr
+    assert repr(address) in err[0] or (address == "" and "empty address" in err[0])
+
+
+@pytest.mark.parametrize(
+    "content, what",
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", "line 1: is not a text file"),
+        (bytes(range(256)) * 4, "is not a text file"),
+        (b"mass_gev,eps_lower,eps_upper\n0.1,1e-7,1e-5\n0.2,1e-7,inf\n", "line 3: eps_upper = 'inf' is infinite"),
+        (b"mass_gev,eps_lower,eps_upper\n0.1,1e-7,1e-5\n0.2,abc,1e-5\n", "line 3: eps_lower = 'abc' is not a number"),
+    ],
+)
+def test_a_bad_reference_csv_is_one_line_naming_file_and_line(tmp_path, content, what):
+    ref = tmp_path / "ref.csv"
+    ref.write_bytes(content)
+    r = run("reach", "nucal", "--masses", "0.01:0.5:4", "--couplings", "1e-9:1e-3:10", "--out", str(tmp_path / "o"),
+            "--compare", str(ref))
+    err = r.stderr.strip().splitlines()
+    assert r.returncode == 2 and len(err) == 1 and "ref.csv" in err[0] and what in err[0], r.stderr

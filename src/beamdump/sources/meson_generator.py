@@ -247,7 +247,7 @@ def _run_plan(
     """Execute the chunks; results come back in plan order whatever the completion order."""
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=len(plan), desc=f"Pythia {settings.beam_energy_gev:g} GeV", unit="chunk", disable=not progress)
+    bar = tqdm(total=len(plan), desc=f"Pythia {settings.beam_energy_gev:g} GeV", unit="chunk", disable=None if progress else True)  # None: no bar when stderr is not a terminal
     results: list[dict[str, Any] | None] = [None] * len(plan)
     with bar:
         if workers == 0 or scheduler == "synchronous":
@@ -272,7 +272,7 @@ def _run_plan(
                     client = stack.enter_context(Client(cluster))
                     how = f"dask LocalCluster, {n} worker processes"
                 else:
-                    client = stack.enter_context(Client(scheduler))
+                    client = stack.enter_context(_connect(Client, scheduler))
                     how = f"dask scheduler {scheduler}"
                 tag = settings.key()[:16]
                 futures = {
@@ -285,6 +285,26 @@ def _run_plan(
     if any(r is None for r in results):  # pragma: no cover - as_completed yields every future
         raise RuntimeError("a generator chunk returned no result")
     return [r for r in results if r is not None], how
+
+
+CONNECT_TIMEOUT_S = 5.0  # how long to wait for a scheduler before saying nobody answers
+
+
+def _connect(client_type: Any, scheduler: str) -> Any:
+    """A Dask client of the scheduler at ``scheduler`` (tcp://host:port); a malformed address or
+    one where nobody answers within CONNECT_TIMEOUT_S is one BeamdumpInputError naming it."""
+    allowed = "allowed: the address of a running Dask scheduler, tcp://host:port"
+    if not scheduler.strip():
+        raise BeamdumpInputError(f"--scheduler: an empty address; {allowed}")
+    try:
+        return client_type(scheduler, timeout=CONNECT_TIMEOUT_S)
+    except (ValueError, TypeError) as exc:
+        raise BeamdumpInputError(f"--scheduler: {scheduler!r} is not a valid address ({exc}); {allowed}") from None
+    except OSError as exc:  # TimeoutError, refused connection, unknown host
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise BeamdumpInputError(
+            f"--scheduler: no Dask scheduler answers at {scheduler!r} within {CONNECT_TIMEOUT_S:g} s ({reason}); {allowed}"
+        ) from None
 
 
 def cached_spectra(
