@@ -286,3 +286,12 @@ def test_a_bad_reference_csv_is_one_line_naming_file_and_line(tmp_path, content,
             "--compare", str(ref))
     err = r.stderr.strip().splitlines()
     assert r.returncode == 2 and len(err) == 1 and "ref.csv" in err[0] and what in err[0], r.stderr
+
+
+def test_piped_progress_is_one_line_per_stage_not_a_bar(tmp_path):
+    r = run("reach", "na62-dump-2021", "--final-state", "mumu", "--masses", "0.22:0.5:6", "--couplings", "1e-8:1e-4:20",
+            "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    err = r.stderr.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("na62-dump-2021: 6 masses ... done in "), r.stderr
+    assert "%|" not in r.stderr and "\r" not in r.stderr
