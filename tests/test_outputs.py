@@ -97,7 +97,7 @@ def test_a_non_numeric_cell_names_the_file_and_the_line(tmp_path):
     with pytest.raises(BeamdumpInputError, match=r"bad.csv, line 5: eps_upper = 'n/a' is not a number; allowed:"):
         read_band_csv(p)
     p.write_text("mass_gev,eps_lower,eps_upper\nabc,1e-7,1e-5\n")
-    with pytest.raises(BeamdumpInputError, match=r"line 2: mass_gev = 'abc' is not a number; allowed: a number$"):
+    with pytest.raises(BeamdumpInputError, match=r"line 2: mass_gev = 'abc' is not a number; allowed: a finite number$"):
         read_band_csv(p)
     p.write_text("mass_gev,eps_lower,eps_upper\n0.1,1e-7\n")
     with pytest.raises(BeamdumpInputError, match=r"line 2: 2 cells, the header has 3"):

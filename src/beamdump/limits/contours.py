@@ -222,7 +222,7 @@ def _columns(path: Path, header: list[str]) -> tuple[int, int, int]:
 
 
 def _read_text(path: Path) -> str:
-    """The file's text; a file that cannot be read, is not UTF-8 or holds control bytes (a binary
+    """The file's text; a file that cannot be read, is not UTF-8 or holds control bytes outside its comments (a binary
     file: an image, random bytes) is one error naming the file and the first bad line."""
     try:
         raw = path.read_bytes()
@@ -234,9 +234,9 @@ def _read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise BeamdumpInputError(f"{path}, line {line}: {binary}") from None
-    if bad := _CONTROL.search(text):
-        line = text.count("\n", 0, bad.start()) + 1
-        raise BeamdumpInputError(f"{path}, line {line}: {binary}")
+    for line, content in enumerate(text.split("\n"), start=1):  # comment lines may hold any text
+        if not content.lstrip().startswith("#") and _CONTROL.search(content):
+            raise BeamdumpInputError(f"{path}, line {line}: {binary}")
     return text
 
 
