@@ -191,14 +191,13 @@ def run_reach(
     couplings: FloatArray | None = None,
     progress: Callable[[int], None] | None = None,
     limit: LimitSettings | None = None,
-    events_upper_limit: float | None = None,
 ) -> ReachResult:
     """Events on the grid, the upper limit and the excluded band.
 
     An edge outside the coupling grid is searched for beyond it (:func:`edge_search`); one that
     cannot be closed is NaN and listed, with its reason, in ``band.unclosed``.
-    ``limit`` replaces the experiment's statistics and ``events_upper_limit`` the upper limit on
-    the events they give (a reinterpretation's own N_up); the band's CL is ``limit.cl``.
+    ``limit`` replaces the experiment's statistics (a reinterpretation's own CL or N_up, see
+    :attr:`LimitSettings.events_upper_limit`); the band's CL is ``limit.cl``.
     """
     t0 = time.perf_counter()
     if masses is None:
@@ -209,9 +208,7 @@ def run_reach(
     grid, fluxes = reach.grid(masses, couplings, progress=progress)
     t1 = time.perf_counter()
     lim = reach.experiment.limit_for(reach.final_states) if limit is None else limit
-    threshold = lim.upper_limit() if events_upper_limit is None else float(events_upper_limit)
-    if not (np.isfinite(threshold) and threshold > 0.0) and events_upper_limit is not None:
-        raise BeamdumpInputError(f"events_upper_limit: {events_upper_limit!r}; allowed a finite number of events > 0")
+    threshold = lim.upper_limit()
     if threshold <= 0.0:
         raise BeamdumpInputError(
             f"statistics: the {lim.method} upper limit is 0 events (n_observed = {lim.n_observed}, "
@@ -223,7 +220,7 @@ def run_reach(
         f"channels: {', '.join(c.name for c in reach.channels)}",
         f"{exp.yield_summary(reach.final_states)}, N_up = {threshold:.4g} events "
         f"({lim.method}, {lim.cl:.0%} CL, n_obs = {lim.n_observed}, b = {lim.background:g})"
-        + ("" if events_upper_limit is None else " [N_up given by the reinterpretation]"),
+        + ("" if lim.events_upper_limit is None else " [N_up given by the analysis]"),
     )
     result = ReachResult(
         experiment=exp,
