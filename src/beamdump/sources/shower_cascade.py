@@ -24,7 +24,8 @@ Physics model (Rossi's "approximation B", PDG "Passage of particles through matt
   Rev. Mod. Phys. 13 (1941) 240, ⟨θ²⟩ = (E_s/E)² per X0; exact for the linear energy loss of a
   step: E_s² s/(E_start E_end)); photons inherit the direction of their electron, pairs that of
   their photon. The emission and opening angles (≈ m_e/E, 2.4% of E_s/E) are neglected. Angles
-  are tallied as u = θ·E/E_s, which does not depend on E_s (every angle is ∝ E_s), from a random
+  are tallied as u = θ·E/E_s (photons: u = θ·k/E_s, θ their electron's direction at emission;
+  photons do not scatter), which does not depend on E_s (every angle is ∝ E_s), from a random
   stream of their own, so the tallies of energy and depth do not change with them.
 * Charges: the beam electron is an e⁻; of a pair, the share x of the (symmetric) spectrum is the
   e⁻ and 1 − x the e⁺. e⁺ and e⁻ radiate and ionise alike (Bhabha and Møller differences and the
@@ -99,6 +100,7 @@ class _Tally:
         self.angle_hist = np.zeros(self.ne * self.nt * self.nu)
         self.positron_angle_hist = np.zeros(self.ne * self.nt * self.nu)
         self.photon_track = np.zeros(self.ne * self.nt)
+        self.photon_angle_hist = np.zeros(self.ne * self.nt * self.nu)
         self.emitted = np.zeros(self.ne)
         self.deposit = np.zeros(self.nt)
         self.below = np.zeros(self.nt)
@@ -111,10 +113,6 @@ class _Tally:
 
     def _iu(self, u: NDArray[np.float64]) -> NDArray[np.intp]:
         return np.clip(np.searchsorted(ANGLE_EDGES, u, side="right") - 1, 0, self.nu - 1)
-
-    def fill2(self, target: NDArray[np.float64], e: NDArray[np.float64], t: NDArray[np.float64], w: NDArray[np.float64]) -> None:
-        if e.size:
-            target += np.bincount(self._ie(e) * self.nt + self._it(t), weights=w, minlength=target.size)
 
     def fill_charged(
         self, e: NDArray[np.float64], t: NDArray[np.float64], w: NDArray[np.float64],
@@ -131,6 +129,15 @@ class _Tally:
             wp = w[positron]
             self.positron_track += np.bincount(cell[positron], weights=wp, minlength=self.track.size)
             self.positron_angle_hist += np.bincount(bins[positron], weights=wp, minlength=self.angle_hist.size)
+
+    def fill_photons(self, k: NDArray[np.float64], t: NDArray[np.float64], w: NDArray[np.float64],
+                     u: NDArray[np.float64]) -> None:
+        """Photon flights: energy, depth of the tallied point, length and u = θ·k/E_s."""
+        if not k.size:
+            return
+        cell = self._ie(k) * self.nt + self._it(t)
+        self.photon_track += np.bincount(cell, weights=w, minlength=self.photon_track.size)
+        self.photon_angle_hist += np.bincount(cell * self.nu + self._iu(u), weights=w, minlength=self.photon_angle_hist.size)
 
     def fill_t(self, target: NDArray[np.float64], t: NDArray[np.float64], w: NDArray[np.float64]) -> None:
         if t.size:
@@ -250,7 +257,8 @@ def _run_batch(
             s_exit = thick - g_t
             out = s >= s_exit
             flight = np.where(out, s_exit, s)
-            tally.fill2(tally.photon_track, g_en, g_t + rng.random(m) * flight, flight)
+            # photons do not scatter: u = θ·k/E_s with the direction of the emitting electron
+            tally.fill_photons(g_en, g_t + rng.random(m) * flight, flight, np.hypot(g_ax, g_ay) * g_en)
             esc_g += float(g_en[out].sum())
             w, tc = g_en[~out], g_t[~out] + s[~out]
             ax, ay = g_ax[~out], g_ay[~out]
@@ -314,6 +322,7 @@ def simulate(settings: ShowerSettings) -> ShowerTable:
         positron_track=tally.positron_track.reshape(shape) * norm,
         angle_hist=tally.angle_hist.reshape(shape3) * norm,
         positron_angle_hist=tally.positron_angle_hist.reshape(shape3) * norm,
+        photon_angle_hist=tally.photon_angle_hist.reshape(shape3) * norm,
         escaped={"electrons": esc_e * norm, "photons": esc_g * norm},
         metadata={
             "generator": "beamdump 1D EM cascade (Rossi approximation B)",
@@ -342,8 +351,9 @@ def thin_target(
     track (t²/2)·φ/k. Pair conversion and ionisation changes of the track are neglected (O(t²)), so
     there are no positrons. Angles: at depth t' the beam electron has scattered by a 2-D Gaussian
     angle of ⟨u²⟩ = t' (u = θE/E_s, E ≈ E0); one that radiated at a uniformly random depth before
-    t' has ⟨u²⟩ = (t'/2)(1 + E²/E0²); each is spread over :data:`ANGLE_EDGES` as a Rayleigh
-    distribution at the depth bin's middle.
+    t' has ⟨u²⟩ = (t'/2)(1 + E²/E0²); a photon of energy k at t' carries the beam electron's
+    direction at its emission point (uniform before t'): ⟨u²⟩ = (t'/2)(k/E0)², u = θk/E_s. Each is
+    spread over :data:`ANGLE_EDGES` as a Rayleigh distribution at the depth bin's middle.
     """
     mat = get_material(material)
     if not 0.0 < float(thickness) <= 0.1:
@@ -379,11 +389,13 @@ def thin_target(
     mean_u2 = np.outer(0.5 * (1.0 + (ec / e0) ** 2), 0.5 * (t1 + t2))
     mean_u2[-1] = 0.5 * (t1 + t2)
     angle_hist = track[:, :, None] * _rayleigh_shares(mean_u2)
+    photon_u2 = np.outer(0.5 * (ec / e0) ** 2, 0.5 * (t1 + t2))
+    photon_angle_hist = photon_track[:, :, None] * _rayleigh_shares(photon_u2)
     return ShowerTable(
         settings=settings, log10_e_edges=le, t_edges=te, track=track, photon_track=photon_track,
         photons_emitted=ph, deposit=dep, track_below_min=np.zeros(te.size - 1),
         positron_track=np.zeros_like(track), angle_hist=angle_hist, positron_angle_hist=np.zeros_like(angle_hist),
-        escaped={"electrons": e0 - photon_energy - float(dep.sum()), "photons": photon_energy},
+        photon_angle_hist=photon_angle_hist, escaped={"electrons": e0 - photon_energy - float(dep.sum()), "photons": photon_energy},
         metadata={"generator": "analytic thin-target limit"},
     )
 

@@ -17,7 +17,9 @@ The shower e± are not on the beam axis: each (E, t) cell also holds the track-w
 of the e± polar angle θ in the scale-free variable u = θ·E/E_s (:data:`ANGLE_EDGES`), E_s the
 multiple-scattering energy of Rossi and Greisen. In the Gaussian multiple-scattering model of the
 cascade every angle is proportional to E_s, so the histogram does not depend on it: a production
-channel turns u into θ = u·E_s/E with its own E_s.
+channel turns u into θ = u·E_s/E with its own E_s. The photons have the same histogram in
+u = θ·k/E_s (k the photon energy, θ the direction of the e± that emitted it), the source of
+channels fed by the shower photons (Primakoff production of axion-like particles).
 
 :class:`ShowerSettings` fixes a table and its cache key; :class:`ShowerTable` holds the tallies
 per beam electron (track, photon track, emitted photons, deposited and escaping energy), rebins,
@@ -48,11 +50,12 @@ __all__ = ["ANGLE_EDGES", "MIN_E_MIN", "ShowerSettings", "ShowerTable", "cell_po
 
 # 2: the first depth bin is split geometrically (thin-target limit)
 # 3: the positron track and the e± / e⁺ angle histograms
-FORMAT_VERSION = 3
+# 4: the photon angle histogram
+FORMAT_VERSION = 4
 _FRONT_SPLITS = 10  # the first depth bin is split at depth_bin / 2^k, k = 1..10
 _ARRAY_NAMES = (
     "log10_e_edges", "t_edges", "track", "photon_track", "photons_emitted", "deposit", "track_below_min",
-    "positron_track", "angle_hist", "positron_angle_hist", "angle_edges",
+    "positron_track", "angle_hist", "positron_angle_hist", "photon_angle_hist", "angle_edges",
 )
 MIN_E_MIN = 1e-3  # GeV; below ~1 MeV the model (no Compton, constant dE/dx) is meaningless
 #: Edges of u = θ·E/E_s of the angle histograms: [0, 1e-3] then 5 bins a decade up to 100 (the
@@ -171,6 +174,9 @@ class ShowerTable:
     positron_track: (nE, nt) the e⁺ part of ``track``.
     angle_hist, positron_angle_hist: (nE, nt, nu) e± and e⁺ track in bins of u = θ·E/E_s
     (:data:`ANGLE_EDGES`); summed over u they are ``track`` and ``positron_track``.
+    photon_angle_hist: (nE, nt, nu) photon track in bins of u = θ·k/E_s, θ the photon's polar angle
+    (the direction of the e± that emitted it; photons do not scatter); summed over u it is
+    ``photon_track``.
     escaped: energy leaving the back face, {"electrons": GeV, "photons": GeV}.
     """
 
@@ -185,6 +191,7 @@ class ShowerTable:
     positron_track: NDArray[np.float64]
     angle_hist: NDArray[np.float64]
     positron_angle_hist: NDArray[np.float64]
+    photon_angle_hist: NDArray[np.float64]
     escaped: dict[str, float]
     metadata: dict[str, Any] = field(default_factory=dict)
 
@@ -232,6 +239,15 @@ class ShowerTable:
     def photon_track_length(self, k_edges: ArrayLike | None = None, t_edges: ArrayLike | None = None) -> NDArray[np.float64]:
         """Photon track length (X0 per beam electron) in bins of photon energy (GeV) × depth (X0)."""
         return self._rebin2(self.photon_track, k_edges, t_edges)
+
+    def photon_angle_track_length(
+        self, k_edges: ArrayLike | None = None, t_edges: ArrayLike | None = None
+    ) -> NDArray[np.float64]:
+        """Photon track length (X0 per beam electron) in bins of photon energy k (GeV) × depth (X0)
+        × u = θ·k/E_s (:data:`ANGLE_EDGES`), rebinned in k and t as :meth:`photon_track_length`;
+        summed over u it is :meth:`photon_track_length`. θ = u·E_s/k with the channel's own E_s."""
+        h = self.photon_angle_hist
+        return np.stack([self._rebin2(h[:, :, j], k_edges, t_edges) for j in range(h.shape[2])], axis=-1)
 
     def density(self) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
         """(E centres GeV (geometric), t centres X0, d²ℓ/dE dt in X0 per GeV per X0) on the native bins."""
@@ -349,6 +365,7 @@ class ShowerTable:
             and arrays["track"].shape == shape2 and arrays["photon_track"].shape == shape2
             and arrays["positron_track"].shape == shape2
             and arrays["angle_hist"].shape == shape3 and arrays["positron_angle_hist"].shape == shape3
+            and arrays["photon_angle_hist"].shape == shape3
             and arrays["photons_emitted"].shape == (shape2[0],)
             and arrays["deposit"].shape == (shape2[1],) and arrays["track_below_min"].shape == (shape2[1],)
             and all(np.all(np.isfinite(a)) and np.all(a[...] >= 0) for n, a in arrays.items() if n != "log10_e_edges")
@@ -357,6 +374,7 @@ class ShowerTable:
             ok = (
                 np.allclose(arrays["angle_hist"].sum(axis=2), arrays["track"], rtol=1e-9, atol=1e-300)
                 and np.allclose(arrays["positron_angle_hist"].sum(axis=2), arrays["positron_track"], rtol=1e-9, atol=1e-300)
+                and np.allclose(arrays["photon_angle_hist"].sum(axis=2), arrays["photon_track"], rtol=1e-9, atol=1e-300)
                 and np.all(arrays["positron_track"] <= arrays["track"] * (1 + 1e-9))
             )
         if not ok:
