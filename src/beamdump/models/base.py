@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
+from hepunits.constants import hbarc
+from hepunits.units import GeV, meter
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import BeamdumpInputError
@@ -21,6 +23,32 @@ from ..pdg import charge, mass_gev
 
 if TYPE_CHECKING:
     from .vector_charges import VectorCharges
+
+
+#: ħc in GeV·m (hepunits, 1.973269804e-16): cτ = HBARC_GEV_M / Γ.
+HBARC_GEV_M: float = float(hbarc / (GeV * meter))
+
+
+def masses_gev(m: ArrayLike) -> NDArray[np.float64]:
+    """``m`` as an array of masses in GeV, each finite and > 0, else a one-line input error."""
+    try:
+        arr = np.asarray(m, dtype=float)
+    except (TypeError, ValueError):
+        raise BeamdumpInputError(f"mass: must be a number or array of numbers in GeV > 0, got {m!r}") from None
+    if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
+        raise BeamdumpInputError("mass: every mass must be finite and > 0 GeV")
+    return arr
+
+
+def coupling_values(g: ArrayLike, key: str) -> NDArray[np.float64]:
+    """``g`` as an array of coupling values, each finite and > 0, else a one-line input error naming ``key``."""
+    try:
+        arr = np.asarray(g, dtype=float)
+    except (TypeError, ValueError):
+        raise BeamdumpInputError(f"coupling: {key} must be a number > 0, got {g!r}") from None
+    if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
+        raise BeamdumpInputError(f"coupling: {key} must be finite and > 0")
+    return arr
 
 
 @dataclass(frozen=True)
@@ -183,9 +211,13 @@ class ProductionCouplings:
 
     vector: the model's vector current (charges to each fermion), read by meson decays,
     bremsstrahlung and vector-meson mixing; ``None`` for a particle that is not a vector.
-    Other kinds of particle add their own field (e.g. a coupling to two photons) and the
-    channels that need it read that field.
+    photon: the coupling to two photons of a pseudoscalar (g_aγγ in GeV⁻¹ at scanned coupling 1),
+    read by Primakoff production. Other kinds of particle add their own field and the channels
+    that need it read that field.
     """
 
     vector: "VectorCharges | None" = None
+    #: the coupling to two photons g_aγγ (GeV⁻¹) per unit of the scanned coupling, read by the
+    #: Primakoff channels; ``None`` for a particle without one
+    photon: float | None = None
 

@@ -1,4 +1,5 @@
-"""The open registry of models: the vector data files shipped in ``data/models/vectors/`` and
+"""The open registry of models: the vector data files shipped in ``data/models/vectors/``, the
+particle kinds with a module of their own (the photon-coupled ALP), and
 whatever other installed packages register under the ``beamdump.models`` entry-point group.
 
 An entry point names either a :class:`~beamdump.models.base.Model` instance or a callable that
@@ -18,16 +19,21 @@ from types import MappingProxyType
 from ..datafiles import package_data
 from ..errors import BeamdumpInputError
 from .base import Model
+from .alp import PhotonALP
 from .vector import load_vector
 
 ENTRY_POINT_GROUP = "beamdump.models"
+
+
+#: the particle kinds that are modules of their own (not vector data files), by name
+_MODULE_MODELS: Mapping[str, Callable[[], Model]] = MappingProxyType({"alp-photon": PhotonALP})
 
 
 def _shipped() -> dict[str, Callable[[], Model]]:
     out: dict[str, Callable[[], Model]] = {}
     for path in sorted(package_data("models", "vectors").glob("*.toml")):
         out[path.stem] = lambda path=path: load_vector(path)
-    return out
+    return {**out, **_MODULE_MODELS}
 
 
 def _plugins() -> dict[str, Callable[[], Model]]:

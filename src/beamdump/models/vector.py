@@ -24,42 +24,19 @@ from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
-from hepunits.constants import hbarc
-from hepunits.units import GeV, meter
 from numpy.typing import ArrayLike, NDArray
 
 from ..constants import ALPHA_EM
 from ..datafiles import load_toml
 from ..errors import BeamdumpInputError
 from ..pdg import mass_gev
-from .base import Coupling, FinalState, ProductionCouplings
+from .base import HBARC_GEV_M, Coupling, FinalState, ProductionCouplings, coupling_values, masses_gev
 from .r_ratio import HadronCouplings, RRatio, default_r_ratio
 from .vector_charges import LEPTONS, NEUTRINOS, VectorCharges, meson_flavours
 
-#: hbar c in GeV m (1.973269804e-16).
-HBARC_GEV_M: float = float(hbarc / (GeV * meter))
-
 _LEPTON_PDG = MappingProxyType({"e": 11, "mu": 13, "tau": 15})
-
-
-def _masses(m: ArrayLike) -> NDArray[np.float64]:
-    try:
-        arr = np.asarray(m, dtype=float)
-    except (TypeError, ValueError):
-        raise BeamdumpInputError(f"mass: must be a number or array of numbers in GeV > 0, got {m!r}") from None
-    if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
-        raise BeamdumpInputError("mass: every mass must be finite and > 0 GeV")
-    return arr
-
-
-def _couplings(g: ArrayLike, key: str) -> NDArray[np.float64]:
-    try:
-        arr = np.asarray(g, dtype=float)
-    except (TypeError, ValueError):
-        raise BeamdumpInputError(f"coupling: {key} must be a number > 0, got {g!r}") from None
-    if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
-        raise BeamdumpInputError(f"coupling: {key} must be finite and > 0")
-    return arr
+_masses = masses_gev
+_couplings = coupling_values
 
 
 @dataclass(frozen=True)
