@@ -67,7 +67,8 @@ def test_shipped_model_interface(name: str) -> None:
     assert model.couplings[0] == c
     assert model.width_power == 2
     states = model.final_states()
-    assert "ee" in states and "visible" in states
+    vector = model.production.vector is not None
+    assert ("ee" in states and "visible" in states) if vector else bool(states)
     for key, fs in states.items():
         assert fs.key == key
         if fs.visible:
@@ -75,8 +76,9 @@ def test_shipped_model_interface(name: str) -> None:
         # daughter masses are the PDG ones (the `particle` package, MeV → GeV)
         expected = tuple((Particle.from_pdgid(p).mass or 0.0) / 1000.0 for p in fs.daughters)
         assert fs.masses == pytest.approx(expected, rel=1e-12, abs=1e-15), key
-    assert states["ee"].masses == pytest.approx((M_E, M_E), rel=1e-8)
-    assert states["mumu"].masses == pytest.approx((M_MU, M_MU), rel=1e-8)
+    if vector:
+        assert states["ee"].masses == pytest.approx((M_E, M_E), rel=1e-8)
+        assert states["mumu"].masses == pytest.approx((M_MU, M_MU), rel=1e-8)
     # the widths scale as the declared power of the coupling
     m, g = np.array([0.05, 0.5, 1.2]), 3e-4
     for k, w in model.partial_widths(m, g).items():
