@@ -1,4 +1,4 @@
-"""Tests for beamdump.experiments.geometry (decay volumes, apertures, dipole, daughter acceptance)."""
+"""Tests for beamdump.experiments.geometry and the modules it gathers (decay volumes, apertures, dipole, daughter acceptance)."""
 
 from __future__ import annotations
 
@@ -695,6 +695,6 @@ def test_fused_acceptance_equals_per_track_reference(
                     xs, ys, ok = track_position_at(vertex[i, j][None], p[i][None], plane.z, q, dipole)
                     assert bool(ok[0]) == (xy is not None)
                     if xy is not None:
-                        assert xs[0] == pytest.approx(xy[0], rel=1e-12, abs=1e-12)
-                        assert ys[0] == pytest.approx(xy[1], rel=1e-12, abs=1e-12)
+                        assert xs[0] == pytest.approx(xy[0], rel=1e-9, abs=1e-12)  # round-off: soft tracks have slopes ~1e2
+                        assert ys[0] == pytest.approx(xy[1], rel=1e-9, abs=1e-12)
             assert bool(got[i, j]) == want

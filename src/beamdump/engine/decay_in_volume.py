@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..experiments.geometry import DaughterAcceptance, points_along
+from ..experiments.acceptance import DaughterAcceptance
+from ..experiments.rays import points_along
 from ..kinematics import FloatArray
 from ..models.base import FinalState
 from .lifetime_table import LifetimeTable
