@@ -16,7 +16,7 @@ from ..experiments.experiment import CombinedExperiment, Experiment
 from ..kinematics import FloatArray
 from ..limits.stats import LimitSettings
 from ..models import Coupling, Model, get_model
-from ..production.channels import build_channels
+from ..production.channels import applicable, build_channels
 from ..production.proton_brems import BremsSettings
 from .reach import CombinedReach, EventGrid, MassFlux, Reach
 
@@ -153,6 +153,30 @@ def edge_search(reach: Reach | CombinedReach, couplings: FloatArray) -> Callable
     return at
 
 
+def _model_final_states(listed: Sequence[str], model: Model, preset: str) -> list[str]:
+    """The preset's final states that the model decays to (a preset lists those of every model it
+    analyses); none is a one-line input error."""
+    known = model.final_states()
+    out = [fs for fs in listed if fs in known]
+    if not out:
+        raise BeamdumpInputError(
+            f"final state: {preset} analyses {', '.join(listed)}; {model.name} decays to {', '.join(known)}: "
+            "no final state in common (give --final-state, or another preset)"
+        )
+    return out
+
+
+def _model_channels(listed: Sequence[str], model: Model, preset: str) -> list[str]:
+    """The preset's channels that can make the model; none is a one-line input error."""
+    out = applicable(listed, model)
+    if not out:
+        raise BeamdumpInputError(
+            f"channel: {preset} lists the channels {', '.join(listed)}, none of which makes {model.name} "
+            "(give --channels, or another preset)"
+        )
+    return out
+
+
 def make_reach(
     experiment: Experiment | CombinedExperiment,
     model: str | Model = "dark-photon",
@@ -168,14 +192,14 @@ def make_reach(
     published choice of the data file). A combined preset gets one engine per run, added.
     """
     if isinstance(experiment, CombinedExperiment):
-        fs = final_states or experiment.config.final_states
+        fs = final_states or _model_final_states(experiment.config.final_states, get_model(model), experiment.name)
         parts = [make_reach(p, model, fs, channels, seed, brems) for p in experiment.parts]
         return CombinedReach(experiment, parts)
     model = get_model(model)
     cfg = experiment.config
     # repeated names would count a channel twice: keep each once, in order
-    fs = tuple(dict.fromkeys(final_states or cfg.final_states))
-    names = tuple(dict.fromkeys(channels or cfg.channels))
+    fs = tuple(dict.fromkeys(final_states or _model_final_states(cfg.final_states, model, experiment.name)))
+    names = tuple(dict.fromkeys(channels or _model_channels(cfg.channels, model, experiment.name)))
     length = cfg.beam.target_length.value if cfg.beam.target_length is not None else None
     chans = build_channels(
         names, cfg.beam.particle, experiment.beam_energy, model, brems=brems, target=cfg.beam.target or None,

@@ -12,6 +12,7 @@ from ..sources.shipped_spectra import collider_spectra, default_spectra, nuclear
 from .electron_brems import ElectronBremsChannel
 from .meson_decays import MesonDecayChannel, load_definitions
 from .positron_annihilation import PositronAnnihilationChannel
+from .primakoff_shower import PrimakoffShowerChannel
 from .proton_brems import BremsSettings, ProtonBremsChannel, default_brems_settings
 from .sample import ProductionChannel
 from .vector_mixing import VectorMixingChannel
@@ -20,8 +21,20 @@ PROTON_BREMS = "proton_brems"
 VECTOR_MIXING = "vector_mixing"
 ELECTRON_BREMS = "electron_brems"
 POSITRON_ANNIHILATION = "positron_annihilation"
-#: the channels of an electron beam (its shower), built in this order
+PRIMAKOFF_SHOWER = "primakoff_shower"
+#: the vector channels of an electron beam (its shower), built in this order
 ELECTRON_BEAM_CHANNELS = {ELECTRON_BREMS: ElectronBremsChannel, POSITRON_ANNIHILATION: PositronAnnihilationChannel}
+#: the channels that read the two-photon coupling (``ProductionCouplings.photon``), with their beam
+PHOTON_CHANNELS = {PRIMAKOFF_SHOWER: "electron"}
+
+
+def applicable(names: Sequence[str], model: Model) -> list[str]:
+    """The channels of ``names`` that the kind of coupling the model has can feed (a preset lists
+    the channels of every model it is used for; a dark photon takes the vector ones, an ALP the
+    Primakoff ones); the order is kept."""
+    photon = model.production.photon is not None
+    vector = model.production.vector is not None
+    return [n for n in names if (photon if n in PHOTON_CHANNELS else vector)]
 
 
 def channel_descriptions() -> dict[str, str]:
@@ -34,6 +47,10 @@ def channel_descriptions() -> dict[str, str]:
     out[ELECTRON_BREMS] = (
         "e → e A′ bremsstrahlung of the shower e± in a thick target, improved Weizsäcker–Williams "
         "(electron beams; arXiv:0906.0580, Tsai RMP 46 (1974) 815)"
+    )
+    out[PRIMAKOFF_SHOWER] = (
+        "gamma N -> a N Primakoff conversion of the shower photons on the dump nuclei, Tsai's form factors "
+        "(electron beams; Tsai PRD 34 (1986) 1326, arXiv:1512.03069)"
     )
     out[POSITRON_ANNIHILATION] = (
         "e⁺e⁻ → A′ resonant annihilation of the shower positrons on the atomic electrons, at E₊ = m²/2m_e "
@@ -75,6 +92,14 @@ def build_channels(
     unknown = [n for n in names if n not in known]
     if unknown:
         raise BeamdumpInputError(f"channel: {', '.join(map(repr, unknown))} not known; known channels: {', '.join(known)}")
+    photon_names = [n for n in names if n in PHOTON_CHANNELS]
+    if photon_names:
+        if len(photon_names) != len(names):
+            raise BeamdumpInputError(
+                f"channel: {', '.join(photon_names)} make a particle coupled to photons and "
+                f"{', '.join(n for n in names if n not in PHOTON_CHANNELS)} a vector; one model cannot use both"
+            )
+        return _photon_channels(photon_names, beam_particle, beam_energy_gev, model, target, target_length)
     if beam_particle == "electron":
         wrong = [n for n in names if n not in ELECTRON_BEAM_CHANNELS]
         if wrong:
@@ -121,6 +146,31 @@ def build_channels(
             out.append(VectorMixingChannel(spectra, charges=charges))
         else:
             out.append(MesonDecayChannel(defs[n], spectra, charges=charges))
+    return coupled(out, model)
+
+
+def _photon_channels(
+    names: Sequence[str], beam_particle: str, beam_energy_gev: float, model: Model, target: str | None,
+    target_length: float | None,
+) -> list[ProductionChannel]:
+    """The Primakoff channels ``names`` for a model with a two-photon coupling."""
+    g = model.production.photon
+    if g is None:
+        raise BeamdumpInputError(
+            f"model: {model.name} has no coupling to two photons; the channels {', '.join(names)} "
+            "(Primakoff conversion) do not apply"
+        )
+    wrong = [n for n in names if PHOTON_CHANNELS[n] != beam_particle]
+    if wrong:
+        raise BeamdumpInputError(
+            f"channel: {', '.join(wrong)} need a {PHOTON_CHANNELS[wrong[0]]} beam, not {beam_particle!r}"
+        )
+    out: list[ProductionChannel] = []
+    for n in names:
+        if n == PRIMAKOFF_SHOWER:
+            if target is None:
+                raise BeamdumpInputError("beam.target: an electron beam needs the dump material (see materials.toml)")
+            out.append(PrimakoffShowerChannel(beam_energy_gev, target, max_depth=target_length, photon_coupling=g))
     return coupled(out, model)
 
 

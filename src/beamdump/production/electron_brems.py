@@ -49,7 +49,6 @@ import numpy as np
 
 from ..errors import BeamdumpInputError
 from ..kinematics import FloatArray
-from ..sources.shower_table import cell_points
 from . import electron_brems_xsec as xs
 from .sample import ParticleSample
 from .shower_angles import parent_angles, turned
@@ -103,20 +102,7 @@ class ElectronBremsChannel(ShowerChannel):
     @cached_property
     def _shower_points(self) -> tuple[FloatArray, FloatArray, FloatArray, np.ndarray]:
         """(E GeV, t X0, weight X0, flat cell index) of the fixed shower points (independent of the mass)."""
-        tab = self.table
-        t_edges, track = self._track_grid
-        total = track.sum()
-        if total <= 0.0:
-            raise BeamdumpInputError("electron_brems: the shower table has no track length above e_min")
-        per_e = track.sum(axis=1)
-        live = per_e > 0.0
-        # defensive mixture: half ∝ track, half uniform over the energy bins that have track
-        uniform_e = np.where(live, 1.0 / live.sum(), 0.0)
-        depth_share = np.divide(track, per_e[:, None], out=np.zeros_like(track), where=per_e[:, None] > 0)
-        p = 0.5 * track / total + 0.5 * uniform_e[:, None] * depth_share
-        u = self._unit_points
-        energy, t, p_cell, idx = cell_points(p, tab.log10_e_edges, t_edges, u[:, 0], u[:, 1], u[:, 2])
-        return energy, t, track.ravel()[idx] / p_cell / len(idx), idx
+        return self.mixture_points(self._track_grid[1], self._unit_points)
 
     @cached_property
     def _parent_directions(self) -> tuple[FloatArray, FloatArray]:

@@ -22,7 +22,7 @@ from ..models.vector_charges import VectorCharges
 from ..pdg import ELECTRON_MASS
 from ..sources.materials import Material, get_material
 from ..sources.shower_cascade import cached_table
-from ..sources.shower_table import MIN_E_MIN, ShowerSettings, ShowerTable
+from ..sources.shower_table import MIN_E_MIN, ShowerSettings, ShowerTable, cell_points
 from .shower_angles import scattering_energy
 
 AVOGADRO: float = float(hep_constants.Avogadro)  # per mol (hepunits)
@@ -156,6 +156,35 @@ class ShowerChannel:
         if self.depth_edges.size == self.table.t_edges.size:
             return np.asarray(self.table.track, dtype=float)
         return self.table.track_length(t_edges=self.depth_edges)
+
+    @cached_property
+    def photon_track(self) -> FloatArray:
+        """(nE, nt) photon track (X0) of the table in the bins of :attr:`depth_edges`."""
+        if self.depth_edges.size == self.table.t_edges.size:
+            return np.asarray(self.table.photon_track, dtype=float)
+        return self.table.photon_track_length(t_edges=self.depth_edges)
+
+    def photon_angle_rows(self, ie: np.ndarray, it: np.ndarray) -> FloatArray:
+        """(n, nu) photon angle histograms of the cells (ie, it) of :attr:`depth_edges` (the
+        table's own bins: the cut last bin keeps its histogram's shape)."""
+        return np.asarray(self.table.photon_angle_hist, dtype=float)[ie, it]
+
+    def mixture_points(self, track: FloatArray, u: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, np.ndarray]:
+        """(E GeV, t X0, weight X0, flat cell index) of points drawn from a (nE, nt) track grid in
+        the bins of :attr:`depth_edges` with the unit numbers ``u`` (n, 3): a defensive mixture,
+        half ∝ track and half uniform over the energy bins that have track (∝ track in depth
+        within each), so that the rare high-energy particles are not starved by the 1/E² spectrum;
+        log E and t uniform inside the cell; weight T_cell/(n·p_cell)."""
+        total = track.sum()
+        if total <= 0.0:
+            raise BeamdumpInputError(f"{self.name}: the shower table has no track length above e_min")
+        per_e = track.sum(axis=1)
+        live = per_e > 0.0
+        uniform_e = np.where(live, 1.0 / live.sum(), 0.0)
+        depth_share = np.divide(track, per_e[:, None], out=np.zeros_like(track), where=per_e[:, None] > 0)
+        p = 0.5 * track / total + 0.5 * uniform_e[:, None] * depth_share
+        energy, t, p_cell, idx = cell_points(p, self.table.log10_e_edges, self.depth_edges, u[:, 0], u[:, 1], u[:, 2])
+        return energy, t, track.ravel()[idx] / p_cell / len(idx), idx
 
     @cached_property
     def positron_track(self) -> FloatArray:
