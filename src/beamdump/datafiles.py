@@ -135,25 +135,62 @@ T = TypeVar("T", bound=_Table)
 
 
 def load_or_make(
-    subdir: str, key: str, load: Callable[..., T], make: Callable[[], T], what: str, regenerate: bool = False
+    subdir: str, key: str, load: Callable[..., T], make: Callable[[], T], what: str, regenerate: bool = False,
+    shipped: Path | None = None,
 ) -> T:
-    """``<cache>/<subdir>/<key>.npz`` read with ``load(path, expected_key=key)`` if valid; otherwise
-    ``make()``, saved atomically (by the table's ``save``) and returned. A damaged or stale file is
-    reported with a warning naming ``what`` and made again; a cache that cannot be read or written
-    (no permission, a file where the folder should be) with a warning, and the table is made and
-    returned uncached."""
+    """The table of ``key``, looked up in this order:
+
+    1. ``<cache>/<subdir>/<key>.npz`` read with ``load(path, expected_key=key)`` if valid;
+    2. ``shipped`` (a file in the package, read-only) if it holds the table of ``key``
+       (:func:`shipped_table`);
+    3. ``make()``, saved atomically in the cache (by the table's ``save``) and returned.
+
+    A damaged or stale cache file is reported with a warning naming ``what`` and made again; a
+    cache that cannot be read or written (no permission, a file where the folder should be) with
+    a warning, and the table is made and returned uncached. ``regenerate`` skips 1 and 2."""
     path = cache_dir() / subdir / f"{key}.npz"
     if not regenerate and _exists(path, what):
         try:
             return load(path, expected_key=key)
         except CacheError as exc:
             warnings.warn(f"regenerating damaged {what} cache: {exc}", RuntimeWarning, stacklevel=3)
+    if not regenerate and shipped is not None:
+        table = shipped_table(shipped, key, load, what)
+        if table is not None:
+            return table
     table = make()
     try:
         table.save(path)
     except OSError as exc:
         warnings.warn(f"{what} table not cached: {path} cannot be written ({exc.strerror or exc})", RuntimeWarning, stacklevel=3)
     return table
+
+
+def stored_key(path: str | Path) -> str | None:
+    """The ``key`` in the metadata of a table written by :func:`write_table` (its arrays are not
+    read); None if the file cannot be read or has none."""
+    try:
+        with open(path, "rb") as f, np.load(f, allow_pickle=False) as z:
+            meta = json.loads(str(z["meta"][()]))
+        return str(meta["key"]) if isinstance(meta, dict) and "key" in meta else None
+    except Exception:
+        return None
+
+
+def shipped_table(path: Path, key: str, load: Callable[..., T], what: str) -> T | None:
+    """The table of ``key`` in the package file ``path`` (never written to), or None: quietly if
+    there is no such file or it holds the table of other settings, with a warning if it is
+    damaged (the caller then makes the table)."""
+    if not path.is_file():
+        return None
+    found = stored_key(path)
+    if found is not None and found != key:
+        return None
+    try:
+        return load(path, expected_key=key)
+    except CacheError as exc:
+        warnings.warn(f"shipped {what} table not used: {exc}", RuntimeWarning, stacklevel=4)
+        return None
 
 
 def _exists(path: Path, what: str) -> bool:

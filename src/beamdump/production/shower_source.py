@@ -35,8 +35,10 @@ def default_shower_settings(beam_energy: float, material: str | Material) -> Sho
     loss of their electron, which depletes the track just above e_min: with e_min = 1 GeV a
     20 GeV shower in Al loses 12% of its track above 1 GeV (23% in 1–1.5 GeV) and E137's yield
     at 10 MeV drops by 14%; with e_min = 0.1 GeV the track above 1 GeV agrees with 0.02 GeV to
-    0.1%. 5e4 showers (a few seconds once, then cached); 40 X0 hold the whole shower; 0.5 X0
-    depth bins (≈ 4–10 cm in Al) are far below any decay length that matters.
+    0.1%. 5e4 showers; 40 X0 hold the whole shower; 0.5 X0 depth bins (≈ 4–10 cm in Al) are far
+    below any decay length that matters. The tables of the shipped electron presets ship in
+    ``data/showers`` (``scripts/make_shower_tables.py``); any other is simulated once (5 s at
+    2 GeV to ~1 min at 100 GeV on one core) and cached (:func:`.shower_cascade.cached_table`).
     """
     mat = get_material(material)
     e_min = min(0.1, float(beam_energy) / 200.0)

@@ -58,7 +58,7 @@ from datetime import datetime, timezone
 import numpy as np
 from numpy.typing import NDArray
 
-from beamdump.datafiles import cache_dir, load_or_make
+from beamdump.datafiles import cache_dir, load_or_make, package_data
 from beamdump.errors import BeamdumpInputError, CacheError
 from beamdump.sources.materials import Material, get_material
 from beamdump.sources.shower_table import ANGLE_EDGES, ShowerSettings, ShowerTable
@@ -68,6 +68,7 @@ __all__ = [
     "PHOTON_TRACK_CONSTANT",
     "SECONDS_PER_PARTICLE",
     "cached_table",
+    "shipped_name",
     "shower_max_pdg",
     "simulate",
     "thin_target",
@@ -89,6 +90,31 @@ def shower_max_pdg(beam_energy: float, material: str | Material) -> float:
 
 
 # ====================================================================== the cascade
+class _Binner:
+    """Bin index of values in sorted ``edges``: exactly ``searchsorted(edges, x, "right") - 1``
+    clipped to the bins, found from a guess in a uniform lookup grid over the edges' range and
+    corrected against the edges (a few times faster than a binary search per value)."""
+
+    def __init__(self, edges: NDArray[np.float64], cells: int = 8192) -> None:
+        self.edges, self.n, self.cells = edges, edges.size - 1, cells
+        self.lo, self.scale = float(edges[0]), cells / float(edges[-1] - edges[0])
+        lows = self.lo + np.arange(cells) / self.scale
+        self.table = np.clip(np.searchsorted(edges, lows, side="right") - 1, 0, self.n - 1)
+
+    def __call__(self, x: NDArray[np.float64]) -> NDArray[np.intp]:
+        cell = np.clip((x - self.lo) * self.scale, 0, self.cells - 1).astype(np.intp)
+        j = self.table[cell]
+        todo = np.arange(x.size)
+        while todo.size:  # each pass moves the guesses that are off by one bin; few are off at all
+            jj, xx = j[todo], x[todo]
+            up = (jj < self.n - 1) & (xx >= self.edges[np.minimum(jj + 1, self.n)])
+            down = (jj > 0) & (xx < self.edges[jj])
+            move = up | down
+            todo = todo[move]
+            j[todo] += up[move].astype(np.intp) - down[move].astype(np.intp)
+        return j
+
+
 class _Tally:
     """Histogram accumulators (flat bincount) for one table."""
 
@@ -104,15 +130,16 @@ class _Tally:
         self.emitted = np.zeros(self.ne)
         self.deposit = np.zeros(self.nt)
         self.below = np.zeros(self.nt)
+        self._bin_le, self._bin_t, self._bin_u = _Binner(le), _Binner(te), _Binner(ANGLE_EDGES)
 
     def _ie(self, e: NDArray[np.float64]) -> NDArray[np.intp]:
-        return np.clip(np.searchsorted(self.le, np.log10(e), side="right") - 1, 0, self.ne - 1)
+        return self._bin_le(np.log10(e))
 
     def _it(self, t: NDArray[np.float64]) -> NDArray[np.intp]:
-        return np.clip(np.searchsorted(self.te, t, side="right") - 1, 0, self.nt - 1)
+        return self._bin_t(t)
 
     def _iu(self, u: NDArray[np.float64]) -> NDArray[np.intp]:
-        return np.clip(np.searchsorted(ANGLE_EDGES, u, side="right") - 1, 0, self.nu - 1)
+        return self._bin_u(u)
 
     def fill_charged(
         self, e: NDArray[np.float64], t: NDArray[np.float64], w: NDArray[np.float64],
@@ -414,8 +441,20 @@ def _rayleigh_shares(mean_u2: NDArray[np.float64]) -> NDArray[np.float64]:
 SECONDS_PER_PARTICLE: float = 0.5e-6
 
 
+#: Package folder of the shipped shower tables (``scripts/make_shower_tables.py``, README.md there).
+SHIPPED_FOLDER = "showers"
+
+
+def shipped_name(settings: ShowerSettings) -> str:
+    """File name in ``beamdump/data/showers`` of the table of a material and beam energy, e.g.
+    ``tungsten_275gev.npz``; it is used only if its key is that of ``settings``."""
+    return f"{settings.material}_{settings.beam_energy:g}gev.npz"
+
+
 def cached_table(settings: ShowerSettings, regenerate: bool = False) -> ShowerTable:
-    """Load ``<cache>/em_shower/<key>.npz`` if valid, else simulate, save atomically and return.
+    """The table of ``settings``: ``<cache>/em_shower/<key>.npz`` if valid, else the table shipped
+    in ``beamdump/data/showers`` (:func:`shipped_name`) if it has the same key (read-only), else
+    simulated, saved in the cache atomically and returned (``regenerate``: always simulated).
 
     The cache root is :func:`beamdump.datafiles.cache_dir` (``$BEAMDUMP_CACHE_DIR`` or the
     platformdirs user cache), shared with the meson spectra. A damaged or stale file is reported
@@ -432,7 +471,8 @@ def cached_table(settings: ShowerSettings, regenerate: bool = False) -> ShowerTa
         except Exception as exc:
             raise CacheError(f"shower table: {_describe(settings)} for {path} failed ({type(exc).__name__}: {exc})") from exc
 
-    return load_or_make("em_shower", settings.key(), ShowerTable.load, make, "shower", regenerate)
+    shipped = package_data(SHIPPED_FOLDER, shipped_name(settings))
+    return load_or_make("em_shower", settings.key(), ShowerTable.load, make, "shower", regenerate, shipped)
 
 
 def _describe(settings: ShowerSettings) -> str:
