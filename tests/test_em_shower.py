@@ -9,13 +9,20 @@ t·(4/3 − 4/3 y + y²)/k.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
+from beamdump.datafiles import package_data
 from beamdump.errors import BeamdumpInputError
+from beamdump.experiments.experiment import CombinedExperiment, load_experiment, preset_names
+from beamdump.production.shower_source import default_shower_settings
+from beamdump.sources import shower_cascade
 from beamdump.sources.materials import get_material, load_materials
 from beamdump.sources.shower_cascade import (
     ELECTRON_TRACK_CONSTANT,
@@ -23,6 +30,7 @@ from beamdump.sources.shower_cascade import (
     _run_batch,
     _Tally,
     cached_table,
+    shipped_name,
     shower_max_pdg,
     simulate,
     thin_target,
@@ -399,3 +407,86 @@ def test_cache_roundtrip_and_damage(tmp_path, monkeypatch) -> None:
         regen = cached_table(s)
     np.testing.assert_allclose(regen.track, first.track)
     assert s.key() != ShowerSettings(material="Cu", beam_energy=2.0, e_min=0.02, thickness=10.0, n_showers=20, seed=2).key()
+
+
+# ---------------------------------------------------------------------- shipped tables
+def _small(seed: int = 1) -> ShowerSettings:
+    return ShowerSettings(material="Cu", beam_energy=2.0, e_min=0.02, thickness=10.0, n_showers=20, seed=seed)
+
+
+@pytest.fixture()
+def shipped_dir(tmp_path, monkeypatch):
+    """An empty user cache and a stand-in for the package's ``data/showers`` folder."""
+    monkeypatch.setenv("BEAMDUMP_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "package" / "showers"
+    folder.mkdir(parents=True)
+    monkeypatch.setattr(shower_cascade, "package_data", lambda *parts: tmp_path / "package" / Path(*parts))
+    return folder
+
+
+def test_single_precision_tables_load_back_within_their_rounding(w10: ShowerTable, tmp_path) -> None:
+    path = w10.save(tmp_path / "w10_f32.npz", dtype=np.float32)
+    back = ShowerTable.load(path, expected_key=w10.settings.key())
+    for name in ("track", "positron_track", "photon_track", "angle_hist", "photon_angle_hist", "deposit"):
+        a, b = getattr(w10, name), getattr(back, name)
+        assert b.dtype == np.float64 and np.all(np.abs(b - a) <= 2.0**-24 * a)
+    np.testing.assert_array_equal(back.t_edges, w10.t_edges)
+    assert path.stat().st_size < 0.7 * w10.save(tmp_path / "w10_f64.npz").stat().st_size
+
+
+def test_lookup_takes_the_cache_then_the_shipped_table_then_simulates(shipped_dir, tmp_path, monkeypatch) -> None:
+    s = _small()
+    made = simulate(s)
+    shipped = dataclasses.replace(made, metadata={"made_by": "test"}).save(shipped_dir / shipped_name(s), dtype=np.float32)
+    shipped.chmod(0o444)
+    before = shipped.stat().st_mtime_ns
+    cache_file = tmp_path / "cache" / "em_shower" / f"{s.key()}.npz"
+
+    def no_simulation(settings):
+        raise AssertionError("simulated although a table was shipped")
+
+    monkeypatch.setattr(shower_cascade, "simulate", no_simulation)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = cached_table(s)
+    assert got.metadata["made_by"] == "test" and not cache_file.exists()  # read, never copied or written
+    np.testing.assert_allclose(got.track, made.track, rtol=2.0**-24)
+    assert shipped.stat().st_mtime_ns == before
+    dataclasses.replace(made, metadata={"made_by": "user cache"}).save(cache_file)
+    assert cached_table(s).metadata["made_by"] == "user cache"  # the user cache comes first
+
+
+def test_a_shipped_table_of_other_settings_or_damaged_is_not_used(shipped_dir, tmp_path) -> None:
+    s = _small(seed=1)
+    simulate(_small(seed=2)).save(shipped_dir / shipped_name(s))  # same name, other statistics
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = cached_table(s)
+    assert got.settings == s and (tmp_path / "cache" / "em_shower" / f"{s.key()}.npz").exists()
+    s3 = _small(seed=3)
+    (shipped_dir / shipped_name(s3)).write_bytes(b"PK\x03\x04 damaged")
+    with pytest.warns(RuntimeWarning, match="shipped shower table not used"):
+        assert cached_table(s3).settings == s3
+
+
+def _electron_runs() -> dict[ShowerSettings, str]:
+    runs: dict[ShowerSettings, str] = {}
+    for name in preset_names():
+        exp = load_experiment(name)
+        for run in exp.parts if isinstance(exp, CombinedExperiment) else [exp]:
+            if run.config.beam.particle == "electron":
+                runs.setdefault(default_shower_settings(run.beam_energy, run.config.beam.target), name)
+    return runs
+
+
+@pytest.mark.parametrize("settings", list(_electron_runs()), ids=lambda s: shipped_name(s))
+def test_every_electron_preset_ships_its_shower_table(settings: ShowerSettings) -> None:
+    """The default table of every electron preset is in ``data/showers`` with the key of today's
+    settings (``python scripts/make_shower_tables.py`` remakes them after a format change), states
+    its statistics, and conserves the beam energy (deposit + escaping = E0)."""
+    path = package_data("showers", shipped_name(settings))
+    assert path.is_file(), f"{path.name} missing: run scripts/make_shower_tables.py"
+    table = ShowerTable.load(path, expected_key=settings.key())
+    assert table.settings.n_showers == settings.n_showers and table.metadata["made_by"] == "scripts/make_shower_tables.py"
+    assert table.energy_balance()["total"] == pytest.approx(settings.beam_energy, rel=1e-5)
+    assert shipped_name(settings) in package_data("showers", "README.md").read_text(encoding="utf-8")
