@@ -65,7 +65,7 @@ def model(name: str, scan: str | None = None, fixed: Mapping[str, float] | None 
 
 def reach(
     experiment: "str | Experiment | CombinedExperiment",
-    model: "str | Model" = "dark-photon",
+    model: "str | Model | None" = None,
     final_states: Sequence[str] | None = None,
     channels: Sequence[str] | None = None,
     masses: "np.ndarray | Sequence[float] | None" = None,

@@ -62,12 +62,15 @@ def boost(p_rest: ArrayLike, p_frame: ArrayLike, mass: ArrayLike | None = None) 
     gamma = np.where(m_f > 0, gamma, 1.0)
     E_r = p_rest[..., 0]
     vec_r = p_rest[..., 1:]
-    bp = np.sum(beta * vec_r, axis=-1)
+    beta, vec_r = np.broadcast_arrays(beta, vec_r)
+    bp = np.einsum("...i,...i->...", beta, vec_r)
     # (γ − 1)/β² written as γ²/(γ + 1), exact and finite at β → 0
     coef = gamma * gamma / (gamma + 1.0)
-    E = gamma * (E_r + bp)
-    vec = vec_r + (coef * bp + gamma * E_r)[..., None] * beta
-    return np.concatenate([E[..., None], vec], axis=-1)
+    out = np.empty(beta.shape[:-1] + (4,))
+    out[..., 0] = gamma * (E_r + bp)
+    np.multiply((coef * bp + gamma * E_r)[..., None], beta, out=out[..., 1:])
+    out[..., 1:] += vec_r
+    return out
 
 
 def two_body_decay(
@@ -104,3 +107,37 @@ def four_momentum(mass: ArrayLike, p: ArrayLike, theta: ArrayLike, phi: ArrayLik
     st = np.sin(theta)
     E = np.sqrt(p * p + mass * mass)
     return np.stack([E, p * st * np.cos(phi), p * st * np.sin(phi), p * np.cos(theta)], axis=-1)
+
+
+def three_body_decay(
+    p_parent: ArrayLike, parent_mass: float, m1: float, m2: float, m3: float, rng: np.random.Generator
+) -> tuple[tuple[FloatArray, FloatArray, FloatArray], FloatArray]:
+    """Decay parents (n, 4) of mass ``parent_mass`` into m1, m2, m3 (GeV) by flat phase space.
+
+    The invariant mass m23 of the (2, 3) pair is drawn uniformly between m2 + m3 and M − m1, and
+    each decay carries the weight p1*·p23*/⟨p1*·p23*⟩ (dΦ₃ ∝ p1* p23* dm23, p1* the momentum of 1
+    in the parent frame and p23* that of 2 in the pair frame), normalised to mean 1 over the
+    sample; then 1 recoils isotropically against the pair, which decays isotropically. Returns
+    the lab four-momenta of the three daughters and the weights (n,).
+    """
+    p_parent = np.asarray(p_parent, dtype=float)
+    n = p_parent.shape[0]
+    lo, hi = m2 + m3, parent_mass - m1
+    if hi <= lo:
+        raise ValueError(f"three_body_decay: {parent_mass} GeV cannot decay to {m1} + {m2} + {m3} GeV")
+    m23 = lo + (hi - lo) * rng.random(n)
+    w = two_body_momentum(parent_mass, m1, m23) * two_body_momentum(m23, m2, m3)
+    mean = float(np.mean(w)) if n else 1.0
+    weights = w / mean if mean > 0 else np.zeros(n)
+    # daughter 1 against the pair, one mass per decay: two_body_decay takes scalar masses, so the
+    # pair is built in the parent frame here and boosted
+    q = two_body_momentum(parent_mass, m1, m23)
+    d = isotropic_directions(n, rng)
+    e1 = np.sqrt(q * q + m1 * m1)
+    lab1 = boost(np.concatenate([e1[:, None], q[:, None] * d], axis=-1), p_parent, parent_mass)
+    pair = p_parent - lab1
+    q23 = two_body_momentum(m23, m2, m3)
+    d2 = isotropic_directions(n, rng)
+    e2 = np.sqrt(q23 * q23 + m2 * m2)
+    lab2 = boost(np.concatenate([e2[:, None], q23[:, None] * d2], axis=-1), pair, m23)
+    return (lab1, lab2, pair - lab2), weights

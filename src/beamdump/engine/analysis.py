@@ -16,7 +16,11 @@ from ..experiments.experiment import CombinedExperiment, Experiment
 from ..kinematics import FloatArray
 from ..limits.stats import LimitSettings
 from ..models import Coupling, Model, get_model
+from ..experiments.acceptance import DaughterAcceptance
+from ..experiments.config import ExperimentConfig
 from ..production.channels import applicable, build_channels
+from ..production.primakoff_photons import Converter
+from ..sources.materials import get_material
 from ..production.proton_brems import BremsSettings
 from .reach import CombinedReach, EventGrid, MassFlux, Reach
 
@@ -177,9 +181,25 @@ def _model_channels(listed: Sequence[str], model: Model, preset: str) -> list[st
     return out
 
 
+def _visible_energy(acceptance: DaughterAcceptance) -> float:
+    """The smallest energy (GeV) of a parent whose two daughters can pass the energy cuts."""
+    return max(acceptance.min_energy_sum, 2.0 * acceptance.min_energy_each)
+
+
+def _converter(cfg: ExperimentConfig) -> Converter | None:
+    """The preset's [primakoff] converter (None: the dump at the source)."""
+    p = cfg.primakoff
+    if p is None:
+        return None
+    length = None
+    if p.length is not None:
+        length = 100.0 * p.length.value / get_material(p.material).radiation_length_cm
+    return Converter(p.material, p.z.value, p.radius.value if p.radius else None, length)
+
+
 def make_reach(
     experiment: Experiment | CombinedExperiment,
-    model: str | Model = "dark-photon",
+    model: str | Model | None = None,
     final_states: Sequence[str] | None = None,
     channels: Sequence[str] | None = None,
     seed: int = 20231,
@@ -187,10 +207,13 @@ def make_reach(
 ) -> Reach | CombinedReach:
     """A reach engine with the experiment's defaults where nothing is given.
 
-    ``model``: a name (see :func:`beamdump.models.model_names`) or a model object.
+    ``model``: a name (see :func:`beamdump.models.model_names`) or a model object; ``None`` takes
+    the preset's own (``model`` in its file; the dark photon unless it says otherwise).
     ``brems`` sets the (z, p_T) region and form factor of proton bremsstrahlung (default: the
     published choice of the data file). A combined preset gets one engine per run, added.
     """
+    if model is None:
+        model = experiment.config.model if isinstance(experiment, Experiment) else experiment.parts[0].config.model
     if isinstance(experiment, CombinedExperiment):
         fs = final_states or _model_final_states(experiment.config.final_states, get_model(model), experiment.name)
         parts = [make_reach(p, model, fs, channels, seed, brems) for p in experiment.parts]
@@ -204,7 +227,8 @@ def make_reach(
     chans = build_channels(
         names, cfg.beam.particle, experiment.beam_energy, model, brems=brems, target=cfg.beam.target or None,
         target_length=length, collider_tune=(cfg.beam.tune or "forward") if cfg.beam.collider else None,
-        meson_production=cfg.beam.meson_production,
+        meson_production=cfg.beam.meson_production, converter=_converter(cfg),
+        min_energy=min(_visible_energy(experiment.acceptance(f)) for f in fs),
     )
     return Reach(experiment, model, chans, fs, seed=seed)
 

@@ -64,11 +64,19 @@ class MassFlux:
 def tilted(sample: ParticleSample, crossing_angle: float) -> ParticleSample:
     """The sample seen in the lab of beams crossing at half-angle ``crossing_angle`` (rad) in the
     vertical plane: the pp centre-of-mass frame moves with β_y = sin(angle), so every momentum is
-    boosted along +y by it (exact; forward particles turn by the angle)."""
+    boosted along +y by it (exact; forward particles turn by the angle), and production points
+    away from the IP turn with it."""
     beta = np.sin(crossing_angle)
     gamma = 1.0 / np.sqrt(1.0 - beta * beta)
     frame = np.array([gamma, 0.0, gamma * beta, 0.0])
-    return replace(sample, p4=boost(sample.p4, frame, mass=1.0))
+    # production points away from the collision (an absorber hit by the collision's photons) turn
+    # with the axis, about the IP in the vertical plane: (y, z) → (y cos a + z sin a, z cos a − y sin a)
+    origin = sample.origin
+    if np.any(origin[:, 2] != 0.0):
+        c, s_ = np.cos(crossing_angle), np.sin(crossing_angle)
+        origin = origin.copy()
+        origin[:, 1], origin[:, 2] = c * sample.origin[:, 1] + s_ * sample.origin[:, 2], c * sample.origin[:, 2] - s_ * sample.origin[:, 1]
+    return replace(sample, p4=boost(sample.p4, frame, mass=1.0), origin=origin)
 
 
 def azimuth_forced(sample: ParticleSample, window: tuple[float, float], rng: np.random.Generator) -> ParticleSample:

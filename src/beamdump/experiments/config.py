@@ -222,6 +222,30 @@ class BeamConfig(_Strict):
         return self
 
 
+class PrimakoffConfig(_Strict):
+    """Where the photons of meson decays convert into ALPs (Primakoff), when not in the dump at
+    the source: ``material`` (materials.toml), the front face at ``z`` (m from the source), the
+    ``radius`` (m) within which photons hit it, its ``length`` (m; none: thick)."""
+
+    material: str
+    z: Quantity
+    radius: Quantity | None = None
+    length: Quantity | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> "PrimakoffConfig":
+        from ..sources.materials import known_materials
+
+        if self.material not in known_materials():
+            raise ValueError(f"primakoff.material {self.material!r} is not known; allowed: {', '.join(known_materials())}")
+        if not (math.isfinite(self.z.value) and self.z.value >= 0.0):
+            raise ValueError(f"primakoff.z must be a finite distance >= 0 m from the source (got {self.z.value})")
+        for key, q in (("radius", self.radius), ("length", self.length)):
+            if q is not None:
+                _positive(q, f"primakoff.{key}")
+        return self
+
+
 class FinalStateStatistics(_Strict):
     """The counts of one final state's own selection (signal region)."""
 
@@ -287,6 +311,9 @@ class ExperimentConfig(_Strict):
     statistics: StatisticsConfig
     validation: list[ValidationConfig] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    primakoff: PrimakoffConfig | None = None
+    #: the model a reach uses when none is given (the particle the analysis searched for)
+    model: str = "dark-photon"
 
     @model_validator(mode="after")
     def _final_states_consistent(self) -> "ExperimentConfig":

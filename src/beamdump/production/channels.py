@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..errors import BeamdumpInputError
 from ..models.base import Model
@@ -12,6 +12,7 @@ from ..sources.shipped_spectra import collider_spectra, default_spectra, nuclear
 from .electron_brems import ElectronBremsChannel
 from .meson_decays import MesonDecayChannel, load_definitions
 from .positron_annihilation import PositronAnnihilationChannel
+from .primakoff_photons import Converter, PrimakoffPhotonChannel
 from .primakoff_shower import PrimakoffShowerChannel
 from .proton_brems import BremsSettings, ProtonBremsChannel, default_brems_settings
 from .sample import ProductionChannel
@@ -22,10 +23,11 @@ VECTOR_MIXING = "vector_mixing"
 ELECTRON_BREMS = "electron_brems"
 POSITRON_ANNIHILATION = "positron_annihilation"
 PRIMAKOFF_SHOWER = "primakoff_shower"
+PRIMAKOFF_MESON_PHOTONS = "primakoff_meson_photons"
 #: the vector channels of an electron beam (its shower), built in this order
 ELECTRON_BEAM_CHANNELS = {ELECTRON_BREMS: ElectronBremsChannel, POSITRON_ANNIHILATION: PositronAnnihilationChannel}
 #: the channels that read the two-photon coupling (``ProductionCouplings.photon``), with their beam
-PHOTON_CHANNELS = {PRIMAKOFF_SHOWER: "electron"}
+PHOTON_CHANNELS = {PRIMAKOFF_SHOWER: "electron", PRIMAKOFF_MESON_PHOTONS: "proton"}
 
 
 def applicable(names: Sequence[str], model: Model) -> list[str]:
@@ -52,6 +54,10 @@ def channel_descriptions() -> dict[str, str]:
         "gamma N -> a N Primakoff conversion of the shower photons on the dump nuclei, Tsai's form factors "
         "(electron beams; Tsai PRD 34 (1986) 1326, arXiv:1512.03069)"
     )
+    out[PRIMAKOFF_MESON_PHOTONS] = (
+        "gamma N -> a N Primakoff conversion of the photons of pi0/eta/eta'/omega decays in the dump or, at "
+        "a collider, in the neutral absorber (proton beams; arXiv:1512.03069, arXiv:2410.10363)"
+    )
     out[POSITRON_ANNIHILATION] = (
         "e⁺e⁻ → A′ resonant annihilation of the shower positrons on the atomic electrons, at E₊ = m²/2m_e "
         "(electron beams; arXiv:1802.04756, arXiv:1802.03794)"
@@ -70,6 +76,8 @@ def build_channels(
     target_length: float | None = None,
     collider_tune: str | None = None,
     meson_production: str = "nucleon",
+    converter: Converter | None = None,
+    min_energy: float = 0.0,
 ) -> list[ProductionChannel]:
     """Production channels ``names`` for a beam and a model.
 
@@ -86,6 +94,11 @@ def build_channels(
     forward table of that tune. ``meson_production`` (a proton fixed target): ``"nucleon"`` takes
     the isoscalar nucleon table, ``"nucleus"`` the Angantyr p+A table of the ``target`` nucleus,
     ``"cascade"`` that plus the later collisions of the hadronic cascade in the dump.
+    ``converter``: where meson-decay photons convert into ALPs (default: the dump, ``target`` at
+    the source). ``min_energy`` (GeV): the smallest energy of a new particle the analysis can see
+    (its daughters' energy-sum cut); Primakoff channels skip photons below it.
+
+    The channels of a particle coupled to photons (Primakoff) read ``model.production.photon``.
     """
     defs = load_definitions()
     known = channel_descriptions()
@@ -99,7 +112,11 @@ def build_channels(
                 f"channel: {', '.join(photon_names)} make a particle coupled to photons and "
                 f"{', '.join(n for n in names if n not in PHOTON_CHANNELS)} a vector; one model cannot use both"
             )
-        return _photon_channels(photon_names, beam_particle, beam_energy_gev, model, target, target_length)
+        return _photon_channels(
+            photon_names, beam_particle, beam_energy_gev, model, target, target_length,
+            lambda: spectra or _spectra(beam_energy_gev, collider_tune, meson_production, target), converter,
+            min_energy,
+        )
     if beam_particle == "electron":
         wrong = [n for n in names if n not in ELECTRON_BEAM_CHANNELS]
         if wrong:
@@ -130,12 +147,7 @@ def build_channels(
         )
     needs_spectra = any(n in defs or n == VECTOR_MIXING for n in names)
     if needs_spectra and spectra is None:
-        if collider_tune is not None:
-            spectra = collider_spectra(beam_energy_gev, collider_tune)
-        elif meson_production != "nucleon":
-            spectra = nuclear_spectra(beam_energy_gev, str(target), cascade=meson_production == "cascade")
-        else:
-            spectra = default_spectra(beam_energy_gev)
+        spectra = _spectra(beam_energy_gev, collider_tune, meson_production, target)
     out: list[ProductionChannel] = []
     for n in names:  # built in order, then the channels the model does not couple to are dropped
         if n == PROTON_BREMS:
@@ -149,9 +161,19 @@ def build_channels(
     return coupled(out, model)
 
 
+def _spectra(beam_energy_gev: float, collider_tune: str | None, meson_production: str, target: str | None) -> MesonSpectra:
+    """The meson table of a proton beam: the collider's forward table, the nucleus' or the nucleon one."""
+    if collider_tune is not None:
+        return collider_spectra(beam_energy_gev, collider_tune)
+    if meson_production != "nucleon":
+        return nuclear_spectra(beam_energy_gev, str(target), cascade=meson_production == "cascade")
+    return default_spectra(beam_energy_gev)
+
+
 def _photon_channels(
     names: Sequence[str], beam_particle: str, beam_energy_gev: float, model: Model, target: str | None,
-    target_length: float | None,
+    target_length: float | None, spectra: Callable[[], MesonSpectra], converter: Converter | None,
+    min_energy: float,
 ) -> list[ProductionChannel]:
     """The Primakoff channels ``names`` for a model with a two-photon coupling."""
     g = model.production.photon
@@ -170,7 +192,15 @@ def _photon_channels(
         if n == PRIMAKOFF_SHOWER:
             if target is None:
                 raise BeamdumpInputError("beam.target: an electron beam needs the dump material (see materials.toml)")
-            out.append(PrimakoffShowerChannel(beam_energy_gev, target, max_depth=target_length, photon_coupling=g))
+            out.append(PrimakoffShowerChannel(
+                beam_energy_gev, target, max_depth=target_length, photon_coupling=g, min_photon_energy=min_energy
+            ))
+        elif n == PRIMAKOFF_MESON_PHOTONS:
+            if converter is None:
+                if not target:
+                    raise BeamdumpInputError("primakoff: a collider needs a [primakoff] converter (material, z, radius)")
+                converter = Converter(target)
+            out.append(PrimakoffPhotonChannel(spectra(), converter, photon_coupling=g, min_photon_energy=min_energy))
     return coupled(out, model)
 
 

@@ -45,9 +45,12 @@ class PrimakoffShowerChannel(ShowerChannel):
     in ``material`` (shower, dump length and angles as :class:`ShowerChannel`; its ``charges``
     are not used: the rate reads ``photon_coupling``, g_aγγ per unit of the scanned coupling).
     nuclear: the nuclear form factor of :mod:`.primakoff_xsec` (``tsai`` or ``helm``);
-    incoherent: add the quasi-elastic term on the protons."""
+    incoherent: add the quasi-elastic term on the protons. min_photon_energy: photon energy bins
+    wholly below it (GeV) are not sampled (the ALP takes the photon's energy: an analysis
+    threshold on the decay's energy sum makes them useless; 0 keeps all)."""
 
     photon_coupling: float = 1.0
+    min_photon_energy: float = 0.0
     nuclear: str = "tsai"
     incoherent: bool = True
     name: str = "primakoff_shower"
@@ -87,7 +90,10 @@ class PrimakoffShowerChannel(ShowerChannel):
     def _photon_points(self) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
         """(k GeV, depth X0, weight X0, θ_γ, φ_γ) of the fixed photon points (mass-independent)."""
         u = self._unit_points
-        k, t, w, idx = self.mixture_points(self.photon_track, u[:, :3])
+        track = self.photon_track
+        if self.min_photon_energy > 0.0:
+            track = np.where((self.table.e_edges[1:] > self.min_photon_energy)[:, None], track, 0.0)
+        k, t, w, idx = self.mixture_points(track, u[:, :3])
         if not self.shower_angles:
             return k, t, w, np.zeros(k.size), np.zeros(k.size)
         ie, it = np.divmod(idx, self.photon_track.shape[1])
