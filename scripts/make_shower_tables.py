@@ -67,6 +67,7 @@ def _make(settings: ShowerSettings) -> ShowerTable:
 
 
 def _readme(rows: list[tuple[str, ShowerSettings, ShowerTable, list[str], int]], dtype: str) -> str:
+    """README.md of the folder: what the tables are, how they are looked up, one row per table."""
     lines = [
         "# Shipped electromagnetic shower tables",
         "",
@@ -132,10 +133,14 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((path.name, s, table, needed[s], size))
             print(f"{path.name:<28} {s.n_showers} showers, seed {s.seed}: {meta['wall_s']:.0f} s, {size / 1e3:.0f} kB"
                   f" ({', '.join(needed[s])})", flush=True)
-    if args.presets is None:
-        rows.sort(key=lambda r: (r[1].material, r[1].beam_energy))
-        (args.out / "README.md").write_text(_readme(rows, args.dtype), encoding="utf-8")
     print(f"{len(rows)} tables in {time.perf_counter() - t0:.0f} s, {sum(r[4] for r in rows) / 1e6:.2f} MB: {args.out}")
+    # the README lists every needed table in the folder (also those made by an earlier run)
+    listed = []
+    for s, users in sorted(needed_tables().items(), key=lambda kv: (kv[0].material, kv[0].beam_energy)):
+        path = args.out / shipped_name(s)
+        if stored_key(path) == s.key():
+            listed.append((path.name, s, ShowerTable.load(path, expected_key=s.key()), users, path.stat().st_size))
+    (args.out / "README.md").write_text(_readme(listed, args.dtype), encoding="utf-8")
     return 0
 
 
