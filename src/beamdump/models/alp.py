@@ -37,7 +37,7 @@ class PhotonALP:
     description: str = "axion-like particle coupled to two photons (a -> gamma gamma; Primakoff production)"
     coupling: Coupling = field(default_factory=_default_coupling)
     width_power: int = 2
-    valid_masses: tuple[float, float] = (1e-3, 3.0)
+    valid_masses: tuple[float, float] = (1e-5, 3.0)
 
     @property
     def couplings(self) -> tuple[Coupling, ...]:

@@ -13,6 +13,7 @@ from .electron_brems import ElectronBremsChannel
 from .meson_decays import MesonDecayChannel, load_definitions
 from .positron_annihilation import PositronAnnihilationChannel
 from .primakoff_photons import Converter, PrimakoffPhotonChannel
+from .primakoff_proton import PrimakoffProtonChannel
 from .primakoff_shower import PrimakoffShowerChannel
 from .proton_brems import BremsSettings, ProtonBremsChannel, default_brems_settings
 from .sample import ProductionChannel
@@ -24,10 +25,11 @@ ELECTRON_BREMS = "electron_brems"
 POSITRON_ANNIHILATION = "positron_annihilation"
 PRIMAKOFF_SHOWER = "primakoff_shower"
 PRIMAKOFF_MESON_PHOTONS = "primakoff_meson_photons"
+PRIMAKOFF_PROTON = "primakoff_proton"
 #: the vector channels of an electron beam (its shower), built in this order
 ELECTRON_BEAM_CHANNELS = {ELECTRON_BREMS: ElectronBremsChannel, POSITRON_ANNIHILATION: PositronAnnihilationChannel}
 #: the channels that read the two-photon coupling (``ProductionCouplings.photon``), with their beam
-PHOTON_CHANNELS = {PRIMAKOFF_SHOWER: "electron", PRIMAKOFF_MESON_PHOTONS: "proton"}
+PHOTON_CHANNELS = {PRIMAKOFF_SHOWER: "electron", PRIMAKOFF_MESON_PHOTONS: "proton", PRIMAKOFF_PROTON: "proton"}
 
 
 def applicable(names: Sequence[str], model: Model) -> list[str]:
@@ -57,6 +59,10 @@ def channel_descriptions() -> dict[str, str]:
     out[PRIMAKOFF_MESON_PHOTONS] = (
         "gamma N -> a N Primakoff conversion of the photons of pi0/eta/eta'/omega decays in the dump or, at "
         "a collider, in the neutral absorber (proton beams; arXiv:1512.03069, arXiv:2410.10363)"
+    )
+    out[PRIMAKOFF_PROTON] = (
+        "p N -> p N a: the beam proton's equivalent photons (Budnev flux, dipole form factors) converting on the "
+        "dump nuclei over one interaction length (proton beams on a fixed target; arXiv:1512.03069)"
     )
     out[POSITRON_ANNIHILATION] = (
         "e⁺e⁻ → A′ resonant annihilation of the shower positrons on the atomic electrons, at E₊ = m²/2m_e "
@@ -201,6 +207,10 @@ def _photon_channels(
                     raise BeamdumpInputError("primakoff: a collider needs a [primakoff] converter (material, z, radius)")
                 converter = Converter(target)
             out.append(PrimakoffPhotonChannel(spectra(), converter, photon_coupling=g, min_photon_energy=min_energy))
+        elif n == PRIMAKOFF_PROTON:
+            if not target or converter is not None and converter.z_front > 0.0:
+                raise BeamdumpInputError("channel: primakoff_proton needs a proton beam on a fixed-target dump (beam.target)")
+            out.append(PrimakoffProtonChannel(beam_energy_gev, target, photon_coupling=g, min_photon_energy=min_energy))
     return coupled(out, model)
 
 
