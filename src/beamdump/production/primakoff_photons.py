@@ -73,6 +73,8 @@ class PrimakoffPhotonChannel:
 
     photon_coupling: g_aγγ per unit of the scanned coupling. min_photon_energy: photons below it
     (GeV) are not followed (they cannot pass any analysis' threshold; the default keeps all).
+    parents_per_bin: mesons drawn per (θ, p) bin of the table (2: the yields move by ~3% against
+    4, i.e. ~0.003 decades on a lower edge, at 2.5x the speed).
     nuclear / incoherent: the form-factor options of :mod:`.primakoff_xsec`."""
 
     spectra: MesonSpectra
@@ -81,7 +83,7 @@ class PrimakoffPhotonChannel:
     min_photon_energy: float = 0.0
     nuclear: str = "tsai"
     incoherent: bool = True
-    parents_per_bin: int = 4
+    parents_per_bin: int = 2
     seed: int = 11
     name: str = "primakoff_meson_photons"
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
