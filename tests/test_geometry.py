@@ -698,3 +698,40 @@ def test_fused_acceptance_equals_per_track_reference(
                         assert xs[0] == pytest.approx(xy[0], rel=1e-9, abs=1e-12)  # round-off: soft tracks have slopes ~1e2
                         assert ys[0] == pytest.approx(xy[1], rel=1e-9, abs=1e-12)
             assert bool(got[i, j]) == want
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    z_dip=st.floats(-5.0, 60.0),
+    z_planes=st.lists(st.floats(-10.0, 120.0), min_size=1, max_size=4),
+    charges=st.sampled_from([(1.0, -1.0), (0.0, 0.0), (1.0, 0.0)]),
+    with_dipole=st.booleans(),
+    reach=st.sampled_from([5.0, 150.0]),
+)
+def test_acceptance_along_lines_equals_acceptance_at_points(
+    seed: int, z_dip: float, z_planes: list, charges: tuple, with_dipole: bool, reach: float
+) -> None:
+    """accepts_along (k vertices origin + L·direction per line, tracked once per line) gives the
+    acceptance at the points themselves: lines that stay upstream of every plane and the
+    dipole (reach 5 m from z < -10 m) and lines whose vertices pass them (reach 150 m)."""
+    rng = np.random.default_rng(seed)
+    n, k = 40, 3
+    dipole = Dipole(z_dip, rng.uniform(-1.0, 1.0)) if with_dipole else None
+    planes = [AnnulusAperture(z, 0.05 * rng.uniform(), 1.0 + 3.0 * rng.uniform()) for z in z_planes]
+    planes.append(BoxAperture(max(z_planes) + 1.0, 2.0, 3.0, x0=0.2))
+    acc = DaughterAcceptance(planes, dipole, min_energy_each=0.3 * rng.uniform())
+    origin = np.column_stack([rng.normal(0, 0.3, n), rng.normal(0, 0.3, n), rng.uniform(-30.0, -15.0, n)])
+    direction = isotropic_directions(n, rng) * np.array([0.05, 0.05, 1.0])
+    direction[:, 2] = np.abs(direction[:, 2]) + 0.5
+    direction /= np.linalg.norm(direction, axis=1, keepdims=True)
+    lengths = np.sort(rng.uniform(0.0, reach, (n, k)), axis=1)
+    ps = []
+    for _ in range(2):
+        pt = rng.normal(0.0, 0.3, (n, 2))
+        pz = rng.uniform(-1.0, 30.0, n)
+        ps.append(np.column_stack([np.sqrt(pt[:, 0] ** 2 + pt[:, 1] ** 2 + pz**2 + 0.1057**2), pt, pz]))
+    along = acc.accepts_along(origin, direction, lengths, ps[0], ps[1], charges=charges)
+    at_points = acc.accepts(points_along(origin, direction, lengths), ps[0][:, None, :], ps[1][:, None, :], charges=charges)
+    assert along.shape == (n, k)
+    np.testing.assert_array_equal(along, at_points)

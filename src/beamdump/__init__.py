@@ -71,12 +71,14 @@ def reach(
     masses: "np.ndarray | Sequence[float] | None" = None,
     couplings: "np.ndarray | Sequence[float] | None" = None,
     seed: int = 20231,
+    workers: int = 1,
 ) -> "ReachResult":
     """Signal events on a (mass in GeV, coupling) grid, the upper limit and the excluded band.
 
     ``experiment``: a preset name or object; ``model``: a name or model object; final states and
     channels default to the preset's, masses to 100 log-spaced points over what the channels
-    make, couplings to the model's default range (20 a decade).
+    make, couplings to the model's default range (20 a decade). ``workers`` > 1 spreads the
+    masses over that many processes (Dask LocalCluster); the results do not depend on it.
     """
     import numpy as np
 
@@ -87,4 +89,4 @@ def reach(
     engine = make_reach(exp, model, final_states=final_states, channels=channels, seed=seed)
     m = None if masses is None else np.asarray(masses, dtype=float)
     g = None if couplings is None else engine.model.coupling.check(couplings, "couplings")
-    return run_reach(engine, m, g)
+    return run_reach(engine, m, g, workers=workers)

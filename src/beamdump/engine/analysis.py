@@ -239,8 +239,12 @@ def run_reach(
     couplings: FloatArray | None = None,
     progress: Callable[[int], None] | None = None,
     limit: LimitSettings | None = None,
+    workers: int = 1,
 ) -> ReachResult:
     """Events on the grid, the upper limit and the excluded band.
+
+    ``workers`` > 1 spreads the masses of the grid over that many processes (a Dask
+    LocalCluster, :mod:`.parallel`); the results are bit-identical for any number.
 
     An edge outside the coupling grid is searched for beyond it (:func:`edge_search`); one that
     cannot be closed is NaN and listed, with its reason, in ``band.unclosed``.
@@ -253,7 +257,7 @@ def run_reach(
     if couplings is None:
         couplings = default_couplings(reach.model.coupling)
     check_masses(masses, reach)
-    grid, fluxes = reach.grid(masses, couplings, progress=progress)
+    grid, fluxes = reach.grid(masses, couplings, progress=progress, workers=workers)
     t1 = time.perf_counter()
     lim = reach.experiment.limit_for(reach.final_states) if limit is None else limit
     threshold = lim.upper_limit()

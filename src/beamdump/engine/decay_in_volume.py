@@ -15,8 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..experiments.acceptance import DaughterAcceptance
-from ..experiments.rays import points_along
+from ..experiments.acceptance import DaughterAcceptance, any_vertex
 from ..kinematics import FloatArray
 from ..models.base import FinalState
 from .lifetime_table import LifetimeTable
@@ -84,20 +83,25 @@ def decay_terms(
         rng = np.random.default_rng(0)
     k = segments
     frac = np.arange(k + 1) / k
-    edges = l_in[:, None] + (l_out - l_in)[:, None] * frac[None, :]  # (N, k+1)
-    mids = 0.5 * (edges[:, 1:] + edges[:, :-1])  # (N, k)
-    vertex = points_along(sample.origin[i_part], flights.direction[i_part], mids)  # (N, k, 3)
-    # the daughters' lab momenta do not depend on where along the line the decay happens:
-    # one rest-frame decay per flight line serves all its segments, and the acceptance computes
-    # each daughter's slopes and kick once for its k vertices (momenta (N, 1, 4) broadcast)
+    span = l_out - l_in
+    mids = l_in[:, None] + span[:, None] * (0.5 * (frac[1:] + frac[:-1]))[None, :]  # (N, k)
+    # the daughters' lab momenta do not depend on where along the line the decay happens: one
+    # rest-frame decay per flight line serves all its segments, and the acceptance tracks each
+    # daughter once for its k vertices origin + L·direction
     fixed = None if directions is None else np.asarray(directions, dtype=float)[i_part]
     d1, d2 = final_state.decay(sample.p4[i_part], sample.mass, rng, directions=fixed)
-    acc = acceptance.accepts(vertex, d1[:, None, :], d2[:, None, :], charges=final_state.charges).astype(float)
-    padded = np.pad(acc, ((0, 0), (1, 1)))
-    coef_at_edge = padded[:, 1:] - padded[:, :-1]  # coefficient of exp(−x_j/λ), j = 0..k; sums to 0
-    u = edges / decay_length[:, None]
-    c = w[:, None] * coef_at_edge
-    return u.ravel(), c.ravel(), np.repeat(i_part, k + 1)
+    acc = acceptance.accepts_along(sample.origin[i_part], flights.direction[i_part], mids, d1, d2, charges=final_state.charges)
+    # a line with no accepted segment has only zero terms: leave it out
+    seen = np.flatnonzero(any_vertex(acc))
+    acc = acc[seen].astype(float)
+    coef = np.empty((len(seen), k + 1))  # coefficient of exp(−x_j/λ) at edge j = 0..k: A_j − A_{j−1}; sums to 0
+    coef[:, 0] = acc[:, 0]
+    np.subtract(acc[:, 1:], acc[:, :-1], out=coef[:, 1:k])
+    coef[:, k] = -acc[:, k - 1]
+    coef *= w[seen, None]
+    edges = l_in[seen, None] + span[seen, None] * frac[None, :]  # (N, k+1)
+    u = edges / decay_length[seen, None]
+    return u.ravel(), coef.ravel(), np.repeat(i_part[seen], k + 1)
 
 
 def lifetime_table(

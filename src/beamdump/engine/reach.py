@@ -22,7 +22,9 @@ from ..errors import BeamdumpInputError
 from ..experiments.experiment import CombinedExperiment, Experiment
 from ..kinematics import FloatArray, boost, isotropic_directions
 from ..models.base import Model
+from ..rotations import random_rotation
 from .lifetime_table import LifetimeTable
+from .parallel import MassPool, mass_pool
 from ..production.sample import ParticleSample, ProductionChannel
 
 
@@ -102,6 +104,14 @@ def azimuth_forced(sample: ParticleSample, window: tuple[float, float], rng: np.
     return replace(sample, weights=sample.weights * ((hi - lo) / (2.0 * np.pi)), p4=p4, origin=origin)
 
 
+_DIRECTION_BLOCK = 1 << 14  # daughter directions are drawn in blocks of this many
+
+
+def _ev(mass: float) -> int:
+    """A mass (GeV) as an integer number of eV: the key of its random streams."""
+    return int(round(mass * 1e9))
+
+
 class Reach:
     """Events for one experiment, one model, a set of production channels and final states."""
 
@@ -146,6 +156,7 @@ class Reach:
         # an off-axis volume sees only a window of azimuth: send every particle into it (exact for
         # sources symmetric about the beam, which a crossing angle is not)
         self._azimuths = experiment.volume.azimuth_window() if self._tilt == 0.0 else None
+        self._direction_pools: dict[str, FloatArray] = {}  # per channel: see _decay_directions
 
     @property
     def max_mass(self) -> float:
@@ -170,7 +181,7 @@ class Reach:
     def flux(self, mass: float, _constants: tuple[float, dict[str, float]] | None = None) -> MassFlux:
         """Lifetime tables at one mass (GeV) for every channel, summed over final states."""
         exp = self.experiment
-        rng = np.random.default_rng([self.seed, int(round(mass * 1e9))])
+        rng = np.random.default_rng([self.seed, _ev(mass)])
         if _constants is None:
             c, n = self._decay_constants(np.array([mass]))
             _constants = (float(c[0]), {fs: float(v[0]) for fs, v in n.items()})
@@ -180,76 +191,97 @@ class Reach:
         if self._tilt > 0.0:
             samples = [tilted(s, self._tilt) for s in samples]
         if self._azimuths is not None:
-            samples = [azimuth_forced(s, self._azimuths, self._stream("azimuth", s.channel, mass)) for s in samples]
+            samples = [azimuth_forced(s, self._azimuths, self._stream("azimuth", s.channel, _ev(mass))) for s in samples]
         tables = {ch.name: LifetimeTable.empty(s.coupling_power, power) for ch, s in zip(self.channels, samples)}
         if not any(len(s) for s in samples):
             return MassFlux(mass, tables)
         # all channels in one pass through the geometry and the detector, split again by channel
         merged = ParticleSample.concatenate(samples)
-        owner = np.repeat(np.arange(len(samples)), [len(s) for s in samples])
+        starts = np.concatenate([[0], np.cumsum([len(s) for s in samples])])  # channel j owns particles starts[j]:starts[j+1]
         flights = flights_through(merged, exp.volume)
         # each channel's daughters get their own random stream: a channel's events do not
         # depend on which other channels run beside it
         directions = np.zeros((len(merged), 3))
-        hit_owner = owner[flights.particle]
+        cut = np.searchsorted(flights.particle, starts)  # flights come in particle order too
         for j, s in enumerate(samples):
-            hit = flights.particle[hit_owner == j]
+            hit = flights.particle[cut[j] : cut[j + 1]]
             if len(hit):
-                directions[hit] = self._decay_directions(s.channel, mass, len(hit))
+                directions[hit] = self._decay_directions(s.channel, hit - starts[j], mass)
         for fs, norm in norms.items():
             if norm <= 0.0:
                 continue
             u, c, particle = decay_terms(
                 merged, flights, ctau, exp.acceptance(fs), self.model.final_states()[fs].at(mass), rng, self.segments, directions
             )
-            which = owner[particle]
+            # the terms come in particle order, so each channel's terms are one slice
+            bounds = np.searchsorted(particle, starts)
             for j, ch in enumerate(self.channels):
-                mine = which == j
-                if mine.any():
+                mine = slice(bounds[j], bounds[j + 1])
+                if bounds[j + 1] > bounds[j]:
                     # each particle's terms sum to 0 exactly (they telescope)
                     t = LifetimeTable.from_terms(u[mine], c[mine], merged.coupling_power, power, total=0.0)
                     tables[ch.name] = tables[ch.name] + t.scaled(norm)
         return MassFlux(mass, tables)
 
-    def _decay_directions(self, channel: str, mass: float, n: int) -> FloatArray:
-        """n rest-frame daughter directions (n, 3) for one channel's particles that reach the
-        decay volume, from a random stream keyed by (seed, mass, channel)."""
-        return isotropic_directions(n, self._stream("decay", channel, mass))
+    def _decay_directions(self, channel: str, index: np.ndarray, mass: float) -> FloatArray:
+        """Rest-frame daughter directions (n, 3) of one channel's particles at sample positions
+        ``index`` and ``mass`` (GeV): entry i of a fixed isotropic sequence of the channel (drawn
+        in blocks from streams keyed by (seed, channel, block) and kept), turned by a random
+        rotation of (seed, channel, mass). No mass pays for drawing them, each mass's decays are
+        a fresh isotropic sample, and none depends on the masses computed before it."""
+        pool = self._direction_pools.get(channel, np.zeros((0, 3)))
+        top = int(index.max()) + 1
+        if top > len(pool):
+            blocks = [pool] + [
+                isotropic_directions(_DIRECTION_BLOCK, self._stream("decay", channel, block))
+                for block in range(len(pool) // _DIRECTION_BLOCK, -(-top // _DIRECTION_BLOCK))
+            ]
+            pool = self._direction_pools[channel] = np.concatenate(blocks)
+        return pool[index] @ random_rotation(self._stream("rotation", channel, _ev(mass))).T
 
-    def _stream(self, purpose: str, channel: str, mass: float) -> np.random.Generator:
-        """A random stream of its own for (purpose, channel, mass): "decay" keeps the key it
-        always had, so on-axis results do not change."""
-        key = [self.seed, int(round(mass * 1e9)), zlib.crc32(channel.encode())]
-        if purpose != "decay":
-            key.append(zlib.crc32(purpose.encode()))
-        return np.random.default_rng(key)
+    def _stream(self, purpose: str, channel: str, key: int) -> np.random.Generator:
+        """A random stream of its own for (purpose, channel, key): the key is a mass in eV or a
+        block number."""
+        return np.random.default_rng([self.seed, zlib.crc32(purpose.encode()), zlib.crc32(channel.encode()), key])
 
     def grid(
         self,
         masses: FloatArray,
         couplings: FloatArray,
         progress: Callable[[int], None] | None = None,
+        workers: int = 1,
     ) -> tuple[EventGrid, list[MassFlux]]:
-        """Events on the grid masses × couplings (GeV, dimensionless); also the per-mass fluxes."""
+        """Events on the grid masses × couplings (GeV, dimensionless); also the per-mass fluxes.
+
+        ``workers`` > 1 computes the masses' lifetime tables on a Dask LocalCluster of that many
+        processes (:mod:`.parallel`); the results are bit-identical for any number of workers."""
+        with mass_pool(workers) as pool:
+            return self._grid(masses, couplings, progress, pool)
+
+    def _grid(
+        self, masses: FloatArray, couplings: FloatArray, progress: Callable[[int], None] | None, pool: MassPool | None
+    ) -> tuple[EventGrid, list[MassFlux]]:
         masses = np.asarray(masses, dtype=float)
         couplings = np.asarray(couplings, dtype=float)
         by_channel = {c.name: np.zeros((len(masses), len(couplings))) for c in self.channels}
-        fluxes = []
-        t_flux = t_eval = 0.0
         ctau, norms = self._decay_constants(masses)
-        for i, m in enumerate(masses):
-            t0 = time.perf_counter()
-            fl = self.flux(float(m), (float(ctau[i]), {fs: float(v[i]) for fs, v in norms.items()}))
-            t1 = time.perf_counter()
+        constants = [(float(ctau[i]), {fs: float(v[i]) for fs, v in norms.items()}) for i in range(len(masses))]
+        t0 = time.perf_counter()
+        if pool is None:
+            fluxes = []
+            for m, c in zip(masses, constants):
+                fluxes.append(self.flux(float(m), c))
+                if progress is not None:
+                    progress(1)
+        else:
+            fluxes = pool.fluxes(self, masses, constants, progress)
+        t1 = time.perf_counter()
+        for i, fl in enumerate(fluxes):
             for name, ev in fl.events(couplings).items():
                 by_channel[name][i] = ev
-            t_eval += time.perf_counter() - t1
-            t_flux += t1 - t0
-            fluxes.append(fl)
-            if progress is not None:
-                progress(1)
+        t2 = time.perf_counter()
         total = sum(by_channel.values()) if by_channel else np.zeros((len(masses), len(couplings)))
-        timings = {"flux_s": t_flux, "couplings_s": t_eval}
+        timings = {"flux_s": t1 - t0, "couplings_s": t2 - t1}
         return EventGrid(masses, couplings, np.asarray(total), by_channel, timings), fluxes
 
 
@@ -289,9 +321,12 @@ class CombinedReach:
         masses: FloatArray,
         couplings: FloatArray,
         progress: Callable[[int], None] | None = None,
+        workers: int = 1,
     ) -> tuple[EventGrid, list[MassFlux]]:
-        """Events on the grid, summed over the runs; also the summed per-mass fluxes."""
-        runs = [p.grid(masses, couplings, progress=progress) for p in self.parts]
+        """Events on the grid, summed over the runs; also the summed per-mass fluxes.
+        ``workers``: as for :meth:`Reach.grid` (one cluster serves every run)."""
+        with mass_pool(workers) as pool:
+            runs = [p._grid(masses, couplings, progress, pool) for p in self.parts]
         by_channel = _added([g.by_channel for g, _ in runs])
         timings = _added([g.timings for g, _ in runs])
         fluxes = [

@@ -13,7 +13,7 @@ from numpy.typing import ArrayLike
 from beamdump.errors import BeamdumpInputError
 
 from ._checks import finite, non_negative, positive, set_fields
-from .rays import BoolArray
+from .rays import BoolArray, FloatArray
 
 @runtime_checkable
 class Aperture(Protocol):
@@ -41,14 +41,17 @@ class AnnulusAperture:
         if not ro > ri:
             raise BeamdumpInputError(f"{n}.r_outer = {self.r_outer!r}: must be > r_inner = {ri!r}")
         set_fields(self, z=finite(n, "z", self.z), r_inner=ri, r_outer=ro,
-             x0=finite(n, "x0", self.x0), y0=finite(n, "y0", self.y0))
+                   x0=finite(n, "x0", self.x0), y0=finite(n, "y0", self.y0))
 
     def contains(self, x: ArrayLike, y: ArrayLike) -> BoolArray:
         """True where (x, y) (m) lies on the ring, boundaries included."""
-        ux = np.asarray(x, dtype=float) - self.x0
-        uy = np.asarray(y, dtype=float) - self.y0
-        r2 = ux * ux + uy * uy
-        return (r2 >= self.r_inner**2) & (r2 <= self.r_outer**2)
+        ux, uy = _centred(x, self.x0), _centred(y, self.y0)
+        r2 = ux * ux
+        r2 += uy * uy
+        inside = r2 <= self.r_outer**2
+        if self.r_inner > 0.0:
+            inside &= r2 >= self.r_inner**2
+        return inside
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ class BoxAperture:
                 f"{math.hypot(hx, hy)!r} (the hole would cover the whole plane)"
             )
         set_fields(self, z=finite(n, "z", self.z), half_x=hx, half_y=hy, hole_radius=h,
-             x0=finite(n, "x0", self.x0), y0=finite(n, "y0", self.y0))
+                   x0=finite(n, "x0", self.x0), y0=finite(n, "y0", self.y0))
 
     def contains(self, x: ArrayLike, y: ArrayLike) -> BoolArray:
         """True where (x, y) (m) is inside the rectangle and not strictly inside the hole."""
@@ -107,7 +110,7 @@ class OctagonAperture:
                 f"{self.circumradius_of(a)!r}"
             )
         set_fields(self, z=finite(n, "z", self.z), apothem=a, hole_radius=h,
-             x0=finite(n, "x0", self.x0), y0=finite(n, "y0", self.y0))
+                   x0=finite(n, "x0", self.x0), y0=finite(n, "y0", self.y0))
 
     @staticmethod
     def circumradius_of(apothem: float) -> float:
@@ -120,10 +123,17 @@ class OctagonAperture:
 
     def contains(self, x: ArrayLike, y: ArrayLike) -> BoolArray:
         """True where (x, y) (m) is inside the octagon (boundary included) and outside the hole."""
-        ax = np.abs(np.asarray(x, dtype=float) - self.x0)
-        ay = np.abs(np.asarray(y, dtype=float) - self.y0)
+        ax, ay = np.abs(_centred(x, self.x0)), np.abs(_centred(y, self.y0))
         a = self.apothem
-        inside = (ax <= a) & (ay <= a) & (ax + ay <= a * math.sqrt(2.0))
+        inside = ax <= a
+        inside &= ay <= a
+        inside &= ax + ay <= a * math.sqrt(2.0)
         if self.hole_radius > 0.0:
             inside &= ax * ax + ay * ay >= self.hole_radius**2
         return inside
+
+
+def _centred(u: ArrayLike, u0: float) -> FloatArray:
+    """u − u0 (m), without the subtraction for an aperture on the axis."""
+    u = np.asarray(u, dtype=float)
+    return u - u0 if u0 != 0.0 else u

@@ -42,10 +42,75 @@ class Dipole:
         return out
 
 
-def _runs(mask: BoolArray) -> list[slice]:
-    """The runs of consecutive True entries of a 1-d mask, as slices."""
-    edges = np.flatnonzero(np.diff(np.concatenate(([False], mask, [False])).astype(np.int8)))
-    return [slice(int(lo), int(hi)) for lo, hi in zip(edges[::2], edges[1::2])]
+def crossings_along(
+    origin: FloatArray,
+    direction: FloatArray,
+    lengths: FloatArray,
+    p: FloatArray,
+    charge: float | FloatArray,
+    zs: FloatArray,
+    dipole: Dipole | None = None,
+) -> tuple[FloatArray, FloatArray, BoolArray]:
+    """Where daughters cross the planes at ``zs`` (m, shape (m,)) when they start at the k
+    vertices origin + L·direction of their parent's flight line: origin, direction (n, 3) in m
+    (direction of unit length, or any vector when every L is 0), lengths L ≥ 0 (n, k) in m, one
+    daughter per line with four-momentum ``p`` (n, 4, GeV) and ``charge`` (a number or (n,)), bent by
+    ``dipole`` where the vertex is upstream of the dipole and the plane downstream of it.
+
+    A straight track crosses z at x = o_x + s_x (z − o_z) + L (d_x − s_x d_z) (s = p_⊥/p_z), a
+    bent one at o_x + s_x (z_D − o_z) + k_x (z − z_D) + L (d_x − s_x d_z) (k = the slope after the
+    kick): the L term does not depend on the plane, the rest not on the vertex, so each plane
+    costs one (n, k) addition per coordinate. Returns (x, y, reached): x and y (m, n, k),
+    ``reached`` (m, n, k) or, when no vertex lies downstream of a plane or of the dipole,
+    (m, n, 1) (it broadcasts against x). ``reached`` is False for vertices downstream of the
+    plane and tracks that do not move forward (p_z ≤ 0, also after the kick); x, y there are
+    whatever the arithmetic gives (mask them with ``reached``).
+    """
+    z = [float(v) for v in np.asarray(zs, dtype=float).reshape(-1)]
+    ox, oy, oz = origin[:, 0], origin[:, 1], origin[:, 2]
+    n, k = lengths.shape
+    x, y = np.empty((len(z), n, k)), np.empty((len(z), n, k))
+    scalar = np.ndim(charge) == 0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        sx, sy = p[:, 1] / p[:, 3], p[:, 2] / p[:, 3]
+        dz = direction[:, 2]
+        lx = lengths * (direction[:, 0] - sx * dz)[:, None]  # the vertex term, shared by every plane
+        ly = lengths * (direction[:, 1] - sy * dz)[:, None]
+        forward = (p[:, 3] > 0.0)[:, None]
+        # a bound on every vertex's z (lengths are ≥ 0): where it lies upstream of a plane (or of
+        # the dipole), the vertex along the line does not matter and the masks are per line, (n, 1)
+        last = float(oz.max()) + float(lengths.max()) * max(float(dz.max()), 0.0) if n and k else -np.inf
+        z_dip = dipole.z if dipole is not None else np.inf
+        vz = oz[:, None] + lengths * dz[:, None] if last > min(z) or last >= z_dip else None
+        charged = (float(charge) != 0.0) if scalar else (np.asarray(charge) != 0.0)[:, None]
+        bend = any(zj > z_dip for zj in z) and bool(np.any(charged))
+        if bend:
+            pk = dipole.kick(p, charge)
+            kx, ky = pk[:, 1] / pk[:, 3], pk[:, 2] / pk[:, 3]
+            bent = charged if last < z_dip else (vz < z_dip) & charged
+            every = bool(np.all(bent))
+            xd, yd = ox + sx * (z_dip - oz), oy + sy * (z_dip - oz)  # at the dipole, less the vertex term
+            forward_after = forward & (pk[:, 3:4] > 0.0) if every else forward & (~bent | (pk[:, 3:4] > 0.0))
+        masks = []
+        for j, zj in enumerate(z):
+            kicked = bend and zj > z_dip
+            if not (kicked and every):
+                np.add(lx, (ox + sx * (zj - oz))[:, None], out=x[j])
+                np.add(ly, (oy + sy * (zj - oz))[:, None], out=y[j])
+            if kicked:
+                bx, by = lx + (xd + kx * (zj - z_dip))[:, None], ly + (yd + ky * (zj - z_dip))[:, None]
+                if every:
+                    x[j], y[j] = bx, by
+                else:
+                    np.copyto(x[j], bx, where=bent)
+                    np.copyto(y[j], by, where=bent)
+            mask = forward_after if kicked else forward
+            masks.append(mask & (vz <= zj) if last > zj else mask)  # some vertex downstream of the plane
+    wide = max((m.shape[1] for m in masks), default=1)
+    reached = np.empty((len(z), n, wide), dtype=bool)
+    for j, mask in enumerate(masks):
+        reached[j] = mask
+    return x, y, reached
 
 
 def track_positions_at(
@@ -59,47 +124,21 @@ def track_positions_at(
     four-momenta ``p`` (..., 4) cross the planes at ``zs`` (m, shape (m,)), bent by ``dipole``
     where the vertex is upstream of the dipole and the plane downstream of it.
 
-    ``vertex`` and ``p`` broadcast against each other (e.g. vertices (n, k, 3) and momenta
-    (n, 1, 4): k vertices per track). The slopes, the kick and the dipole crossing point do not
-    depend on the plane and are computed once per track; each plane then costs a multiply-add.
-    Returns (x, y, reached), each (m, ...) with the plane first; ``reached`` is False for tracks
-    that start downstream of the plane or do not move forward (p_z ≤ 0, also after the kick);
-    x, y there are whatever the arithmetic gives (mask them with ``reached``).
+    ``vertex``, ``p`` and ``charge`` broadcast against each other. Returns (x, y, reached), each
+    (m, ...) with the plane first; ``reached`` is False for tracks that start downstream of the
+    plane or do not move forward (p_z ≤ 0, also after the kick); x, y there are whatever the
+    arithmetic gives (mask them with ``reached``). Vertices along flight lines are cheaper with
+    :func:`crossings_along`, which this calls with L = 0.
     """
     v = np.asarray(vertex, dtype=float)
     p = np.asarray(p, dtype=float)
-    z = np.asarray(zs, dtype=float).reshape(-1)
-    shape = np.broadcast_shapes(v.shape[:-1], p.shape[:-1])
-    zb = z.reshape((-1,) + (1,) * len(shape))  # (m, 1, …) against the tracks
-    vx, vy, vz = v[..., 0], v[..., 1], v[..., 2]
-    reached = (p[..., 3] > 0.0) & (vz <= zb)
-    after = z > dipole.z if dipole is not None else np.zeros(z.shape, dtype=bool)
-    x, y = np.empty(reached.shape), np.empty(reached.shape)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        sx, sy = p[..., 1] / p[..., 3], p[..., 2] / p[..., 3]
-        bent = None
-        if dipole is not None and np.any(after):
-            q = np.asarray(charge, dtype=float)
-            q_shape = np.broadcast_shapes(p.shape[:-1], q.shape)
-            q = np.broadcast_to(q, q_shape)
-            pk = dipole.kick(np.broadcast_to(p, q_shape + (4,)), q)
-            bent = np.broadcast_to((vz < dipole.z) & (q != 0.0), shape)
-        # planes reached in a straight line: all of them without a bend, else those up to the dipole
-        straight = ~after if bent is not None and bent.all() else np.ones(z.shape, dtype=bool)
-        for rows in _runs(straight):
-            d = zb[rows] - vz
-            np.add(vx, sx * d, out=x[rows])
-            np.add(vy, sy * d, out=y[rows])
-        if bent is not None:
-            kx, ky = pk[..., 1] / pk[..., 3], pk[..., 2] / pk[..., 3]
-            lever = dipole.z - vz
-            xd, yd = vx + sx * lever, vy + sy * lever  # where the track crosses the dipole
-            for rows in _runs(after):
-                za = zb[rows] - dipole.z
-                np.copyto(x[rows], xd + kx * za, where=bent)
-                np.copyto(y[rows], yd + ky * za, where=bent)
-                reached[rows] &= ~bent | (pk[..., 3] > 0.0)
-    return x, y, reached
+    q = np.asarray(charge, dtype=float)
+    shape = np.broadcast_shapes(v.shape[:-1], p.shape[:-1], q.shape)
+    flat = lambda a, w: np.broadcast_to(a, shape + w).reshape((-1,) + w)  # noqa: E731
+    v, p, q = flat(v, (3,)), flat(p, (4,)), flat(q, ())
+    x, y, reached = crossings_along(v, np.zeros_like(v), np.zeros((len(v), 1)), p, q, zs, dipole)
+    m = x.shape[0]
+    return x.reshape((m,) + shape), y.reshape((m,) + shape), np.broadcast_to(reached, x.shape).reshape((m,) + shape)
 
 
 def track_position_at(

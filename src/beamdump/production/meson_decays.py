@@ -17,9 +17,10 @@ import numpy as np
 
 from ..datafiles import load_toml, package_data
 from ..errors import BeamdumpInputError
-from ..kinematics import FloatArray, kallen, two_body_decay, two_body_momentum
+from ..kinematics import FloatArray, isotropic_directions, kallen, two_body_momentum
 from ..models.vector_charges import VectorCharges, meson_flavours, transition_factor
 from ..pdg import mass_gev
+from ..rotations import random_rotation
 from ..sources.meson_table import MesonSpectra
 from .sample import ParticleSample
 
@@ -106,11 +107,13 @@ def max_daughter_angle(p_parent: FloatArray, parent_mass: float, mass: float, pa
     """
     E = p_parent[:, 0]
     p = np.linalg.norm(p_parent[:, 1:], axis=1)
-    M = parent_mass
-    q = float(two_body_momentum(M, mass, partner_mass))
+    return _cone(p / E, E / parent_mass, parent_mass, mass, partner_mass)
+
+
+def _cone(beta: FloatArray, gamma: FloatArray, parent_mass: float, mass: float, partner_mass: float) -> FloatArray:
+    """θ_max (rad) of :func:`max_daughter_angle` from the parents' speeds β and Lorentz factors γ."""
+    q = float(two_body_momentum(parent_mass, mass, partner_mass))
     beta_star = q / np.sqrt(q * q + mass * mass) if mass > 0 else 1.0
-    beta = p / E
-    gamma = E / M
     with np.errstate(invalid="ignore", divide="ignore"):
         tan_max = beta_star / (gamma * np.sqrt(np.clip(beta * beta - beta_star * beta_star, 0.0, None)))
     return np.where(beta > beta_star, np.arctan(tan_max), np.pi)
@@ -122,8 +125,11 @@ class MesonDecayChannel:
 
     The parent mesons are drawn once per channel (``parents_per_bin`` per occupied (θ, p) bin of
     the spectrum, fixed ``seed``) and reused at every mass: the flux is then smooth in mass, and
-    each mass only pays for the decays. Parents that cannot send the new particle inside
-    ``max_theta`` are dropped with the exact two-body kinematic cone.
+    each mass only pays for the decays. Each parent's rest-frame decay direction is drawn once
+    too and turned by one random rotation per mass, and the boost's mass-independent parts
+    (velocity, γ) are kept.
+    Parents that cannot send the new particle inside ``max_theta`` are dropped with the exact
+    two-body kinematic cone.
     """
 
     definition: MesonDecayDefinition
@@ -152,26 +158,93 @@ class MesonDecayChannel:
 
     def rate_factor(self, mass: float) -> float:
         """The model's rate over the dark photon's at ``mass`` (GeV): 1 for the dark photon."""
+        if self._is_dark_photon:  # the ratio of the photon's transition to itself
+            return 1.0
         return float(self.definition.model_factor(mass, self.charges))
+
+    @cached_property
+    def _is_dark_photon(self) -> bool:
+        return self.charges == VectorCharges.photon()
 
     @cached_property
     def _parents(self) -> tuple[FloatArray, FloatArray, FloatArray]:
         """(weights per beam particle, four-momenta, polar angles) of the parent mesons."""
         return self.spectra.sample_with_angles(self.definition.parent, n_per_bin=self.parents_per_bin, rng=self.seed)
 
+    @cached_property
+    def _frame(self) -> "_ParentFrame":
+        """The parents' mass-independent kinematics and rest-frame decay directions."""
+        w, p4, theta = self._parents
+        rng = np.random.default_rng([self.seed, _DIRECTION_STREAM])
+        return _ParentFrame.of(w, p4, theta, self.definition.parent_mass, isotropic_directions(len(w), rng))
+
     def sample(self, mass: float, rng: np.random.Generator, max_theta: float = np.pi) -> ParticleSample:
-        """Weighted new vectors of mass ``mass`` (GeV) per beam particle at coupling 1."""
+        """Weighted new vectors of mass ``mass`` (GeV) per beam particle at coupling 1.
+
+        The parents and their rest-frame decay directions are drawn once per channel; ``rng``
+        draws one random rotation of those directions per mass, which makes each mass's decays
+        a fresh isotropic sample (its Monte-Carlo error independent of the other masses')."""
         d = self.definition
         if not 0.0 < mass < d.max_mass:
             return ParticleSample.empty(self.name, mass)
-        w, p_parent, theta = self._parents
-        if max_theta < np.pi and len(w):
-            keep = theta - max_daughter_angle(p_parent, d.parent_mass, mass, d.partner_mass) <= max_theta
-            w, p_parent = w[keep], p_parent[keep]
-        if not len(w):
+        f = self._frame
+        keep = None
+        if max_theta < np.pi and len(f.weights):
+            keep = np.flatnonzero(f.theta - f.max_daughter_angle(mass, d.partner_mass) <= max_theta)
+            if len(keep) == len(f.weights):
+                keep = None
+            elif not len(keep):
+                return ParticleSample.empty(self.name, mass)
+        if not len(f.weights):
             return ParticleSample.empty(self.name, mass)
-        p_new, _ = two_body_decay(p_parent, mass, d.partner_mass, rng, parent_mass=d.parent_mass)
+        p_new = f.decay(mass, d.partner_mass, random_rotation(rng), keep)
+        w = f.weights if keep is None else f.weights[keep]
         weights = w * float(d.branching(mass) * self.rate_factor(mass))
         return ParticleSample(self.name, mass, weights, p_new, np.zeros((len(w), 3)), coupling_power=2)
 
 
+_DIRECTION_STREAM = 0x6D657364  # keys the parents' rest-frame decay directions apart from their draw
+
+
+@dataclass(frozen=True)
+class _ParentFrame:
+    """Parents of one channel (mass M, GeV) with what their decays at any mass share: lab
+    velocity β, |β|, γ, γ²/(γ + 1) and the rest-frame direction u of the new particle (turned
+    by a random rotation at each mass); β and u are stored as (3, n), one row per axis."""
+
+    weights: FloatArray
+    theta: FloatArray
+    mass: float
+    beta: FloatArray
+    speed: FloatArray
+    gamma: FloatArray
+    coef: FloatArray
+    direction: FloatArray
+
+    @classmethod
+    def of(cls, w: FloatArray, p4: FloatArray, theta: FloatArray, mass: float, direction: FloatArray) -> "_ParentFrame":
+        e = p4[:, 0]
+        beta = np.ascontiguousarray((p4[:, 1:] / e[:, None]).T)
+        gamma = e / mass
+        speed = np.sqrt(beta[0] * beta[0] + beta[1] * beta[1] + beta[2] * beta[2])
+        return cls(w, theta, mass, beta, speed, gamma, gamma * gamma / (gamma + 1.0), np.ascontiguousarray(direction.T))
+
+    def max_daughter_angle(self, mass: float, partner_mass: float) -> FloatArray:
+        """Largest lab angle (rad) of a daughter of ``mass`` (GeV) to its parent's direction
+        (see :func:`max_daughter_angle`)."""
+        return _cone(self.speed, self.gamma, self.mass, mass, partner_mass)
+
+    def decay(self, mass: float, partner_mass: float, rotation: FloatArray, keep: np.ndarray | None = None) -> FloatArray:
+        """Lab four-momenta (n, 4) of the new particle of ``mass`` (GeV) from the parents
+        (those at indices ``keep``, or all), its rest-frame directions turned by ``rotation``
+        (3, 3): the boost of (e*, q R u) by each parent's velocity β, E = γ(e* + q β·Ru),
+        p = q R u + (q γ²/(γ + 1) β·Ru + γ e*) β."""
+        q = float(two_body_momentum(self.mass, mass, partner_mass))
+        e_star = float(np.sqrt(q * q + mass * mass))
+        b = self.beta
+        out = np.empty((4, len(self.gamma)))
+        np.matmul(rotation * q, self.direction, out=out[1:])  # q R u, (3, n)
+        bu = b[0] * out[1] + b[1] * out[2] + b[2] * out[3]  # q β·Ru
+        out[0] = self.gamma * (e_star + bu)
+        out[1:] += (self.coef * bu + e_star * self.gamma) * b
+        return out.T if keep is None else out.T[keep]  # most parents are kept: one gather of the result
