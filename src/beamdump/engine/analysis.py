@@ -93,10 +93,11 @@ def log_range(lo: float, hi: float, n: int, what: str) -> FloatArray:
 
 
 def default_mass_range(reach: Reach) -> tuple[float, float]:
-    """From just above the lightest final state's threshold to the heaviest channel's reach (GeV)."""
+    """From just above the lightest final state's threshold (at least the model's lightest valid
+    mass) to the heaviest channel's reach (GeV)."""
     states = reach.model.final_states()
     thresholds = [states[fs].threshold for fs in reach.final_states]
-    lo = max(min(thresholds) * 1.0005, 1e-3, reach.model.valid_masses[0])
+    lo = max(min(thresholds) * 1.0005, reach.model.valid_masses[0])
     hi = min(reach.max_mass * 0.999, reach.model.valid_masses[1])
     if lo >= hi:
         names = ", ".join(c.name for c in reach.channels)
