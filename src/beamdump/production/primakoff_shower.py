@@ -93,6 +93,9 @@ class PrimakoffShowerChannel(ShowerChannel):
         track = self.photon_track
         if self.min_photon_energy > 0.0:
             track = np.where((self.table.e_edges[1:] > self.min_photon_energy)[:, None], track, 0.0)
+        if not track.any():  # no photon above the analysis' threshold: nothing visible is made
+            empty = np.zeros(0)
+            return empty, empty, empty, empty, empty
         k, t, w, idx = self.mixture_points(track, u[:, :3])
         if not self.shower_angles:
             return k, t, w, np.zeros(k.size), np.zeros(k.size)
