@@ -23,9 +23,12 @@ _GG = FinalState("gg", "two photons", (22, 22))
 
 
 def _default_coupling() -> Coupling:
+    # physical_max: with 1/g below 1 GeV the two-photon operator's scale lies below the energies of
+    # every beam here, so it no longer describes a particle that flies and decays (FORESEE's and
+    # AxionLimits' beam-dump figures stop at 0.1 GeV⁻¹)
     return Coupling(
         "g_agg", "$g_{a\\gamma\\gamma}$", "GeV^-1", (1e-9, 1e-1),
-        "ALP-photon coupling, L = -1/4 g a F Ftilde (AxionLimits / FORESEE convention)",
+        "ALP-photon coupling, L = -1/4 g a F Ftilde (AxionLimits / FORESEE convention)", physical_max=1.0,
     )
 
 
