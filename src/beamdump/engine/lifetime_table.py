@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 
@@ -127,3 +128,43 @@ class LifetimeTable:
     @property
     def _powers(self) -> tuple[int, int]:
         return (self.production_power, self.lifetime_power)
+
+
+def evaluate_tables(tables: Sequence[LifetimeTable], couplings: FloatArray | float) -> list[FloatArray]:
+    """:meth:`LifetimeTable.evaluate` of several tables at once (the channels of one mass): one
+    exponential of the couplings × the union of their nodes serves them all, and each table's
+    expm1 split (its constant and total where all its own nodes are small) is kept, so each
+    result equals the table's own evaluation up to the order of the final sum."""
+    g = np.asarray(couplings, dtype=float)
+    live = [t for t in tables if np.any(t.coef)]
+    powers = {t.lifetime_power for t in live}
+    if len(powers) > 1:  # tables of different lifetime powers share no exponentials
+        return [t.evaluate(couplings) for t in tables]
+    flat = g.reshape(-1)
+    starts = [round(t.log10_u0 * NODES_PER_DECADE) for t in live]
+    i0 = min(starts, default=0)
+    width = max((s0 + len(t.coef) for s0, t in zip(starts, live)), default=i0) - i0
+    coef = np.zeros((len(live), width))
+    for row, (s0, t) in zip(coef, zip(starts, live)):
+        row[s0 - i0 : s0 - i0 + len(t.coef)] = t.coef
+    used = np.flatnonzero(np.any(coef != 0.0, axis=0))
+    coef = coef[:, used]
+    values = iter(())
+    if len(live):
+        u = 10.0 ** ((i0 + used) / NODES_PER_DECADE)
+        x = np.outer(flat ** powers.pop(), u)
+        small = x < 1.0
+        k = small.sum(axis=1)  # nodes are sorted, so the small ones are a prefix
+        terms = np.where(small, np.expm1(-np.where(small, x, 0.0)), np.exp(-x))
+        prefix = np.zeros((len(live), len(used) + 1))
+        np.cumsum(coef, axis=1, out=prefix[:, 1:])
+        for row, c, t in zip(prefix, coef, live):
+            row[np.flatnonzero(c)[-1] + 1 :] = t.total - t.constant  # all of this table's nodes small
+        constant = np.array([t.constant for t in live])
+        values = iter(constant[:, None] + np.take_along_axis(prefix, np.broadcast_to(k, (len(live), len(k))), axis=1)
+                      + coef @ terms.T)
+    out = []
+    for t in tables:
+        v = next(values) if np.any(t.coef) else np.full(flat.shape, t.total)
+        out.append(np.clip(v * flat**t.production_power, 0.0, None).reshape(g.shape))
+    return out

@@ -23,7 +23,7 @@ from ..experiments.experiment import CombinedExperiment, Experiment
 from ..kinematics import FloatArray, boost, isotropic_directions
 from ..models.base import Model
 from ..rotations import random_rotation
-from .lifetime_table import LifetimeTable
+from .lifetime_table import LifetimeTable, evaluate_tables
 from .parallel import MassPool, mass_pool
 from ..production.sample import ParticleSample, ProductionChannel
 
@@ -47,7 +47,8 @@ class MassFlux:
     tables: dict[str, LifetimeTable]
 
     def events(self, couplings: FloatArray | float) -> dict[str, FloatArray]:
-        return {name: t.evaluate(couplings) for name, t in self.tables.items()}
+        """Events of each channel at each coupling."""
+        return dict(zip(self.tables, evaluate_tables(list(self.tables.values()), couplings)))
 
     @cached_property
     def combined(self) -> LifetimeTable:

@@ -96,8 +96,8 @@ class DaughterAcceptance:
         n flight lines (origin, unit direction (n, 3) in m, lengths L ≥ 0 (n, k) in m) into the
         daughters ``p1``, ``p2`` (n, 4, GeV) of that line, with ``charges`` (each a number or (n,)).
 
-        The energy cuts come first and only the lines that pass them are tracked; the second
-        daughter is tracked only for the lines with a vertex the first one left accepted."""
+        The energy cuts come first; the daughters are tracked only for the lines still accepted
+        (after the cuts, and for the second daughter after the first) once fewer than 60% are."""
         o = np.asarray(origin, dtype=float)
         d = np.asarray(direction, dtype=float)
         L = np.asarray(lengths, dtype=float)
@@ -114,14 +114,19 @@ class DaughterAcceptance:
             return np.broadcast_to(ok[:, None], L.shape).copy()
         by_z = self._planes_by_z
         zs = np.fromiter(by_z, dtype=float, count=len(by_z))
-        rows = np.flatnonzero(ok)  # the lines still tracked
-        lines = [o[rows], d[rows], L[rows], *(p[rows] for p in daughters)]
-        charge = [q if isinstance(q, float) else q[rows] for q in qs]
-        alive = np.ones((len(rows), L.shape[1]), dtype=bool)
+        rows = np.arange(n)  # the lines still tracked: all, or those that pass the energy cuts
+        lines, charge = [o, d, L, *daughters], qs
+        alive = np.repeat(ok[:, None], L.shape[1], axis=1)
+        if np.count_nonzero(ok) < _COMPACT_BELOW * n:
+            rows = np.flatnonzero(ok)
+            lines = [a[rows] for a in lines]
+            charge = [q if isinstance(q, float) else q[rows] for q in qs]
+            alive = alive[rows]
         for i in range(2):
             if i and len(rows):  # the second daughter only where the first left a vertex accepted
-                still = np.flatnonzero(any_vertex(alive))
-                if len(still) < _COMPACT_BELOW * len(rows):
+                left = any_vertex(alive)
+                if np.count_nonzero(left) < _COMPACT_BELOW * len(rows):
+                    still = np.flatnonzero(left)
                     rows, alive = rows[still], alive[still]
                     lines = [a[still] for a in lines]
                     charge = [q if isinstance(q, float) else q[still] for q in charge]

@@ -97,13 +97,12 @@ def crossings_along(
             if not (kicked and every):
                 np.add(lx, (ox + sx * (zj - oz))[:, None], out=x[j])
                 np.add(ly, (oy + sy * (zj - oz))[:, None], out=y[j])
-            if kicked:
-                bx, by = lx + (xd + kx * (zj - z_dip))[:, None], ly + (yd + ky * (zj - z_dip))[:, None]
-                if every:
-                    x[j], y[j] = bx, by
-                else:
-                    np.copyto(x[j], bx, where=bent)
-                    np.copyto(y[j], by, where=bent)
+            if kicked and every:
+                np.add(lx, (xd + kx * (zj - z_dip))[:, None], out=x[j])
+                np.add(ly, (yd + ky * (zj - z_dip))[:, None], out=y[j])
+            elif kicked:
+                np.copyto(x[j], lx + (xd + kx * (zj - z_dip))[:, None], where=bent)
+                np.copyto(y[j], ly + (yd + ky * (zj - z_dip))[:, None], where=bent)
             mask = forward_after if kicked else forward
             masks.append(mask & (vz <= zj) if last > zj else mask)  # some vertex downstream of the plane
     wide = max((m.shape[1] for m in masks), default=1)
