@@ -82,7 +82,7 @@ def test_reach_of_another_model_names_its_coupling(tmp_path):
         (["reach", "nucal", "--model", "b-l", "--fix", "g_e=1"], "b-l has the one coupling g_BL"),
         (["reach", "nucal", "--model", "b-l", "--fix", "g_e"], "KEY=VALUE"),
         (["reach", "nucal", "--model", "b-l", "--coupling", "eps"], "allowed: g_BL"),
-        (["reach", "nucal", "--model", "b-l", "--channel", "pi0", "--final-state", "invisible"], "invisible (counted in the width"),
+        (["reach", "nucal", "--model", "b-l", "--channel", "pi0", "--final-state", "invisible"], "'invisible' is not analysed by nucal"),
         (["validate", "--model", "axion"], "known models"),
         (["x17", "--model", "axion"], "known models"),
         (["reach", "na62-dump-2021", "--model", "axion"], "known models: b-l, dark-photon"),

@@ -1,0 +1,5 @@
+"""``python -m beamdump.cli``: the same as the ``beamdump`` command."""
+
+from . import main
+
+main()

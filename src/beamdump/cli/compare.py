@@ -1,0 +1,74 @@
+"""``beamdump compare``: the excluded bands of several presets in one figure and one table."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..errors import BeamdumpInputError
+from .app import app
+from .options import check_seed, grids_and_out
+from .progress import run_with_progress
+
+
+@app.command()
+def compare(
+    experiments: list[str] = typer.Argument(..., help="two or more presets (names or .toml files)"),
+    model: str = typer.Option("dark-photon", help="new-particle model"),
+    out: Path = typer.Option(Path("compare"), help="output directory"),
+    masses: Optional[str] = typer.Option(None, help="MIN:MAX:N log-spaced masses in GeV (default: each preset's range, 100)"),
+    couplings: Optional[str] = typer.Option(None, help="MIN:MAX:N log-spaced couplings (default: the model's range, 20 per decade)"),
+    seed: int = typer.Option(20231, help="random seed of the flux sampling"),
+) -> None:
+    """The excluded bands of several presets in one figure (compare.png) and one table (compare.csv)."""
+    from ..engine.analysis import make_reach
+    from ..experiments.experiment import load_experiment
+    from ..report.plotting import plot_bands
+    from ..report.outputs import environment, write_channel_contours, write_run_json
+
+    if len(experiments) < 2:
+        raise BeamdumpInputError("experiments: give at least two presets to compare (see `beamdump list`)")
+    check_seed(seed)
+    t0 = time.perf_counter()
+    exps = [load_experiment(e) for e in experiments]
+    names = [e.name for e in exps]
+    if len(set(names)) < len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise BeamdumpInputError(f"experiments: {', '.join(twice)} given twice; each preset name may appear once")
+    engines = [make_reach(e, model, seed=seed) for e in exps]
+    m_grid, g_grid = grids_and_out(out, masses, couplings)
+    if g_grid is not None:
+        engines[0].model.coupling.check(g_grid)
+    bands, summary = {}, {}
+    for exp, engine in zip(exps, engines):
+        result = run_with_progress(engine, m_grid, g_grid)
+        bands[exp.name] = result.band
+        summary[exp.name] = band_summary(result)
+        typer.echo(f"{exp.name:<18} {summary[exp.name]['line']}")
+    write_channel_contours(out / "compare.csv", bands, key="experiment")
+    plot_bands(list(bands.items()), out / "compare.png", title=f"{model}: excluded at " + ", ".join(sorted({f"{e.limit.cl:.0%}" for e in exps})) + " CL", filled=False)
+    write_run_json(
+        out / "run.json",
+        {"command": sys.argv, "model": model, "seed": seed, "experiments": summary,
+         "wall_s": time.perf_counter() - t0, "versions": environment()},
+    )
+    typer.echo(f"wrote {out}/compare.png, compare.csv, run.json")
+
+
+def band_summary(result) -> dict:
+    """Excluded mass range, smallest excluded coupling and where, channels and POT of one run."""
+    b = result.band
+    exp = result.experiment
+    if len(b) == 0:
+        return {"excluded": False, "line": "nothing excluded", "channels": result.channels}
+    i = int(b.lower.argmin())
+    lo, hi = b.mass_range
+    line = (f"m {lo:.3g}–{hi:.3g} GeV; smallest coupling {b.lower[i]:.3g} at {b.masses[i]:.3g} GeV; "
+            f"{exp.n_beam:.3g} {exp.beam_label}; channels {', '.join(result.channels)}")
+    return {"excluded": True, "mass_range_gev": [lo, hi], "min_coupling": float(b.lower[i]),
+            "min_coupling_mass_gev": float(b.masses[i]), "n_beam": exp.n_beam,
+            "channels": result.channels, "final_states": result.final_states, "line": line}

@@ -1,0 +1,101 @@
+"""Parsing and checking of command-line values shared by the commands; each bad value is a
+one-line :class:`~beamdump.errors.BeamdumpInputError` naming the option and what is allowed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import BeamdumpInputError
+
+DEFAULT_REFERENCE_DIR = Path("..") / "shared" / "reference" / "limits"
+MAX_GRID_CELLS = 1_000_000  # a reach map larger than this writes an events.csv of ~60 MB
+
+
+def parse_range(text: str, what: str) -> tuple[float, float, int]:
+    """'MIN:MAX:N' → (min, max, n); a malformed text names the option and the format."""
+    parts = text.split(":")
+    try:
+        if len(parts) != 3:
+            raise ValueError
+        lo, hi, n = float(parts[0]), float(parts[1]), int(parts[2])
+    except ValueError:
+        raise BeamdumpInputError(f"{what}: {text!r} must be MIN:MAX:N (e.g. 0.01:1.0:100)") from None
+    return lo, hi, n
+
+
+def parse_pair(text: str, what: str) -> tuple[float, float]:
+    """'MIN:MAX' → (min, max); a malformed text names the option and the format."""
+    parts = text.split(":")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        return float(parts[0]), float(parts[1])
+    except ValueError:
+        raise BeamdumpInputError(f"{what}: {text!r} must be MIN:MAX (e.g. 0.1:0.9)") from None
+
+
+def parse_fixed(items: list[str] | None) -> dict[str, float]:
+    """'KEY=VALUE' options → {key: value}; a malformed item names the option and the format."""
+    out: dict[str, float] = {}
+    for item in items or ():
+        key, sep, value = item.partition("=")
+        try:
+            if not sep or not key:
+                raise ValueError
+            out[key.strip()] = float(value)
+        except ValueError:
+            raise BeamdumpInputError(f"--fix: {item!r} must be KEY=VALUE (a coupling key and a number)") from None
+    return out
+
+
+def model_option(name: str, coupling: str | None, fix: list[str] | None):
+    """The model for --model, scanning --coupling with the --fix values held."""
+    from ..models import get_model
+
+    return get_model(name, scan=coupling, fixed=parse_fixed(fix))
+
+
+def check_seed(seed: int) -> None:
+    """--seed must be a non-negative integer (numpy's generators refuse negative ones)."""
+    if seed < 0:
+        raise BeamdumpInputError(f"--seed: {seed}; allowed an integer >= 0")
+
+
+def output_dir(out: Path) -> None:
+    """Create ``out`` and check that it can be written, before any work (--out)."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".beamdump-write-test-{os.getpid()}"
+        probe.write_bytes(b"")  # an existing folder we cannot write is found now, not after the work
+        probe.unlink()
+    except OSError as exc:
+        raise BeamdumpInputError(f"--out: {out} cannot be used as an output directory ({exc.strerror})") from None
+
+
+def grids_and_out(out: Path, masses: str | None, couplings: str | None):
+    """Create the output directory and parse the grids (GeV, coupling units; None: the
+    defaults); bad values are one-line input errors, a grid above MAX_GRID_CELLS is refused."""
+    from ..engine.analysis import log_range
+
+    output_dir(out)
+    m_grid = log_range(*parse_range(masses, "--masses"), "--masses") if masses is not None else None
+    g_grid = log_range(*parse_range(couplings, "--couplings"), "--couplings") if couplings is not None else None
+    if m_grid is not None and g_grid is not None and len(m_grid) * len(g_grid) > MAX_GRID_CELLS:
+        raise BeamdumpInputError(
+            f"--masses x --couplings: {len(m_grid)} x {len(g_grid)} = {len(m_grid) * len(g_grid):,} cells "
+            f"(events.csv of ~{len(m_grid) * len(g_grid) * 60 / 1e6:.0f} MB); allowed up to {MAX_GRID_CELLS:,}"
+        )
+    return m_grid, g_grid
+
+
+def check_final_states_open(engine, masses) -> None:
+    """Masses (GeV) all below every final state's threshold would run and exclude nothing: say why instead."""
+    states = engine.model.final_states()
+    lowest = min(states[fs].threshold for fs in engine.final_states)
+    top = float(max(masses))
+    if top <= lowest:
+        raise BeamdumpInputError(
+            f"--masses: up to {top:.4g} GeV, but {'+'.join(engine.final_states)} opens at "
+            f"{lowest:.4g} GeV; allowed masses above it (or another --final-state)"
+        )
