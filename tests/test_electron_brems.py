@@ -58,6 +58,7 @@ def test_sample_agrees_with_bin_quadrature(al_table):
         assert ch.sample(m).total == pytest.approx(ch.quadrature_rate(m), rel=0.02)
 
 
+@pytest.mark.slow  # ~25 s: the full WW flux integral at each of 2048 points
 def test_ww_option_matches_its_quadrature(al_table):
     ch = ElectronBremsChannel(E0, "aluminium", shower=al_table, points=2048, method="ww")
     for m in (0.1,):  # the full WW flux at every point is slow: one mass
