@@ -11,14 +11,14 @@ import typer
 
 from ..errors import BeamdumpInputError
 from .app import app
-from .options import check_seed, grids_and_out
+from .options import check_seed, grids_and_out, preset_model
 from .progress import run_with_progress
 
 
 @app.command()
 def compare(
     experiments: list[str] = typer.Argument(..., help="two or more presets (names or .toml files)"),
-    model: str = typer.Option("dark-photon", help="new-particle model"),
+    model: Optional[str] = typer.Option(None, help="new-particle model (default: the first preset's, mostly dark-photon)"),
     out: Path = typer.Option(Path("compare"), help="output directory"),
     masses: Optional[str] = typer.Option(None, help="MIN:MAX:N log-spaced masses in GeV (default: each preset's range, 100)"),
     couplings: Optional[str] = typer.Option(None, help="MIN:MAX:N log-spaced couplings (default: the model's range, 20 per decade)"),
@@ -39,6 +39,7 @@ def compare(
     if len(set(names)) < len(names):
         twice = sorted({n for n in names if names.count(n) > 1})
         raise BeamdumpInputError(f"experiments: {', '.join(twice)} given twice; each preset name may appear once")
+    model = model or preset_model(exps[0])
     engines = [make_reach(e, model, seed=seed) for e in exps]
     m_grid, g_grid = grids_and_out(out, masses, couplings)
     if g_grid is not None:

@@ -49,11 +49,19 @@ def parse_fixed(items: list[str] | None) -> dict[str, float]:
     return out
 
 
-def model_option(name: str, coupling: str | None, fix: list[str] | None):
-    """The model for --model, scanning --coupling with the --fix values held."""
+def model_option(name: str | None, coupling: str | None, fix: list[str] | None, preset_model: str = "dark-photon"):
+    """The model for --model (none given: the preset's own, ``preset_model``), scanning --coupling
+    with the --fix values held."""
     from ..models import get_model
 
-    return get_model(name, scan=coupling, fixed=parse_fixed(fix))
+    return get_model(name or preset_model, scan=coupling, fixed=parse_fixed(fix))
+
+
+def preset_model(exp) -> str:
+    """The model a preset (or the first run of a combined one) names as its own."""
+    from ..experiments.experiment import CombinedExperiment
+
+    return exp.parts[0].config.model if isinstance(exp, CombinedExperiment) else exp.config.model
 
 
 def check_seed(seed: int) -> None:

@@ -12,14 +12,14 @@ from typing import Optional
 import typer
 
 from .app import app
-from .options import check_final_states_open, check_seed, grids_and_out, model_option, parse_pair
+from .options import check_final_states_open, check_seed, grids_and_out, model_option, parse_pair, preset_model
 from .progress import run_with_progress, stage
 
 
 @app.command()
 def reach(
     experiment: str = typer.Argument(..., help="preset name (see `beamdump list`) or a preset .toml file"),
-    model: str = typer.Option("dark-photon", help="new-particle model (see `beamdump list`)"),
+    model: Optional[str] = typer.Option(None, help="new-particle model (see `beamdump list`; default: the preset's, mostly dark-photon)"),
     coupling: Optional[str] = typer.Option(None, "--coupling", help="the model's coupling to scan (default: its main one)"),
     fix: Optional[list[str]] = typer.Option(None, "--fix", help="KEY=VALUE: hold another coupling of a several-coupling model (repeat)"),
     out: Path = typer.Option(Path("out"), help="output directory"),
@@ -55,7 +55,7 @@ def reach(
     fs = final_state.split("+") if final_state else None
     z_lo, z_hi = parse_pair(brems_z, "--brems-z") if brems_z else (None, None)
     brems = default_brems_settings(z_min=z_lo, z_max=z_hi, pt_max=brems_pt_max, form_factor=form_factor)
-    engine = make_reach(exp, model_option(model, coupling, fix), final_states=fs, channels=channel, seed=seed, brems=brems)
+    engine = make_reach(exp, model_option(model, coupling, fix, preset_model(exp)), final_states=fs, channels=channel, seed=seed, brems=brems)
     has_brems = any(c.name == "proton_brems" for c in engine.channels)
     if not has_brems and (brems_z or brems_pt_max is not None or form_factor):
         warnings.warn("--brems-z, --brems-pt-max and --form-factor are ignored: proton_brems is not among the channels")
