@@ -23,13 +23,16 @@ _COMPACT_BELOW = 0.6  # DaughterAcceptance tracks a daughter only for the decays
 class DaughterAcceptance:
     """Both decay daughters must cross every plane inside its aperture (straight tracks from the
     vertex, kicked by the optional dipole) and pass the energy cuts (GeV): each E ≥
-    ``min_energy_each`` and E1 + E2 ≥ ``min_energy_sum``. No planes and no cuts accept everything.
+    ``min_energy_each`` and E1 + E2 ≥ ``min_energy_sum``; with ``min_separation`` (m) their impact
+    points on the most downstream plane (the calorimeter) must lie at least that far apart (two
+    clusters). No planes and no cuts accept everything.
     """
 
     planes: Sequence[Aperture] = ()
     dipole: Dipole | None = None
     min_energy_each: float = 0.0
     min_energy_sum: float = 0.0
+    min_separation: float = 0.0
 
     def __post_init__(self) -> None:
         n = "DaughterAcceptance"
@@ -46,7 +49,10 @@ class DaughterAcceptance:
             planes=planes,
             min_energy_each=non_negative(n, "min_energy_each", self.min_energy_each),
             min_energy_sum=non_negative(n, "min_energy_sum", self.min_energy_sum),
+            min_separation=non_negative(n, "min_separation", self.min_separation),
         )
+        if self.min_separation > 0.0 and not planes:
+            raise BeamdumpInputError(f"{n}.min_separation: needs a detector plane to measure the two impact points on")
 
     @cached_property
     def _planes_by_z(self) -> dict[float, list[Aperture]]:
@@ -122,6 +128,8 @@ class DaughterAcceptance:
             lines = [a[rows] for a in lines]
             charge = [q if isinstance(q, float) else q[rows] for q in qs]
             alive = alive[rows]
+        last = int(np.argmax(zs))  # the calorimeter: where two clusters must be apart
+        first: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         for i in range(2):
             if i and len(rows):  # the second daughter only where the first left a vertex accepted
                 left = any_vertex(alive)
@@ -133,6 +141,14 @@ class DaughterAcceptance:
             ol, dl, Ll = lines[:3]
             x, y, passed = crossings_along(ol, dl, Ll, lines[3 + i], charge[i], zs, self.dipole)
             alive &= np.logical_and.reduce(passed, axis=0)
+            if self.min_separation > 0.0:
+                if i == 0:
+                    first = (rows.copy(), x[last].copy(), y[last].copy())
+                else:  # the rows tracked now are a subset, in order, of the first daughter's
+                    rows0, x0, y0 = first  # type: ignore[misc]
+                    at = np.searchsorted(rows0, rows)
+                    with np.errstate(invalid="ignore"):
+                        alive &= np.hypot(x[last] - x0[at], y[last] - y0[at]) >= self.min_separation
             with np.errstate(invalid="ignore"):  # x, y of tracks that do not reach a plane are masked by passed
                 for j, planes in enumerate(by_z.values()):
                     for plane in planes:

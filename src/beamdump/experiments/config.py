@@ -140,6 +140,8 @@ class FinalStateDetector(_Strict):
     planes: list[PlaneConfig] = Field(default_factory=list)
     min_energy_each: Quantity | None = None
     min_energy_sum: Quantity | None = None
+    #: m between the two daughters' impact points on the most downstream plane (two clusters)
+    min_separation: Quantity | None = None
     efficiency: Quantity | None = None
 
     @model_validator(mode="after")

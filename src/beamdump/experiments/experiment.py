@@ -167,8 +167,10 @@ class Experiment:
             e_each = own.min_energy_each if own and own.min_energy_each else det.min_energy_each
             e_sum = own.min_energy_sum if own and own.min_energy_sum else det.min_energy_sum
             eff = own.efficiency if own and own.efficiency else det.efficiency
+            sep = own.min_separation if own and own.min_separation else None
             acceptances[fs] = geo.DaughterAcceptance(
-                planes=planes, dipole=dipole, min_energy_each=_v(e_each), min_energy_sum=_v(e_sum)
+                planes=planes, dipole=dipole, min_energy_each=_v(e_each), min_energy_sum=_v(e_sum),
+                min_separation=_v(sep),
             )
             efficiencies[fs] = _v(eff)
             eff_unc = max(eff_unc, eff.rel_unc)
