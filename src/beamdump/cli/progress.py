@@ -44,12 +44,13 @@ def stage(desc: str, total: int, unit: str, per_part: int | None = None, count: 
         yield step
 
 
-def run_with_progress(engine, m_grid, g_grid):
-    """run_reach with its progress over the masses (and runs, for a combined preset): see :func:`stage`."""
+def run_with_progress(engine, m_grid, g_grid, workers: int = 1):
+    """run_reach with its progress over the masses (and runs, for a combined preset): see :func:`stage`;
+    ``workers`` processes share the masses."""
     from ..engine.analysis import run_reach
 
     n_m = len(m_grid) if m_grid is not None else 100
     n_runs = len(engine.runs)
     count = f"{n_m} masses" + (f" × {n_runs} runs" if n_runs > 1 else "")
     with stage(engine.experiment.name, n_m * n_runs, "mass", per_part=n_m, count=count) as step:
-        return run_reach(engine, m_grid, g_grid, progress=step)
+        return run_reach(engine, m_grid, g_grid, progress=step, workers=workers)

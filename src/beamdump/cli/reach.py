@@ -29,6 +29,7 @@ def reach(
     channel: Optional[list[str]] = typer.Option(None, help="production channel (repeat; default: the preset's)"),
     compare: Optional[Path] = typer.Option(None, help="a reference band CSV (mass_gev,<coupling>_lower,<coupling>_upper; nan where it gives one edge) to draw and score"),
     seed: int = typer.Option(20231, help="random seed of the flux sampling"),
+    workers: int = typer.Option(1, help="processes to spread the masses over (a Dask LocalCluster; the results are identical for any number)"),
     band: bool = typer.Option(False, "--band", help="vary proton bremsstrahlung (z, pT region, form factor): write contour_low.csv / contour_high.csv and draw the band"),
     channels: bool = typer.Option(False, "--channels", help="also the contour of each production channel alone: channels.png, contours_by_channel.csv"),
     brems_z: Optional[str] = typer.Option(None, help="proton bremsstrahlung z range ZMIN:ZMAX (default: the published 0.1:0.9)"),
@@ -38,6 +39,7 @@ def reach(
 ) -> None:
     """Events on a (mass, coupling) grid, the excluded band at the preset's CL (90% unless it says otherwise) and a figure."""
     from ..engine.analysis import channel_bands, make_reach
+    from ..engine.parallel import checked_workers
     from ..limits.contours import read_band_csv
     from ..experiments.experiment import load_experiment
     from ..report.plotting import plot_bands, reference_label
@@ -46,6 +48,7 @@ def reach(
     from ..report.score import score_band
 
     check_seed(seed)
+    checked_workers(workers, "--workers")
     t0 = time.perf_counter()
     exp = load_experiment(experiment)
     if mesons is not None:
@@ -69,7 +72,7 @@ def reach(
         engine.model.coupling.check(g_grid)
     if m_grid is not None:
         check_final_states_open(engine, m_grid)
-    result = run_with_progress(engine, m_grid, g_grid)
+    result = run_with_progress(engine, m_grid, g_grid, workers=workers)
     grid = result.grid
     written = ["events.csv", "contour.csv", "contour.yaml", "reach.png", "run.json"]
     write_events_csv(out / "events.csv", grid.masses, grid.couplings, grid.total, grid.by_channel,
@@ -123,6 +126,7 @@ def reach(
             "masses_gev": [float(grid.masses[0]), float(grid.masses[-1]), len(grid.masses)],
             "couplings": [float(grid.couplings[0]), float(grid.couplings[-1]), len(grid.couplings)],
             "seed": seed,
+            "workers": workers,
             "proton_brems": dataclasses.asdict(brems) if has_brems else None,
             "meson_tables": meson_tables(engine),
             "band_variations_mass_range_gev": band_scores or None,

@@ -24,14 +24,14 @@ if TYPE_CHECKING:
 CHUNKS_PER_WORKER = 2  # tasks per worker: few (each ships the masses' tables back) but enough to balance
 
 
-def checked_workers(workers: object) -> int:
-    """``workers`` as an int ≥ 1, or a one-line BeamdumpInputError naming it."""
+def checked_workers(workers: object, name: str = "workers") -> int:
+    """``workers`` as an int ≥ 1, or a one-line BeamdumpInputError naming it (as ``name``)."""
     try:
         n = operator.index(workers)  # type: ignore[arg-type]
     except TypeError:
         n = 0
     if isinstance(workers, bool) or n < 1:
-        raise BeamdumpInputError(f"workers: {workers!r}; allowed: an integer >= 1 (1 computes in this process)")
+        raise BeamdumpInputError(f"{name}: {workers!r}; allowed: an integer >= 1 (1 computes in this process)")
     return n
 
 
