@@ -31,7 +31,6 @@ from ..sources.materials import Material, get_material
 from ..sources.meson_photons import meson_photons
 from ..sources.meson_table import MesonSpectra
 from . import primakoff_xsec as px
-from .electron_brems_xsec import to_cm2
 from .sample import ParticleSample
 from .shower_angles import turned
 from .shower_source import atoms_per_x0
@@ -89,10 +88,7 @@ class PrimakoffPhotonChannel:
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if self.nuclear not in px.NUCLEAR_FORM_FACTORS:
-            raise BeamdumpInputError(f"{self.name} nuclear: {self.nuclear!r}; allowed: {', '.join(px.NUCLEAR_FORM_FACTORS)}")
-        if not (np.isfinite(self.photon_coupling) and self.photon_coupling >= 0.0):
-            raise BeamdumpInputError(f"{self.name} photon_coupling: {self.photon_coupling!r}; allowed a finite value >= 0")
+        px.check_options(self.name, self.nuclear, self.photon_coupling)
 
     @property
     def label(self) -> str:
@@ -137,26 +133,20 @@ class PrimakoffPhotonChannel:
 
     def dsigma_dt(self, k: FloatArray, mass: float, t: FloatArray) -> FloatArray:
         """Σ_i n_i dσ_i/dt (cm² per GeV² per X0 of photon track) at g_aγγ = 1 GeV⁻¹."""
-        out = np.zeros(np.broadcast(k, t).shape)
-        for z, a, n in self.elements:
-            out += n * px.dsigma_dt(k, mass, t, z, a, self.nuclear, self.incoherent)
-        return to_cm2(out)
+        return px.column_dsigma_dt(k, mass, t, self.elements, self.nuclear, self.incoherent)
 
     def sample(self, mass: float, rng: np.random.Generator | None = None, max_theta: float = np.pi) -> ParticleSample:
         """Weighted ALPs of mass ``mass`` (GeV) per beam particle at g_aγγ = 1 GeV⁻¹. For a converter
         at the source (z_front = 0) ALPs beyond ``max_theta`` of the axis are dropped; further
         downstream they start off axis and all are kept. ``rng`` is unused (fixed numbers)."""
         w, p4g, hit, _ = self.photons
-        k = p4g[:, 0]
-        ok = k > mass * (1.0 + 1e-9)
-        if not (np.isfinite(mass) and mass > 0.0 and ok.any()):
+        if not (np.isfinite(mass) and mass > 0.0 and len(w)):
             return ParticleSample.empty(self.name, mass)
-        w, p4g, hit, k, u = w[ok], p4g[ok], hit[ok], k[ok], self._unit[ok]
-        t_lo, t_hi = px.t_range(k, mass, max(z for z, _, _ in self.elements))
-        good = t_hi > t_lo
-        w, p4g, hit, k, u, t_lo, t_hi = (a[good] for a in (w, p4g, hit, k, u, t_lo, t_hi))
-        span = np.log(t_hi / t_lo)
-        t = t_lo * np.exp(span * u[:, 0])
+        ok, t, span = px.sample_transfer(p4g[:, 0], mass, self.elements, self._unit[:, 0])
+        if not ok.any():
+            return ParticleSample.empty(self.name, mass)
+        w, p4g, hit, u = w[ok], p4g[ok], hit[ok], self._unit[ok]
+        k = p4g[:, 0]
         theta = px.angle(k, mass, t)
         pg = np.linalg.norm(p4g[:, 1:], axis=1)
         theta_g = np.arccos(np.clip(p4g[:, 3] / pg, -1.0, 1.0))
@@ -164,17 +154,11 @@ class PrimakoffPhotonChannel:
         if c.z_front == 0.0 and max_theta < np.pi:
             # the ALP lies at least θ_γ − θ of the axis: photons that cannot send it inside max_theta go
             near = theta_g - theta <= max_theta
-            w, p4g, hit, k, u, t, span, theta, pg, theta_g = (
-                a[near] for a in (w, p4g, hit, k, u, t, span, theta, pg, theta_g)
-            )
-        track = c.track_x0
-        weights = w * self.dsigma_dt(k, mass, t) * t * span * track * self.photon_coupling**2
+            w, p4g, hit, k, u, t, span, pg, theta_g = (a[near] for a in (w, p4g, hit, k, u, t, span, pg, theta_g))
+        weights = w * self.dsigma_dt(k, mass, t) * t * span * c.track_x0 * self.photon_coupling**2
+        _, local = px.alp_momenta(k, mass, t, u[:, 1])
+        p4 = turned(local, theta_g, np.arctan2(p4g[:, 2], p4g[:, 1]))
         p = np.sqrt(np.clip(k * k - mass * mass, 0.0, None))
-        phi = 2.0 * np.pi * u[:, 1]
-        st = np.sin(theta)
-        local = np.column_stack([k, p * st * np.cos(phi), p * st * np.sin(phi), p * np.cos(theta)])
-        phi_g = np.arctan2(p4g[:, 2], p4g[:, 1])
-        p4 = turned(local, theta_g, phi_g)
         # production depth along the photon: exponential absorption (mean 9/7 X0), cut at the thickness
         frac = 1.0 if c.thickness is None else float(-np.expm1(-c.thickness / PHOTON_TRACK_X0))
         depth_x0 = -PHOTON_TRACK_X0 * np.log1p(-u[:, 2] * frac)

@@ -34,7 +34,6 @@ from ..kinematics import FloatArray
 from ..pdg import PROTON_MASS
 from ..sources.materials import Material, get_material
 from . import primakoff_xsec as px
-from .electron_brems_xsec import to_cm2
 from .sample import ParticleSample
 from .shower_angles import turned
 from .shower_source import AVOGADRO
@@ -98,8 +97,7 @@ class PrimakoffProtonChannel:
         if not (np.isfinite(self.beam_energy) and self.beam_energy > PROTON_MASS):
             raise BeamdumpInputError(f"beam.energy_gev: {self.beam_energy!r}; allowed > {PROTON_MASS:.4g} GeV")
         interaction_length_g_cm2(get_material(self.material))
-        if self.nuclear not in px.NUCLEAR_FORM_FACTORS:
-            raise BeamdumpInputError(f"{self.name} nuclear: {self.nuclear!r}; allowed: {', '.join(px.NUCLEAR_FORM_FACTORS)}")
+        px.check_options(self.name, self.nuclear, self.photon_coupling)
 
     @property
     def label(self) -> str:
@@ -148,22 +146,14 @@ class PrimakoffProtonChannel:
         span_q = np.log(q_hi / q_lo)
         q2 = q_lo * np.exp(span_q * u[:, 1])
         k = x * e
-        t_lo, t_hi = px.t_range(k, mass, max(z for z, _, _ in self.columns))
-        ok = (t_hi > t_lo) & (span_q > 0)
-        x, q2, k, t_lo, t_hi, span_q, u = (a[ok] for a in (x, q2, k, t_lo, t_hi, span_q, u))
-        span_t = np.log(t_hi / t_lo)
-        t = t_lo * np.exp(span_t * u[:, 2])
-        sigma = np.zeros(k.size)
-        for z, a, n in self.columns:
-            sigma += n * px.dsigma_dt(k, mass, t, z, a, self.nuclear, self.incoherent)
-        weights = (photon_flux(x, q2) * x * q2 * span_x * span_q / self.points) * to_cm2(sigma) * t * span_t * self.photon_coupling**2
+        ok, t, span_t = px.sample_transfer(k, mass, self.columns, u[:, 2])  # x ≤ x_max: Q² range never empty
+        x, q2, k, span_q, u = (a[ok] for a in (x, q2, k, span_q, u))
+        sigma = px.column_dsigma_dt(k, mass, t, self.columns, self.nuclear, self.incoherent)
+        weights = (photon_flux(x, q2) * x * q2 * span_x * span_q / self.points) * sigma * t * span_t * self.photon_coupling**2
         # the photon's direction (q_T about the beam), then the ALP's about it
         theta_g = np.sqrt(np.clip((1.0 - x) * (q2 - q2_min(x)), 0.0, None)) / k
-        theta = px.angle(k, mass, t)
+        _, local = px.alp_momenta(k, mass, t, u[:, 3])
         p = np.sqrt(np.clip(k * k - mass * mass, 0.0, None))
-        phi = 2.0 * np.pi * u[:, 3]
-        st = np.sin(theta)
-        local = np.column_stack([k, p * st * np.cos(phi), p * st * np.sin(phi), p * np.cos(theta)])
         p4 = turned(local, theta_g, 2.0 * np.pi * u[:, 4])
         lam_m = interaction_length_g_cm2(self.mat) / self.mat.density / 100.0
         origin = np.zeros((k.size, 3))

@@ -30,7 +30,6 @@ from functools import cached_property
 
 import numpy as np
 
-from ..errors import BeamdumpInputError
 from ..kinematics import FloatArray
 from . import primakoff_xsec as px
 from .electron_brems_xsec import to_cm2
@@ -57,10 +56,7 @@ class PrimakoffShowerChannel(ShowerChannel):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if not (np.isfinite(self.photon_coupling) and self.photon_coupling >= 0.0):
-            raise BeamdumpInputError(f"{self.name} photon_coupling: {self.photon_coupling!r}; allowed a finite value >= 0")
-        if self.nuclear not in px.NUCLEAR_FORM_FACTORS:
-            raise BeamdumpInputError(f"{self.name} nuclear: {self.nuclear!r}; allowed: {', '.join(px.NUCLEAR_FORM_FACTORS)}")
+        px.check_options(self.name, self.nuclear, self.photon_coupling)
 
     @property
     def label(self) -> str:
@@ -105,14 +101,7 @@ class PrimakoffShowerChannel(ShowerChannel):
 
     def dsigma_dt(self, k: FloatArray, mass: float, t: FloatArray) -> FloatArray:
         """Σ_i n_i dσ_i/dt (cm² per GeV² per X0 of photon track) at g_aγγ = 1 GeV⁻¹."""
-        out = np.zeros(np.broadcast(k, t).shape)
-        for z, a, n in self.elements:
-            out += n * px.dsigma_dt(k, mass, t, z, a, self.nuclear, self.incoherent)
-        return to_cm2(out)
-
-    def _t_range(self, k: FloatArray, mass: float) -> tuple[FloatArray, FloatArray]:
-        lo, hi = px.t_range(k, mass, max(z for z, _, _ in self.elements))
-        return lo, hi
+        return px.column_dsigma_dt(k, mass, t, self.elements, self.nuclear, self.incoherent)
 
     def sample(self, mass: float, rng: np.random.Generator | None = None, max_theta: float = np.pi) -> ParticleSample:
         """Weighted ALPs of mass ``mass`` (GeV) per beam electron at g_aγγ = 1 GeV⁻¹; all angles are
@@ -122,22 +111,13 @@ class PrimakoffShowerChannel(ShowerChannel):
         if not (np.isfinite(mass) and lo < mass < hi):
             return ParticleSample.empty(self.name, mass)
         k, depth, w, theta_g, phi_g = self._photon_points
-        u = self._unit_points
-        ok = k > mass * (1.0 + 1e-9)
-        k, depth, w, theta_g, phi_g, u = k[ok], depth[ok], w[ok], theta_g[ok], phi_g[ok], u[ok]
-        if not k.size:
+        u = self._unit_points[: k.size]
+        ok, t, span = px.sample_transfer(k, mass, self.elements, u[:, 3])
+        if not ok.any():
             return ParticleSample.empty(self.name, mass)
-        t_lo, t_hi = self._t_range(k, mass)
-        good = t_hi > t_lo
-        k, depth, w, theta_g, phi_g, u, t_lo, t_hi = (a[good] for a in (k, depth, w, theta_g, phi_g, u, t_lo, t_hi))
-        span = np.log(t_hi / t_lo)
-        t = t_lo * np.exp(span * u[:, 3])
+        k, depth, w, theta_g, phi_g, u = k[ok], depth[ok], w[ok], theta_g[ok], phi_g[ok], u[ok]
         weights = w * self.dsigma_dt(k, mass, t) * t * span * self.rate_factor
-        theta = px.angle(k, mass, t)
-        p = np.sqrt(np.clip(k * k - mass * mass, 0.0, None))
-        phi = 2.0 * np.pi * u[:, 4]
-        st = np.sin(theta)
-        p4 = np.column_stack([k, p * st * np.cos(phi), p * st * np.sin(phi), p * np.cos(theta)])
+        _, p4 = px.alp_momenta(k, mass, t, u[:, 4])
         if self.shower_angles:
             p4 = turned(p4, theta_g, phi_g)
         keep = weights > 0.0

@@ -180,3 +180,51 @@ def angle(k: ArrayLike, m: float, t: ArrayLike) -> FloatArray:
     s = np.sqrt(np.clip((t - t_min) * (t_max - t), 0.0, None)) / two_kp
     c = (k * k + p * p - t) / two_kp
     return np.arctan2(s, c)
+
+
+# --------------------------------------------------------------------------- sampling, shared by the channels
+
+
+def check_options(channel: str, nuclear: str, photon_coupling: float) -> None:
+    """One-line errors for a Primakoff channel's form-factor choice and coupling."""
+    if nuclear not in NUCLEAR_FORM_FACTORS:
+        raise BeamdumpInputError(f"{channel} nuclear: {nuclear!r}; allowed: {', '.join(NUCLEAR_FORM_FACTORS)}")
+    if not (np.isfinite(photon_coupling) and photon_coupling >= 0.0):
+        raise BeamdumpInputError(f"{channel} photon_coupling: {photon_coupling!r}; allowed a finite value >= 0")
+
+
+def column_dsigma_dt(
+    k: FloatArray, m: float, t: FloatArray, columns: tuple[tuple[float, float, float], ...], nuclear: str = "tsai",
+    incoherent: bool = True,
+) -> FloatArray:
+    """Σ_i n_i dσ_i/dt in cm² per GeV² (× the unit of the columns n_i, e.g. atoms per cm² per X0)
+    at g_aγγ = 1 GeV⁻¹ for the elements (Z, A, n) of a material."""
+    from .electron_brems_xsec import to_cm2
+
+    out = np.zeros(np.broadcast(k, t).shape)
+    for z, a, n in columns:
+        out += n * dsigma_dt(k, m, t, z, a, nuclear, incoherent)
+    return to_cm2(out)
+
+
+def sample_transfer(
+    k: FloatArray, m: float, columns: tuple[tuple[float, float, float], ...], u: FloatArray
+) -> tuple[np.ndarray, FloatArray, FloatArray]:
+    """For photons of energy k (GeV) and unit numbers u: (mask of the photons that can make mass m,
+    their t drawn log-uniform over :func:`t_range` (GeV²), the range's Δln t) — the sampling weight
+    of each t is Σ n dσ/dt · t · Δln t."""
+    lo, hi = t_range(k, m, max(z for z, _, _ in columns))
+    with np.errstate(invalid="ignore"):
+        ok = (k > m * (1.0 + 1e-9)) & (hi > lo)
+    span = np.log(hi[ok] / lo[ok])
+    return ok, lo[ok] * np.exp(span * u[ok]), span
+
+
+def alp_momenta(k: FloatArray, m: float, t: FloatArray, u_phi: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """(θ to the photon, four-momenta (n, 4) about the photon's direction as z axis) of ALPs of mass
+    m made by photons of energy k at transfer t, azimuth 2π·u_phi (no recoil: E_a = k)."""
+    theta = angle(k, m, t)
+    p = np.sqrt(np.clip(k * k - m * m, 0.0, None))
+    phi = 2.0 * np.pi * u_phi
+    st = np.sin(theta)
+    return theta, np.column_stack([k, p * st * np.cos(phi), p * st * np.sin(phi), p * np.cos(theta)])
