@@ -295,3 +295,74 @@ def test_piped_progress_is_one_line_per_stage_not_a_bar(tmp_path):
     err = r.stderr.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("na62-dump-2021: 6 masses ... done in "), r.stderr
     assert "%|" not in r.stderr and "\r" not in r.stderr
+
+
+def test_spectra_lists_only_commands_that_exist():
+    r = run("spectra", "--help")
+    assert r.returncode == 0, r.stderr
+    names = [line.split()[0] for line in r.stdout.split("Commands:")[1].strip().splitlines()]
+    assert names == ["generate", "inspect"]
+    for name in names:
+        assert run("spectra", name, "--help").returncode == 0, name
+
+
+def test_spectra_inspect_a_shipped_shower_and_meson_table(tmp_path, monkeypatch):
+    monkeypatch.setenv("BEAMDUMP_CACHE_DIR", str(tmp_path / "cache"))
+    r = run("spectra", "inspect", "tungsten_275gev.npz")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert "275 GeV e- in tungsten" in out and "shipped with beamdump" in out and "data/showers/tungsten_275gev.npz" in out
+    assert "showers 50000; seed 137" in out and "generator beamdump 1D EM cascade" in out and "kB" in out
+    r = run("spectra", "inspect", "pythia8_p400gev")  # without .npz
+    assert r.returncode == 0, r.stderr
+    assert "400 GeV p on isoscalar nucleons" in r.stdout and "data/spectra/pythia8_p400gev.npz" in r.stdout
+    assert "events 4000000" in r.stdout and "Pythia 8 (pythia8mc) 8." in r.stdout
+
+
+def test_spectra_inspect_a_preset_names_its_tables_without_making_them(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("BEAMDUMP_CACHE_DIR", str(cache))
+    r = run("spectra", "inspect", "na64-2017-2018")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("na64-2017-2018: 2 tables")
+    assert "na64_wcal_100gev.npz" in r.stdout and "na64_wcal_150gev.npz" in r.stdout
+    assert "used by:    na64-2017\n" in r.stdout and "used by:    na64-2018\n" in r.stdout
+    child = tmp_path / "e137_30.toml"  # a beam energy with no shipped table: described, not simulated
+    child.write_text('extends = "e137"\nname = "e137-30"\n[beam]\nenergy_gev = { value = 30.0, source = "test" }\n')
+    r = run("spectra", "inspect", str(child))
+    assert r.returncode == 0, r.stderr
+    assert "30 GeV e- in aluminium" in r.stdout and f"not made yet; would be cached as {cache / 'em_shower'}" in r.stdout
+    assert "simulated on first use (~" in r.stdout and "size:       -" in r.stdout
+    assert not (cache / "em_shower").exists()
+    # a cached copy is read first, and inspect says so
+    shipped = Path(__file__).resolve().parents[1] / "src" / "beamdump" / "data" / "showers" / "aluminium_20gev.npz"
+    key = next(ln.split()[-1] for ln in run("spectra", "inspect", str(shipped)).stdout.splitlines() if "key:" in ln)
+    (cache / "em_shower").mkdir(parents=True)
+    (cache / "em_shower" / f"{key}.npz").write_bytes(shipped.read_bytes())
+    r = run("spectra", "inspect", "e137")
+    assert r.returncode == 0 and f"user cache, {cache / 'em_shower' / key}.npz" in r.stdout, r.stdout
+    assert "read before the shipped copy aluminium_20gev.npz" in r.stdout
+    r = run("spectra", "inspect", key)  # by cache key
+    assert r.returncode == 0 and "20 GeV e- in aluminium" in r.stdout and "user cache" in r.stdout
+
+
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        (["spectra", "inspect", "nonsense"], "'nonsense' is neither a table nor a preset; allowed: a shipped table (aluminium_20gev.npz"),
+        (["spectra", "inspect", "pythia8_p400gev.npz", "--model", "b-l"], "--model: only with a preset"),
+        (["spectra", "inspect", "e137", "--model", "axion"], "known models"),
+    ],
+)
+def test_spectra_inspect_bad_names_are_one_line(args, field):
+    r = run(*args)
+    err = r.stderr.strip().splitlines()
+    assert r.returncode == 2 and len(err) == 1 and field in err[0] and "Traceback" not in r.stderr, r.stderr
+
+
+def test_spectra_inspect_a_damaged_file_is_one_line(tmp_path):
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    r = run("spectra", "inspect", str(bad))
+    err = r.stderr.strip().splitlines()
+    assert r.returncode == 2 and len(err) == 1 and f"{bad} is not a readable beamdump table" in err[0], r.stderr

@@ -7,6 +7,6 @@ command modules import their physics inside the command, so importing this packa
 from __future__ import annotations
 
 from .app import app, main, spectra_app
-from . import list_cmd, reach, compare, validate, x17, spectra  # noqa: F401,E402,I001  (each registers its command, in this order in --help)
+from . import list_cmd, reach, compare, validate, x17, spectra, spectra_inspect  # noqa: F401,E402,I001  (each registers its command, in this order in --help)
 
 __all__ = ["app", "main", "spectra_app"]

@@ -22,7 +22,7 @@ app = typer.Typer(
 )
 spectra_app = typer.Typer(
     no_args_is_help=True, rich_markup_mode=None,
-    help="Meson spectra from Pythia 8 (generate).",
+    help="Meson and shower tables: generate (Pythia 8) and inspect (settings, statistics, location, size).",
 )
 app.add_typer(spectra_app, name="spectra")
 
