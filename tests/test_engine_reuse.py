@@ -96,3 +96,16 @@ def test_two_workers_give_the_same_event_map_bit_for_bit() -> None:
         np.testing.assert_array_equal(one.grid.by_channel[name], two.grid.by_channel[name])
     np.testing.assert_array_equal(one.band.lower, two.band.lower)
     np.testing.assert_array_equal(one.band.upper, two.band.upper)
+
+
+def test_a_combined_preset_on_two_workers_is_bit_identical() -> None:
+    """NA64 2017 + 2018 (two runs on one cluster, electron showers): bd.reach with workers=2
+    gives the events and band of workers=1."""
+    import beamdump as bd
+
+    masses, couplings = np.geomspace(0.002, 0.03, 6), np.geomspace(1e-5, 1e-3, 25)
+    one = bd.reach("na64-2017-2018", masses=masses, couplings=couplings)
+    two = bd.reach("na64-2017-2018", masses=masses, couplings=couplings, workers=2)
+    np.testing.assert_array_equal(one.grid.total, two.grid.total)
+    np.testing.assert_array_equal(one.band.lower, two.band.lower)
+    np.testing.assert_array_equal(one.band.upper, two.band.upper)

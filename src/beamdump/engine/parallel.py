@@ -68,6 +68,8 @@ class MassPool:
                 out[int(i)] = flux
             if progress is not None:
                 progress(len(idx))
+        if any(f is None for f in out):  # pragma: no cover - as_completed yields every future
+            raise RuntimeError("a chunk of masses returned no lifetime tables")
         return [f for f in out if f is not None]
 
 
