@@ -292,8 +292,8 @@ def _brute_force(reach: Reach, mass: float, g: float) -> float:
     production g**coupling_power, N_beam, the efficiency and BR(ee)."""
     exp, model = reach.experiment, reach.model
     (channel,) = reach.channels
-    # Reach.flux draws the samples from this stream and the daughters' directions from its
-    # per-channel "decay" stream; the same streams reproduce its decays exactly
+    # Reach.flux draws the samples from this stream and gives the daughters the directions of
+    # Reach.decay_directions; the same draws reproduce its decays exactly
     rng = np.random.default_rng([reach.seed, int(round(mass * 1e9))])
     assert reach._azimuths is None  # ν-Cal is on axis: no azimuth forcing
     sample = channel.sample(mass, rng, max_theta=reach._max_theta)
@@ -305,7 +305,7 @@ def _brute_force(reach: Reach, mass: float, g: float) -> float:
         model.width_power,
         exp.acceptance("ee"),
         model.final_states()["ee"],
-        rng=reach._stream("decay", channel.name, mass),
+        directions=reach.decay_directions(channel.name, mass, len(sample)),
         segments=reach.segments,
     )
     norm = exp.n_beam * exp.efficiency("ee") * float(model.branching_fraction(mass, "ee"))

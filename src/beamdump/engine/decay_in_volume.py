@@ -113,16 +113,18 @@ def lifetime_table(
     final_state: FinalState | None = None,
     rng: np.random.Generator | None = None,
     segments: int = 3,
+    directions: FloatArray | None = None,
 ) -> LifetimeTable:
     """Lifetime table (accepted decays per beam particle, at coupling 1, before the branching
     fraction of the final state) of ``sample`` in ``volume``.
 
     ctau_at_unit_coupling: cτ in metres at coupling 1. ``acceptance`` and ``final_state`` (its
-    daughters) switch on the daughter acceptance.
+    daughters) switch on the daughter acceptance; ``directions`` (n, 3) fixes the first daughter's
+    rest-frame direction of each particle (see :func:`decay_terms`).
     """
     if len(sample) == 0:
         return LifetimeTable.empty(sample.coupling_power, lifetime_power)
     flights = flights_through(sample, volume)
-    u, c, _ = decay_terms(sample, flights, ctau_at_unit_coupling, acceptance, final_state, rng, segments)
+    u, c, _ = decay_terms(sample, flights, ctau_at_unit_coupling, acceptance, final_state, rng, segments, directions)
     # each line's terms telescope (w − w, or Σ_j (A_{j+1} − A_j) = 0): the exact total is 0
     return LifetimeTable.from_terms(u, c, sample.coupling_power, lifetime_power, total=0.0)

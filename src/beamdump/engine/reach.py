@@ -224,6 +224,11 @@ class Reach:
                     tables[ch.name] = tables[ch.name] + t.scaled(norm)
         return MassFlux(mass, tables)
 
+    def decay_directions(self, channel: str, mass: float, n: int) -> FloatArray:
+        """The rest-frame directions (n, 3) of the first daughter that :meth:`flux` gives the
+        particles 0..n−1 of ``channel``'s sample at ``mass`` (GeV): its decays, reproduced."""
+        return self._decay_directions(channel, np.arange(n), mass)
+
     def _decay_directions(self, channel: str, index: np.ndarray, mass: float) -> FloatArray:
         """Rest-frame daughter directions (n, 3) of one channel's particles at sample positions
         ``index`` and ``mass`` (GeV): entry i of a fixed isotropic sequence of the channel (drawn
