@@ -90,14 +90,15 @@ def two_body_decay(
     """
     p_parent = np.asarray(p_parent, dtype=float)
     n = p_parent.shape[0]
-    M = invariant_mass(p_parent) if parent_mass is None else np.broadcast_to(np.asarray(parent_mass, dtype=float), (n,))
-    q = two_body_momentum(M, m1, m2)
+    M = invariant_mass(p_parent) if parent_mass is None else np.asarray(parent_mass, dtype=float)
+    q = two_body_momentum(M, m1, m2)  # one number for one parent mass
     if directions is None:
         directions = isotropic_directions(n, rng)
     d = np.asarray(directions, dtype=float)
-    e1 = np.sqrt(q * q + m1 * m1)
-    p1 = np.concatenate([e1[:, None], q[:, None] * d], axis=-1)
-    lab1 = boost(p1, p_parent, M)
+    p1 = np.empty((n, 4))
+    p1[:, 0] = np.sqrt(q * q + m1 * m1)
+    np.multiply(d, q[..., None], out=p1[:, 1:])
+    lab1 = boost(p1, p_parent, np.broadcast_to(M, (n,)))
     return lab1, p_parent - lab1  # momentum conservation: one boost instead of two
 
 
