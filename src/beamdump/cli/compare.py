@@ -27,7 +27,7 @@ def compare(
     """The excluded bands of several presets in one figure (compare.png) and one table (compare.csv)."""
     from ..engine.analysis import make_reach
     from ..experiments.experiment import load_experiment
-    from ..report.plotting import plot_bands
+    from ..report.plotting import plot_bands, short_name
     from ..report.outputs import environment, write_channel_contours, write_run_json
 
     if len(experiments) < 2:
@@ -51,7 +51,11 @@ def compare(
         summary[exp.name] = band_summary(result)
         typer.echo(f"{exp.name:<18} {summary[exp.name]['line']}")
     write_channel_contours(out / "compare.csv", bands, key="experiment")
-    plot_bands(list(bands.items()), out / "compare.png", title=f"{model}: excluded at " + ", ".join(sorted({f"{e.limit.cl:.0%}" for e in exps})) + " CL", filled=False)
+    labels = {e.name: short_name(e.config.title) for e in exps}
+    if len(set(labels.values())) < len(labels):  # two presets of one experiment: name them apart
+        labels = {n: f"{t} [{n}]" for n, t in labels.items()}
+    plot_bands([(labels[name], b) for name, b in bands.items()], out / "compare.png",
+               title=f"Excluded regions of {len(exps)} experiments, each at its own CL", filled=False, cl_per_entry=True)
     write_run_json(
         out / "run.json",
         {"command": sys.argv, "model": model, "seed": seed, "experiments": summary,

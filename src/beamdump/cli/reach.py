@@ -42,7 +42,7 @@ def reach(
     from ..engine.parallel import checked_workers
     from ..limits.contours import read_band_csv
     from ..experiments.experiment import load_experiment
-    from ..report.plotting import plot_bands, reference_label
+    from ..report.plotting import plot_bands, reach_label, reference_label, short_description
     from ..production.proton_brems import default_brems_settings
     from ..report.outputs import environment, write_channel_contours, write_events_csv, write_hepdata_yaml, write_run_json
     from ..report.score import score_band
@@ -93,23 +93,26 @@ def reach(
         written[2:2] = ["contour_low.csv", "contour_high.csv"]
         envelope = (ub.low, ub.high)
         band_scores = {k: mass_range_or_none(b) for k, b in ub.per_variation.items()}
-    label = f"beamdump: {exp.name} ({'+'.join(result.final_states)})"
     plot_bands(
-        [(label, result.band)],
+        [(reach_label(result), result.band)],
         out / "reach.png",
-        title=f"{exp.config.title}, {result.model.name}",
-        references=[(reference_label(ref, f"reference: {compare.name}"), ref)] if ref is not None else (),
+        title=exp.config.title,
+        references=[(reference_label(ref, f"reference ({compare.name})"), ref)] if ref is not None else (),
         events=(grid.masses, grid.couplings, grid.total, result.threshold),
         envelope=envelope,
     )
     if channels:
+        from ..production.channels import channel_descriptions
+
         per = channel_bands(engine, result)
+        described = channel_descriptions()
         write_channel_contours(out / "contours_by_channel.csv", per)
         plot_bands(
-            [*[(name, b) for name, b in per.items() if len(b) >= 2], ("all channels", result.band)],
+            [*[(short_description(described.get(name, name)), b) for name, b in per.items() if len(b) >= 2],
+             ("all channels", result.band)],
             out / "channels.png",
             title=f"{exp.config.title}: by production channel",
-            references=[(reference_label(ref, f"reference: {compare.name}"), ref)] if ref is not None else (),
+            references=[(reference_label(ref, f"reference ({compare.name})"), ref)] if ref is not None else (),
             filled=False,
         )
         written += ["channels.png", "contours_by_channel.csv"]

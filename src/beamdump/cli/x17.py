@@ -28,7 +28,7 @@ def x17(
     covers the rest of the band."""
     from ..engine.analysis import log_range, make_reach, run_reach
     from ..experiments.experiment import load_experiment, preset_names
-    from ..report.plotting import plot_bands, plot_design_scan
+    from ..report.plotting import plot_bands, plot_design_scan, short_name
     from ..report.outputs import environment, write_rows, write_run_json
     from ..studies.x17 import check_design_base, design_scan, excluded_interval, minimal_counts, scan_grid, x17_targets
 
@@ -75,7 +75,7 @@ def x17(
             typer.echo(f"  {exp.name:<18} {label} {mass * 1e3:.2f} MeV: " + (f"{lo:.3g} - {hi:.3g}" if got else "nothing excluded"))
         if exp.name.startswith("na64"):
             res = run_reach(engine, masses=np.geomspace(1.05e-3, 0.05, 80))
-            na64_bands.append((exp.name, res.band))
+            na64_bands.append((short_name(exp.config.title), res.band))
     write_rows(out / "x17_intervals.csv", ["experiment", "x17", "mass_gev", f"{key}_lower", f"{key}_upper", "cl"], rows,
                (f"model: {model}", *comments))
     marks = [(f"X17 ({label}), proto-phobic band", mass, targets.band) for label, mass in targets.masses[:1]]
