@@ -30,7 +30,8 @@ def flight_directions(sample: ParticleSample) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class Flights:
-    """The pieces of flight lines inside a volume: particle index, entry and exit path (m)."""
+    """The pieces of flight lines inside a volume: particle index (ascending), entry and exit
+    path (m)."""
 
     particle: np.ndarray
     l_in: FloatArray
