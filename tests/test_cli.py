@@ -366,3 +366,25 @@ def test_spectra_inspect_a_damaged_file_is_one_line(tmp_path):
     r = run("spectra", "inspect", str(bad))
     err = r.stderr.strip().splitlines()
     assert r.returncode == 2 and len(err) == 1 and f"{bad} is not a readable beamdump table" in err[0], r.stderr
+
+
+def test_validate_finds_or_explains_where_the_references_are(tmp_path, monkeypatch):
+    from beamdump.cli import options
+    from beamdump.errors import BeamdumpInputError
+
+    here = tmp_path / "beside"
+    here.mkdir()
+    monkeypatch.setattr(options, "reference_candidates", lambda: [tmp_path / "absent", here])
+    assert options.reference_dir_option(None) == here
+    monkeypatch.setattr(options, "reference_candidates", lambda: [tmp_path / "absent"])
+    with pytest.raises(BeamdumpInputError, match=r"--reference-dir: not given and no published bands at .*absent; "
+                                                 r"give --reference-dir PATH to the project's shared/reference/limits"):
+        options.reference_dir_option(None)
+    r = run("validate", "--reference-dir", str(tmp_path / "nope"))
+    err = r.stderr.strip().splitlines()
+    assert r.returncode == 2 and len(err) == 1 and "is not a folder; allowed a folder of published bands" in err[0]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    r = run("validate", "--reference-dir", str(empty), "--model", "b-l")
+    assert r.returncode == 2 and r.stdout.startswith(f"published bands from {empty}; one line per reference")
+    assert "no reference bands found" in r.stderr

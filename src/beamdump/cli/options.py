@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import BeamdumpInputError
 
-DEFAULT_REFERENCE_DIR = Path("..") / "shared" / "reference" / "limits"
+REFERENCE_SUBDIR = Path("shared") / "reference" / "limits"  # the project's published bands, beside a checkout
 MAX_GRID_CELLS = 1_000_000  # a reach map larger than this writes an events.csv of ~60 MB
 
 
@@ -107,3 +107,29 @@ def check_final_states_open(engine, masses) -> None:
             f"--masses: up to {top:.4g} GeV, but {'+'.join(engine.final_states)} opens at "
             f"{lowest:.4g} GeV; allowed masses above it (or another --final-state)"
         )
+
+
+def reference_candidates() -> list[Path]:
+    """Where ``validate`` looks for the published bands when --reference-dir is not given:
+    ``../shared/reference/limits`` from the working directory, then beside the checkout this
+    package runs from (an editable install: ``<checkout>/../shared/reference/limits``)."""
+    checkout = Path(__file__).resolve().parents[3]  # src/beamdump/cli/options.py → the checkout
+    found = [Path.cwd().parent / REFERENCE_SUBDIR, checkout.parent / REFERENCE_SUBDIR]
+    return list(dict.fromkeys(p.resolve() for p in found))
+
+
+def reference_dir_option(given: Path | None) -> Path:
+    """The folder of published bands (--reference-dir): ``given``, else the first of
+    :func:`reference_candidates` that exists; a missing one says where the bands are looked for."""
+    where = "the project's shared/reference/limits: one CSV per published band, in a folder per model (dark_photon/, alp_photon/, …)"
+    if given is not None:
+        if not given.is_dir():
+            raise BeamdumpInputError(f"--reference-dir: {given} is not a folder; allowed a folder of published bands ({where})")
+        return given
+    for path in reference_candidates():
+        if path.is_dir():
+            return path
+    tried = " or ".join(str(p) for p in reference_candidates())
+    raise BeamdumpInputError(
+        f"--reference-dir: not given and no published bands at {tried}; give --reference-dir PATH to {where}"
+    )

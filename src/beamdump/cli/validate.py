@@ -9,12 +9,14 @@ import typer
 
 from ..errors import BeamdumpInputError
 from .app import app
-from .options import DEFAULT_REFERENCE_DIR, output_dir
+from .options import output_dir, reference_dir_option
 
 
 @app.command()
 def validate(
-    reference_dir: Path = typer.Option(DEFAULT_REFERENCE_DIR, help="folder with the published bands (…/reference/limits)"),
+    reference_dir: Optional[Path] = typer.Option(
+        None, help="folder of the published bands, one CSV per band in a folder per model (default: shared/reference/limits "
+        "beside the working directory or beside the beamdump checkout)"),
     model: Optional[str] = typer.Option(None, help="check only this model's curves (default: every model with references)"),
     out: Optional[Path] = typer.Option(None, help="also write a report there: a figure per reference, index.md and index.html"),
     mesons: Optional[str] = typer.Option(None, help="meson tables of the proton dumps: nucleon, nucleus (Angantyr p+A) or cascade; default: each preset's"),
@@ -28,13 +30,10 @@ def validate(
         from ..models import get_model
 
         get_model(model)  # an unknown name is refused before the work
-    if not Path(reference_dir).is_dir():
-        raise BeamdumpInputError(
-            f"--reference-dir: {reference_dir} is not a folder; the published bands are in the project's "
-            "shared/reference/limits (beside a checkout: ../shared/reference/limits)"
-        )
+    reference_dir = reference_dir_option(reference_dir)
     if out is not None:
         output_dir(out)  # the report folder, before the work
+    typer.echo(f"published bands from {reference_dir}; one line per reference as each preset finishes:")
     rows = validate_all(reference_dir, model, mesons, progress=typer.echo)
     if not rows:
         raise BeamdumpInputError(f"--reference-dir: no reference bands found under {reference_dir}")
