@@ -247,6 +247,25 @@ def test_thin_target_angles_are_the_beam_electrons_scattering() -> None:
     assert np.all(th.positron_track == 0.0) and mc.positron_track.sum() < 5e-3 * mc.track.sum()  # O(t²) pairs
 
 
+@pytest.mark.parametrize("edges", [
+    ShowerSettings(beam_energy=275.0, e_min=0.1, depth_bin=0.5).t_edges(),  # geometric front, narrow last bin
+    ShowerSettings(beam_energy=275.0, e_min=0.1).log10_e_edges(),
+    ANGLE_EDGES,
+    ShowerSettings(thickness=0.02, depth_bin=0.1).t_edges(),  # one bin split geometrically
+], ids=["depth", "log-energy", "angle", "thin"])
+def test_cascade_binning_is_a_binary_search(edges: np.ndarray) -> None:
+    """The cascade's bin lookup gives exactly searchsorted(edges, x, "right") - 1 clipped to the
+    bins, on and next to every edge, outside the range and in the dense first bins."""
+    rng = np.random.default_rng(0)
+    span = edges[-1] - edges[0]
+    x = np.concatenate([
+        rng.uniform(edges[0] - 0.1 * span, edges[-1] + 0.1 * span, 200_000), edges,
+        np.nextafter(edges, -np.inf), np.nextafter(edges, np.inf), edges[0] + rng.exponential(1e-3 * span, 20_000),
+    ])
+    expected = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, edges.size - 2)
+    np.testing.assert_array_equal(shower_cascade._Binner(edges)(x), expected)
+
+
 # ---------------------------------------------------------------------- photon angles
 def test_photon_angle_histogram_holds_the_photon_track(w10: ShowerTable, tmp_path) -> None:
     """Summed over u = θ·k/E_s the photon angle histogram is the photon track, in the native bins,

@@ -4,7 +4,8 @@ analytic thin-target limit, and the disk cache of the tables.
 :func:`simulate` cascades beam electrons in a target and returns the
 :class:`~.shower_table.ShowerTable` of the differential track length T(E, t) and the other tallies
 per beam electron; :func:`thin_target` is the analytic first-order result for thickness ≪ 1 X0;
-:func:`cached_table` keeps simulated tables in ``<cache>/em_shower/<key>.npz``. The analytic
+:func:`cached_table` finds a table in ``<cache>/em_shower/<key>.npz``, else among those shipped in
+``beamdump/data/showers`` (``scripts/make_shower_tables.py``), else simulates and caches it. The analytic
 references the cascade is checked against are :func:`shower_max_pdg` and Rossi's
 ``ELECTRON_TRACK_CONSTANT`` / ``PHOTON_TRACK_CONSTANT``. Units: energies in GeV, depths and track
 lengths in radiation lengths X0.
@@ -104,15 +105,16 @@ class _Binner:
     def __call__(self, x: NDArray[np.float64]) -> NDArray[np.intp]:
         cell = np.clip((x - self.lo) * self.scale, 0, self.cells - 1).astype(np.intp)
         j = self.table[cell]
-        todo = np.arange(x.size)
-        while todo.size:  # each pass moves the guesses that are off by one bin; few are off at all
-            jj, xx = j[todo], x[todo]
+        todo, jj, xx = None, j, x
+        while True:  # each pass moves the guesses that are off by one bin; few are off at all
             up = (jj < self.n - 1) & (xx >= self.edges[np.minimum(jj + 1, self.n)])
             down = (jj > 0) & (xx < self.edges[jj])
-            move = up | down
-            todo = todo[move]
+            move = np.flatnonzero(up | down)
+            if not move.size:
+                return j
+            todo = move if todo is None else todo[move]
             j[todo] += up[move].astype(np.intp) - down[move].astype(np.intp)
-        return j
+            jj, xx = j[todo], x[todo]
 
 
 class _Tally:
