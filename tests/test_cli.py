@@ -18,7 +18,8 @@ def run(*args, cwd=None):
 def test_list_names_experiments_models_and_final_states():
     r = run("list")
     assert r.returncode == 0, r.stderr
-    for word in ("na62-dump-2021", "na62-dump-1e18", "charm", "nucal", "dark-photon", "mumu", "eta", "pythia8_p400gev_Cu.npz"):
+    for word in ("na62-dump-2021", "na62-dump-1e18", "charm", "nucal", "dark-photon", "mumu", "eta", "pythia8_p400gev_Cu.npz",
+                 "tungsten_275gev.npz                    275 GeV e- in tungsten (1D EM cascade); 5e+04 showers, seed 137"):
         assert word in r.stdout
 
 

@@ -1,4 +1,4 @@
-"""``beamdump list``: experiments, models, final states, channels and meson tables, one line each."""
+"""``beamdump list``: experiments, models, final states, channels, meson and shower tables, one line each."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from .app import app
 
 @app.command("list")
 def list_cmd() -> None:
-    """Experiments, models, final states, production channels and meson tables, one line each."""
+    """Experiments, models, final states, production channels, meson and shower tables, one line each."""
     from ..sources.shipped_spectra import cached_table_lines, shipped_table_lines
     from ..sources.spectra_lookup import spectra_cache
+    from ..sources.table_info import shipped_shower_lines
     from ..experiments.experiment import load_experiment, preset_names
     from ..models import get_model, model_names
     from ..production.channels import channel_descriptions
@@ -39,6 +40,9 @@ def list_cmd() -> None:
         typer.echo(f"  {name:<18} {text}")
     typer.echo("Shipped meson tables (Pythia 8):")
     for line in shipped_table_lines():
+        typer.echo(f"  {line}")
+    typer.echo("Shipped shower tables (`beamdump spectra inspect NAME` shows the settings and location of any table):")
+    for line in shipped_shower_lines():
         typer.echo(f"  {line}")
     generated = cached_table_lines()
     if generated:

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 
-from beamdump.datafiles import load_toml, package_data, read_table
+from beamdump.datafiles import load_toml, package_data
 from beamdump.errors import BeamdumpInputError
-from beamdump.sources.meson_table import ARRAY_NAMES, MesonSpectra
+from beamdump.sources.meson_table import MesonSpectra
 from beamdump.sources.nuclear_targets import angantyr_options, get_nucleus
 from beamdump.sources.spectra_lookup import (
     GENERATE_CHUNK,
@@ -60,9 +60,11 @@ def shipped_energies() -> tuple[float, ...]:
 
 def shipped_table_lines() -> list[str]:
     """One line per table shipped in ``data/spectra``: file, beam and target, statistics."""
+    from beamdump.sources.table_info import read_meta
+
     lines = []
     for path in sorted(package_data("spectra").glob("pythia8_*.npz")):
-        meta, _ = read_table(path, ARRAY_NAMES, "spectrum table")
+        meta = read_meta(path)  # the metadata alone: the arrays (and their checksum) are read when a table is used
         st = SpectrumSettings.from_dict(meta["settings"])
         lines.append(f"{path.name:<38} {_describe(st)}; {meta['n_events']:.3g} {_unit(st)}")
     return lines

@@ -104,6 +104,16 @@ def shipped_names() -> list[str]:
     return [p.name for p in _shipped_files()]
 
 
+def shipped_shower_lines() -> list[str]:
+    """One line per shower table shipped in ``data/showers``: file, beam and material, statistics."""
+    lines = []
+    for path in sorted(package_data(SHOWER_FOLDER).glob("*.npz")):
+        info = info_from_file(path, "shipped")
+        lines.append(f"{path.name:<38} {info.what.removeprefix('shower table: ')}; "
+                     f"{info.statistics['showers']:.3g} showers, seed {info.statistics['seed']}")
+    return lines
+
+
 def _cache_files() -> list[Path]:
     from .spectra_lookup import spectra_cache
 
