@@ -92,7 +92,7 @@ def x17(
          "containment: fraction of the beam energy absorbed by the dump (1-D shower); the E_dump + E_ECAL = E_beam selection needs it near 1"),
     )
     g_l, g_n, upper, covered = scan_grid(points)
-    plot_design_scan(g_l, g_n, upper, covered, out / "design_scan.png", title=f"{base.name}: X17 at {mass * 1e3:.1f} MeV", target=targets.band[1])
+    plot_design_scan(g_l, g_n, upper, covered, out / "design_scan.png", title=f"{short_name(base.config.title)}: X17 at {mass * 1e3:.1f} MeV", target=targets.band[1])
     need = minimal_counts(points)
     contained = {p.dump_length_x0: p.containment for p in points}
     typer.echo(f"design scan of {base.name} at {mass * 1e3:.2f} MeV: smallest EOT covering eps up to {targets.band[1]:.2g}")

@@ -206,8 +206,8 @@ def draw_bands(
     high) draws the uncertainty band of the first band in orange: the region excluded under some
     variation hatched, the region excluded under every one outlined dotted. ``marks`` = (label,
     mass, (g_lo, g_hi)) draws a target: a coupling interval at one mass (e.g. the X17 band).
-    ``xlim`` fixes the mass axis (GeV). An axis spanning less than about a decade labels its
-    minor ticks too.
+    ``xlim`` fixes the mass axis (GeV). An axis spanning less than two decades (1.3 below 1e-3)
+    labels 2× and 5× its decades too.
     """
     artists: list[Artist] = []
     drawn = [(label, b) for label, b in bands if len(b) >= 2]
@@ -261,7 +261,8 @@ def draw_bands(
         axis.set_major_locator(LogLocator(base=10, numticks=12))
         axis.set_minor_locator(LogLocator(base=10, subs=np.arange(2, 10), numticks=12))
         lo, hi = axis.get_view_interval()
-        if 0 < lo < hi and np.log10(hi / lo) < 1.6:  # under ~1.5 decades: label 2 and 5 too, numbers as numbers
+        plain = 1e-3 <= lo and hi < 1e4  # labels as numbers (0.02), narrower than 2×10^-5
+        if 0 < lo < hi and np.log10(hi / lo) < (2.0 if plain else 1.3):  # a short axis: label 2 and 5 too
             axis.set_major_formatter(FuncFormatter(lambda x, _: _tick_label(x)))
             axis.set_minor_formatter(FuncFormatter(lambda x, _: _tick_label(x) if _mantissa(x) in (2, 5) else ""))
             axis.set_tick_params(which="minor", pad=rcParams[f"{axis.axis_name}tick.major.pad"])  # one baseline
@@ -360,5 +361,5 @@ def plot_design_scan(
         ax.set_ylabel("electrons on target")
         if title:
             ax.set_title(title, fontsize=14, loc="left")
-        ax.legend(fontsize=12, loc="lower right", frameon=False)
+        ax.legend(fontsize=12, loc="lower right", frameon=True, facecolor="white", framealpha=0.85)  # readable on dark cells
     return Path(path)
