@@ -53,15 +53,15 @@ def channel_descriptions() -> dict[str, str]:
         "(electron beams; arXiv:0906.0580, Tsai RMP 46 (1974) 815)"
     )
     out[PRIMAKOFF_SHOWER] = (
-        "gamma N -> a N Primakoff conversion of the shower photons on the dump nuclei, Tsai's form factors "
-        "(electron beams; Tsai PRD 34 (1986) 1326, arXiv:1512.03069)"
+        "γN → aN Primakoff conversion of the shower photons on the dump nuclei, Tsai's form factors "
+        "(electron beams; Tsai PRD 34 (1986) 1326, arXiv:1709.00009)"
     )
     out[PRIMAKOFF_MESON_PHOTONS] = (
-        "gamma N -> a N Primakoff conversion of the photons of pi0/eta/eta'/omega decays in the dump or, at "
-        "a collider, in the neutral absorber (proton beams; arXiv:1512.03069, arXiv:2410.10363)"
+        "γN → aN Primakoff conversion of the photons of π⁰/η/η′/ω decays in the dump or, at a collider, in "
+        "the neutral absorber (proton beams; arXiv:1904.02091, arXiv:1806.02348)"
     )
     out[PRIMAKOFF_PROTON] = (
-        "p N -> p N a: the beam proton's equivalent photons (Budnev flux, dipole form factors) converting on the "
+        "pN → pNa: the beam proton's equivalent photons (Budnev flux, dipole form factors) converting on the "
         "dump nuclei over one interaction length (proton beams on a fixed target; arXiv:1512.03069)"
     )
     out[POSITRON_ANNIHILATION] = (
