@@ -389,3 +389,15 @@ def test_validate_finds_or_explains_where_the_references_are(tmp_path, monkeypat
     r = run("validate", "--reference-dir", str(empty), "--model", "b-l")
     assert r.returncode == 2 and r.stdout.startswith(f"published bands from {empty}; one line per reference")
     assert "no reference bands found" in r.stderr
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["list"], ["spectra", "--help"], ["reach", "--help"]])
+def test_quick_commands_import_no_scipy_matplotlib_or_dask(args):
+    # what the quick paths import, not how fast (benchmarks/bench_cli_start.py measures the time)
+    code = ("import sys\nfrom beamdump.cli import main\nsys.argv = ['beamdump', *sys.argv[1:]]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'scipy', 'matplotlib', 'dask', 'distributed'})\n"
+            "print('HEAVY', heavy)\n")
+    r = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == "HEAVY []", r.stdout[-300:]
