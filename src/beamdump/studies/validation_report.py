@@ -64,7 +64,7 @@ def build_rows(results: Sequence[ValidationResult], reference_dir: Path) -> list
 
 def write_figures(rows: Sequence[ReportRow], out: Path) -> list[Path]:
     """One figure per row: our band (and its event map) over the published band."""
-    from ..report.plotting import plot_bands, reference_label
+    from ..report.plotting import plot_bands, reference_label, short_name
 
     written = []
     for row in rows:
@@ -72,7 +72,7 @@ def write_figures(rows: Sequence[ReportRow], out: Path) -> list[Path]:
         g = r.result.grid
         exp = r.result.experiment
         written.append(plot_bands(
-            [(f"beamdump: {r.experiment} ({r.final_state}; {', '.join(r.channels)})", r.result.band)],
+            [(f"beamdump: {short_name(exp.config.title)} ({r.final_state}; {', '.join(r.channels)})", r.result.band)],
             out / row.figure,
             title=f"{exp.config.title} — {r.model}",
             references=[(reference_label(row.reference, f"published: {r.reference}"), row.reference)],
