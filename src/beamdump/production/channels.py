@@ -191,7 +191,9 @@ def _photon_channels(
     wrong = [n for n in names if PHOTON_CHANNELS[n] != beam_particle]
     if wrong:
         raise BeamdumpInputError(
-            f"channel: {', '.join(wrong)} need a {PHOTON_CHANNELS[wrong[0]]} beam, not {beam_particle!r}"
+            f"channel: {', '.join(wrong)} needs an {PHOTON_CHANNELS[wrong[0]]} beam, not {beam_particle!r}"
+            if PHOTON_CHANNELS[wrong[0]] == "electron" else
+            f"channel: {', '.join(wrong)} needs a {PHOTON_CHANNELS[wrong[0]]} beam, not {beam_particle!r}"
         )
     out: list[ProductionChannel] = []
     for n in names:
