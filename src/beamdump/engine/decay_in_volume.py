@@ -11,6 +11,7 @@ the same for all pieces of a line) decide the daughter acceptance A_k, and the p
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,30 +23,43 @@ from .lifetime_table import LifetimeTable
 from ..production.sample import ParticleSample
 
 
-def flight_directions(sample: ParticleSample) -> tuple[np.ndarray, np.ndarray]:
-    """Unit directions (n, 3) and momenta |p| (n,) in GeV of a sample."""
-    p = np.sqrt(np.einsum("ij,ij->i", sample.p4[:, 1:], sample.p4[:, 1:]))
-    return sample.p4[:, 1:] / np.where(p > 0, p, 1.0)[:, None], p
-
-
 @dataclass(frozen=True)
 class Flights:
     """The pieces of flight lines inside a volume: particle index (ascending), entry and exit
-    path (m)."""
+    path (m), and that particle's unit direction (n, 3) and momentum |p| (GeV), one row per piece."""
 
     particle: np.ndarray
     l_in: FloatArray
     l_out: FloatArray
-    direction: FloatArray  # (n, 3) of every particle of the sample
-    momentum: FloatArray  # (n,) |p| in GeV
+    direction: FloatArray
+    momentum: FloatArray
+
+
+_CONE_MARGIN = 1e-9  # relative margin on tan²θ of the cone test: round-off never drops a line that touches the volume
 
 
 def flights_through(sample: ParticleSample, volume) -> Flights:
-    """Intersect every flight line of ``sample`` with ``volume`` once."""
-    direction, p = flight_directions(sample)
-    intervals = volume.intervals(sample.origin, direction)  # (n, k, 2)
+    """Intersect every flight line of ``sample`` with ``volume`` once.
+
+    When every particle starts at the origin (meson decays, proton bremsstrahlung), only those
+    inside the cone that bounds the volume seen from there (``volume.angular_bounds``, exact for
+    every shape) are intersected: the others cannot reach it."""
+    p3 = sample.p4[:, 1:]
+    origin = sample.origin
+    candidates = None
+    if len(sample) and not np.any(origin):
+        theta_max = volume.angular_bounds((0.0, 0.0, 0.0))[1]
+        if theta_max < 0.5 * np.pi:
+            t2 = math.tan(theta_max) ** 2 * (1.0 + _CONE_MARGIN)
+            px, py, pz = p3[:, 0], p3[:, 1], p3[:, 2]
+            candidates = np.flatnonzero((pz > 0.0) & (px * px + py * py <= t2 * (pz * pz)))
+            origin, p3 = origin[candidates], p3[candidates]
+    p = np.sqrt(np.einsum("ij,ij->i", p3, p3))
+    direction = p3 / np.where(p > 0, p, 1.0)[:, None]
+    intervals = volume.intervals(origin, direction)  # (n, k, 2)
     i_part, i_int = np.nonzero(intervals[..., 1] > intervals[..., 0])
-    return Flights(i_part, intervals[i_part, i_int, 0], intervals[i_part, i_int, 1], direction, p)
+    particle = i_part if candidates is None else candidates[i_part]
+    return Flights(particle, intervals[i_part, i_int, 0], intervals[i_part, i_int, 1], direction[i_part], p[i_part])
 
 
 def decay_terms(
@@ -71,7 +85,7 @@ def decay_terms(
     if not len(i_part) or not np.isfinite(ctau_at_unit_coupling):
         return np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64)
     l_in, l_out = flights.l_in, flights.l_out
-    decay_length = flights.momentum[i_part] / sample.mass * ctau_at_unit_coupling  # metres at g = 1
+    decay_length = flights.momentum / sample.mass * ctau_at_unit_coupling  # metres at g = 1
     w = sample.weights[i_part]
 
     if acceptance is None or acceptance.accepts_everything:
@@ -91,7 +105,7 @@ def decay_terms(
     # daughter once for its k vertices origin + L·direction
     fixed = None if directions is None else np.asarray(directions, dtype=float)[i_part]
     d1, d2 = final_state.decay(sample.p4[i_part], sample.mass, rng, directions=fixed)
-    acc = acceptance.accepts_along(sample.origin[i_part], flights.direction[i_part], mids, d1, d2, charges=final_state.charges)
+    acc = acceptance.accepts_along(sample.origin[i_part], flights.direction, mids, d1, d2, charges=final_state.charges)
     # a line with no accepted segment has only zero terms: leave it out
     seen = np.flatnonzero(any_vertex(acc))
     acc = acc[seen].astype(float)
