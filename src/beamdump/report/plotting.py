@@ -129,13 +129,18 @@ def _fit_titles(fig: Figure) -> None:
     """Lay ``fig`` out so that every title fits: smaller type first (down to WRAP_TITLE_SIZE),
     then wrapped onto more lines, then smaller again (down to MIN_TITLE_SIZE)."""
     fig.tight_layout()
+    changed = False
     for title in _titles(fig):
+        if fits(fig, title):
+            continue
+        changed = True
         _shrink(fig, title, WRAP_TITLE_SIZE)
         width = len(title.get_text())
         while not fits(fig, title) and width > 20:
             width = int(width * 0.8)
             title.set_text(textwrap.fill(" ".join(title.get_text().split()), width))
         _shrink(fig, title, MIN_TITLE_SIZE)
+    if changed:  # a smaller or wrapped title: lay out again (only then: a layout costs a draw)
         fig.tight_layout()
 
 
