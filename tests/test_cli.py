@@ -191,7 +191,11 @@ def test_compare_writes_one_figure_and_one_table(tmp_path):
     with (tmp_path / "compare.csv").open() as f:
         rows = list(csv.DictReader(f))
     assert {row["experiment"] for row in rows} == {"nucal", "darkquest"}
-    assert "nucal" in r.stdout and "darkquest" in r.stdout
+    lines = r.stdout.splitlines()  # one line per preset as it finishes, each with its CL
+    assert [ln.split()[0] for ln in lines[:2]] == ["nucal", "darkquest"]
+    assert all(" at 90% CL" in ln for ln in lines[:2]), lines
+    summary = json.loads((tmp_path / "run.json").read_text())["experiments"]
+    assert summary["nucal"]["cl"] == pytest.approx(0.9)
 
 
 def test_band_that_excludes_nothing_writes_valid_json(tmp_path):

@@ -65,15 +65,18 @@ def compare(
 
 
 def band_summary(result) -> dict:
-    """Excluded mass range, smallest excluded coupling and where, channels and POT of one run."""
+    """Excluded mass range (GeV), smallest excluded coupling and where, CL, channels and beam count of one run."""
+    from ..limits.contours import format_cl
+
     b = result.band
     exp = result.experiment
+    cl = f"{format_cl(b.cl)} CL"
     if len(b) == 0:
-        return {"excluded": False, "line": "nothing excluded", "channels": result.channels}
+        return {"excluded": False, "line": f"nothing excluded at {cl}", "channels": result.channels, "cl": b.cl}
     i = int(b.lower.argmin())
     lo, hi = b.mass_range
-    line = (f"m {lo:.3g}–{hi:.3g} GeV; smallest coupling {b.lower[i]:.3g} at {b.masses[i]:.3g} GeV; "
+    line = (f"excluded at {cl}: m {lo:.3g}–{hi:.3g} GeV; smallest coupling {b.lower[i]:.3g} at {b.masses[i]:.3g} GeV; "
             f"{exp.n_beam:.3g} {exp.beam_label}; channels {', '.join(result.channels)}")
     return {"excluded": True, "mass_range_gev": [lo, hi], "min_coupling": float(b.lower[i]),
             "min_coupling_mass_gev": float(b.masses[i]), "n_beam": exp.n_beam,
-            "channels": result.channels, "final_states": result.final_states, "line": line}
+            "channels": result.channels, "final_states": result.final_states, "cl": b.cl, "line": line}

@@ -40,7 +40,7 @@ def reach(
     """Events on a (mass, coupling) grid, the excluded band at the preset's CL (90% unless it says otherwise) and a figure."""
     from ..engine.analysis import channel_bands, make_reach
     from ..engine.parallel import checked_workers
-    from ..limits.contours import read_band_csv
+    from ..limits.contours import format_cl, read_band_csv
     from ..experiments.experiment import load_experiment
     from ..report.plotting import plot_bands, reach_label, reference_label, short_description
     from ..production.proton_brems import default_brems_settings
@@ -147,7 +147,8 @@ def reach(
         excluded = f"excluded masses {lo:.4g}–{hi:.4g} GeV ({len(result.band)} rows)"
     else:
         excluded = "nothing excluded on this grid"
-    typer.echo(f"{exp.name}: N_up = {result.threshold:.3f} events; {excluded} in {result.timings['total_s']:.2f} s")
+    typer.echo(f"{exp.name}: N_up = {result.threshold:.3f} events at {format_cl(result.band.cl)} CL; {excluded} "
+               f"in {result.timings['total_s']:.2f} s")
     if score:
         typer.echo(f"against {compare.name}: {score.line()}")
     typer.echo(f"wrote {out}/" + ", ".join(written))
