@@ -173,10 +173,26 @@ def _draw_band(ax: Axes, band: ExclusionBand, color, ls: str, lw: float, label: 
         return out + ax.plot(x, y, color=color, lw=lw, ls=ls, label=label)
     out = ax.plot(band.masses, band.lower, color=color, lw=lw, ls=ls, label=label)
     out += ax.plot(band.masses, band.upper, color=color, lw=lw, ls=ls)
-    both = np.isfinite(band.lower) & np.isfinite(band.upper)
+    # an upper edge left open where the search stopped (the model's physical bound) is excluded at
+    # least up to there: filled to it, its top dotted
+    top = _open_top(band)
+    upper = np.where(np.isfinite(band.upper), band.upper, top)
+    if np.isfinite(top).any():
+        out += ax.plot(band.masses, top, color=color, lw=lw, ls=":")
+    both = np.isfinite(band.lower) & np.isfinite(upper)
     if fill_alpha is not None and both.any():
-        out.append(ax.fill_between(band.masses, band.lower, band.upper, where=both, color=color, alpha=fill_alpha, lw=0))
+        out.append(ax.fill_between(band.masses, band.lower, upper, where=both, color=color, alpha=fill_alpha, lw=0))
     return out
+
+
+def _open_top(band: ExclusionBand) -> np.ndarray:
+    """Per mass: the coupling where the search for an unclosed upper edge stopped (NaN elsewhere)."""
+    top = np.full(band.masses.shape, np.nan)
+    reached = {u.mass: u.reached for u in band.unclosed if u.edge == "upper" and np.isfinite(u.reached)}
+    for i, m in enumerate(band.masses):
+        if not np.isfinite(band.upper[i]) and float(m) in reached:
+            top[i] = reached[float(m)]
+    return top
 
 
 def _edges(bands: Sequence[ExclusionBand]) -> np.ndarray:
