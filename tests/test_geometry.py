@@ -539,10 +539,12 @@ def test_frustum_intervals_agree_with_contains(fr: Frustum, seed: int) -> None:
     hit = iv[:, 1] - iv[:, 0] > 1e-6
     frac = np.random.default_rng(seed).uniform(0, 1, hit.sum())
     mid = points_along(o[hit], d[hit], iv[hit, 0] + frac * (iv[hit, 1] - iv[hit, 0]))
+    # the same side faces moved out by MARGIN (their slopes kept: growing the end widths alone
+    # narrows a thin, steep frustum in its middle), the ends by MARGIN
+    (hx0, hx1), (hy0, hy1) = fr.half_widths(np.array([fr.z_start - MARGIN, fr.z_end + MARGIN]))
     grown = dataclasses.replace(
         fr, z_start=fr.z_start - MARGIN, z_end=fr.z_end + MARGIN,
-        half_x_start=fr.half_x_start + MARGIN, half_y_start=fr.half_y_start + MARGIN,
-        half_x_end=fr.half_x_end + MARGIN, half_y_end=fr.half_y_end + MARGIN,
+        half_x_start=hx0 + MARGIN, half_y_start=hy0 + MARGIN, half_x_end=hx1 + MARGIN, half_y_end=hy1 + MARGIN,
     )
     assert np.all(grown.contains(mid))
     after = points_along(o[hit], d[hit], iv[hit, 1] + EPS)
