@@ -39,10 +39,11 @@ def _cdf_smeared(n_obs: int, s: float, b: float, s_unc: float, b_unc: float) -> 
     """P(N ≤ n_obs) for mean κ_s·s + κ_b·b, averaged over the log-normal scales κ_s, κ_b."""
     ks, ws = _lognormal_scales(s_unc)
     kb, wb = _lognormal_scales(b_unc)
-    from scipy import stats  # here, not at import: `beamdump list` and `--help` need no scipy
+    from scipy import special  # here, not at import: `beamdump list` and `--help` need no scipy
 
     mu = ks[:, None] * s + kb[None, :] * b
-    return float(np.sum(ws[:, None] * wb[None, :] * stats.poisson.cdf(n_obs, mu)))
+    # the Poisson CDF P(N ≤ n | μ) (special.pdtr; scipy.stats would cost 0.3 s of import)
+    return float(np.sum(ws[:, None] * wb[None, :] * special.pdtr(n_obs, mu)))
 
 
 @dataclass(frozen=True)
@@ -113,14 +114,14 @@ def poisson_upper_limit(
     >>> round(poisson_upper_limit(0, 0.0), 3)
     2.303
     """
-    from scipy import special, stats
+    from scipy import special
 
     LimitSettings(n_obs, background, signal_rel_unc, background_rel_unc, cl, method)  # validates
     n_obs = int(n_obs)
     alpha = 1.0 - cl
     if signal_rel_unc == 0 and background_rel_unc == 0:
         # Neyman limit on the total mean: P(N ≤ n | μ) = α ⇔ μ = χ²_{cl}(2n + 2)/2
-        mu_up = float(stats.chi2.ppf(cl, 2 * (n_obs + 1)) / 2.0)
+        mu_up = float(special.chdtri(2 * (n_obs + 1), 1.0 - cl) / 2.0)  # the χ² quantile at cl
         if method == "classical":
             return max(mu_up - background, 0.0)
         # CLs = e^{−s} Σ_k (s+b)^k/k! / Σ_k b^k/k!: the e^{−b} cancel analytically, so nothing
