@@ -76,12 +76,13 @@ def boost(p_rest: ArrayLike, p_frame: ArrayLike, mass: ArrayLike | None = None) 
 def two_body_decay(
     p_parent: ArrayLike,
     m1: float,
-    m2: float,
+    m2: ArrayLike,
     rng: np.random.Generator,
     directions: ArrayLike | None = None,
     parent_mass: ArrayLike | None = None,
 ) -> tuple[FloatArray, FloatArray]:
-    """Decay parents (n, 4) isotropically in their rest frame into masses m1 and m2 (GeV).
+    """Decay parents (n, 4) isotropically in their rest frame into masses m1 and m2 (GeV; m2
+    and ``parent_mass`` may be one number or one per parent, (n,)).
 
     ``directions`` (n, 3), unit vectors of daughter 1 in the parent rest frame, may be given;
     otherwise they are drawn isotropically. ``parent_mass`` (GeV), when known, avoids the loss of
@@ -130,15 +131,6 @@ def three_body_decay(
     w = two_body_momentum(parent_mass, m1, m23) * two_body_momentum(m23, m2, m3)
     mean = float(np.mean(w)) if n else 1.0
     weights = w / mean if mean > 0 else np.zeros(n)
-    # daughter 1 against the pair, one mass per decay: two_body_decay takes scalar masses, so the
-    # pair is built in the parent frame here and boosted
-    q = two_body_momentum(parent_mass, m1, m23)
-    d = isotropic_directions(n, rng)
-    e1 = np.sqrt(q * q + m1 * m1)
-    lab1 = boost(np.concatenate([e1[:, None], q[:, None] * d], axis=-1), p_parent, parent_mass)
-    pair = p_parent - lab1
-    q23 = two_body_momentum(m23, m2, m3)
-    d2 = isotropic_directions(n, rng)
-    e2 = np.sqrt(q23 * q23 + m2 * m2)
-    lab2 = boost(np.concatenate([e2[:, None], q23[:, None] * d2], axis=-1), pair, m23)
-    return (lab1, lab2, pair - lab2), weights
+    lab1, pair = two_body_decay(p_parent, m1, m23, rng, parent_mass=parent_mass)  # 1 against the pair
+    lab2, lab3 = two_body_decay(pair, m2, m3, rng, parent_mass=m23)
+    return (lab1, lab2, lab3), weights
