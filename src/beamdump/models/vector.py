@@ -35,8 +35,6 @@ from .r_ratio import HadronCouplings, RRatio, default_r_ratio
 from .vector_charges import LEPTONS, NEUTRINOS, VectorCharges, meson_flavours
 
 _LEPTON_PDG = MappingProxyType({"e": 11, "mu": 13, "tau": 15})
-_masses = masses_gev
-_couplings = coupling_values
 
 
 @dataclass(frozen=True)
@@ -129,8 +127,8 @@ class VectorBoson:
     def partial_widths(self, m: ArrayLike, coupling: ArrayLike = 1.0) -> dict[str, NDArray[np.float64]]:
         """Partial widths in GeV: "ee", "mumu", "tautau", "hadrons" and, with neutrino charges,
         "invisible" (ν ν̄, three flavours): the keys of the final states they feed."""
-        m = _masses(m)
-        g = _couplings(coupling, self.coupling.key) * self.charges.scale
+        m = masses_gev(m)
+        g = coupling_values(coupling, self.coupling.key) * self.charges.scale
         scale = ALPHA_EM * g**2 * m / 3.0
         out: dict[str, NDArray[np.float64]] = {}
         for lepton in LEPTONS:

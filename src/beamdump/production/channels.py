@@ -120,7 +120,8 @@ def build_channels(
             )
         return _photon_channels(
             photon_names, beam_particle, beam_energy_gev, model, target, target_length,
-            lambda: spectra or _spectra(beam_energy_gev, collider_tune, meson_production, target), converter,
+            lambda: spectra if spectra is not None else _spectra(beam_energy_gev, collider_tune, meson_production, target),
+            converter,
             min_energy,
         )
     if beam_particle == "electron":
@@ -190,11 +191,9 @@ def _photon_channels(
         )
     wrong = [n for n in names if PHOTON_CHANNELS[n] != beam_particle]
     if wrong:
-        raise BeamdumpInputError(
-            f"channel: {', '.join(wrong)} needs an {PHOTON_CHANNELS[wrong[0]]} beam, not {beam_particle!r}"
-            if PHOTON_CHANNELS[wrong[0]] == "electron" else
-            f"channel: {', '.join(wrong)} needs a {PHOTON_CHANNELS[wrong[0]]} beam, not {beam_particle!r}"
-        )
+        beam = PHOTON_CHANNELS[wrong[0]]
+        article = "an" if beam == "electron" else "a"
+        raise BeamdumpInputError(f"channel: {', '.join(wrong)} needs {article} {beam} beam, not {beam_particle!r}")
     out: list[ProductionChannel] = []
     for n in names:
         if n == PRIMAKOFF_SHOWER:
@@ -210,7 +209,7 @@ def _photon_channels(
                 converter = Converter(target)
             out.append(PrimakoffPhotonChannel(spectra(), converter, photon_coupling=g, min_photon_energy=min_energy))
         elif n == PRIMAKOFF_PROTON:
-            if not target or converter is not None and converter.z_front > 0.0:
+            if not target or (converter is not None and converter.z_front > 0.0):
                 raise BeamdumpInputError("channel: primakoff_proton needs a proton beam on a fixed-target dump (beam.target)")
             out.append(PrimakoffProtonChannel(beam_energy_gev, target, photon_coupling=g, min_photon_energy=min_energy))
     return coupled(out, model)

@@ -47,12 +47,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import BeamdumpInputError
 from ..kinematics import FloatArray
 from . import electron_brems_xsec as xs
 from .sample import ParticleSample
 from .shower_angles import parent_angles, turned
-from .shower_source import AVOGADRO, ShowerChannel, atoms_per_x0, default_shower_settings
+from .shower_source import AVOGADRO, VectorShowerChannel, atoms_per_x0, default_shower_settings
 
 if TYPE_CHECKING:
     from scipy.interpolate import RegularGridInterpolator
@@ -64,10 +63,10 @@ _WW_GRID = (8, 16)  # (energies, x nodes) of the WW/IWW ratio table of method="w
 
 
 @dataclass(frozen=True)
-class ElectronBremsChannel(ShowerChannel):
+class ElectronBremsChannel(VectorShowerChannel):
     """A′ bremsstrahlung of the shower e± of a ``beam_energy`` GeV electron beam in ``material``.
 
-    The shower, dump length, charges and parent directions are those of :class:`ShowerChannel`.
+    The shower, dump length, charges and parent directions are those of :class:`VectorShowerChannel`.
     points: Sobol points per mass (a power of two). method: ``iww`` (default) or ``ww``.
     """
 

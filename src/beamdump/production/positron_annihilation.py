@@ -41,7 +41,7 @@ from ..pdg import ELECTRON_MASS
 from . import electron_brems_xsec as xs
 from .sample import ParticleSample
 from .shower_angles import parent_angles, turned
-from .shower_source import ShowerChannel, electrons_per_x0
+from .shower_source import VectorShowerChannel, electrons_per_x0
 
 __all__ = ["PositronAnnihilationChannel", "resonant_energy", "resonant_strength"]
 
@@ -62,9 +62,9 @@ def resonant_strength(mass: float) -> float:
 
 
 @dataclass(frozen=True)
-class PositronAnnihilationChannel(ShowerChannel):
+class PositronAnnihilationChannel(VectorShowerChannel):
     """Resonant e⁺e⁻ → A′ of the shower positrons of a ``beam_energy`` GeV electron beam in
-    ``material`` (shower, dump length, charges and angles: :class:`ShowerChannel`).
+    ``material`` (shower, dump length, charges and angles: :class:`VectorShowerChannel`).
 
     points: Sobol points per mass (depth, angle), a power of two.
     """

@@ -20,7 +20,7 @@ weights are ALPs per beam particle at g_aγγ = 1 GeV⁻¹.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
@@ -85,7 +85,6 @@ class PrimakoffPhotonChannel:
     parents_per_bin: int = 2
     seed: int = 11
     name: str = "primakoff_meson_photons"
-    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         px.check_options(self.name, self.nuclear, self.photon_coupling)

@@ -41,8 +41,8 @@ from .shower_source import ShowerChannel
 @dataclass(frozen=True)
 class PrimakoffShowerChannel(ShowerChannel):
     """ALPs from Primakoff conversion of the shower photons of a ``beam_energy`` GeV electron beam
-    in ``material`` (shower, dump length and angles as :class:`ShowerChannel`; its ``charges``
-    are not used: the rate reads ``photon_coupling``, g_aγγ per unit of the scanned coupling).
+    in ``material`` (shower, dump length and angles as :class:`ShowerChannel`; the rate reads
+    ``photon_coupling``, g_aγγ per unit of the scanned coupling).
     nuclear: the nuclear form factor of :mod:`.primakoff_xsec` (``tsai`` or ``helm``);
     incoherent: add the quasi-elastic term on the protons. min_photon_energy: photon energy bins
     wholly below it (GeV) are not sampled (the ALP takes the photon's energy: an analysis

@@ -2,9 +2,11 @@
 
 :class:`ShowerChannel` holds what every channel fed by the shower shares: the shower table of the
 dump material (given, or simulated once and cached by :func:`default_shower_settings`), cut at
-the dump's length; the target's atoms and electrons per X0; the model's rate factor
-(s·x_e/Q_e)²; and the directions of the shower e± (:mod:`.shower_angles`). The channels
-(:mod:`.electron_brems`, :mod:`.positron_annihilation`) add their cross-section and sampling.
+the dump's length; the target's atoms and electrons per X0; and the directions of the shower
+particles (:mod:`.shower_angles`). :class:`VectorShowerChannel` adds a vector's rate factor
+(s·x_e/Q_e)² for the channels that make one (:mod:`.electron_brems`,
+:mod:`.positron_annihilation`); :mod:`.primakoff_shower` reads the two-photon coupling instead.
+Each channel adds its cross-section and sampling.
 Units: GeV, metres; depths and track lengths in X0.
 """
 
@@ -71,10 +73,9 @@ class ShowerChannel:
     ``material`` (see the subclasses for ``points`` and ``seed``).
 
     shower: a :class:`ShowerTable` of that material (default: :func:`default_shower_settings`,
-    simulated once and cached). charges: the vector's charges (the rate scales as (s·x_e/Q_e)²:
-    1 for the dark photon). max_depth: length of the dump material along the beam (m); the
+    simulated once and cached). max_depth: length of the dump material along the beam (m); the
     shower, and the production, stop there (``None``: the whole table, 40 X0 by default).
-    shower_angles: give each A′ the direction of its parent e± (multiple scattering and the
+    shower_angles: give each new particle the direction of its parent (multiple scattering and the
     inherited angles of the cascade); ``False`` puts every parent on the beam axis.
     scattering_energy: E_s in GeV (``None``: ``data/production/shower_angles.toml``).
     """
@@ -84,7 +85,6 @@ class ShowerChannel:
     shower: ShowerTable | None = None
     points: int = 8192
     seed: int = 7
-    charges: VectorCharges = field(default_factory=VectorCharges.photon)
     max_depth: float | None = None
     shower_angles: bool = True
     scattering_energy: float | None = None
@@ -201,7 +201,15 @@ class ShowerChannel:
         out[:, 2] = np.asarray(depth) * self.mat.radiation_length_cm / 100.0
         return out
 
-    # ------------------------------------------------------------------ the model
+
+
+@dataclass(frozen=True)
+class VectorShowerChannel(ShowerChannel):
+    """A shower channel that makes a vector through its coupling to the electron: ``charges`` are
+    the vector's (the rate scales as (s·x_e/Q_e)²: 1 for the dark photon)."""
+
+    charges: VectorCharges = field(default_factory=VectorCharges.photon)
+
     @property
     def rate_factor(self) -> float:
         """The model's rate over the dark photon's: (s · x_e / Q_e)², s the coupling's unit over e."""
