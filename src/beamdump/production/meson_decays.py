@@ -188,15 +188,15 @@ class MesonDecayChannel:
         if not 0.0 < mass < d.max_mass:
             return ParticleSample.empty(self.name, mass)
         f = self._frame
+        if not len(f.weights):
+            return ParticleSample.empty(self.name, mass)
         keep = None
-        if max_theta < np.pi and len(f.weights):
+        if max_theta < np.pi:
             keep = np.flatnonzero(f.theta - f.max_daughter_angle(mass, d.partner_mass) <= max_theta)
             if len(keep) == len(f.weights):
                 keep = None
             elif not len(keep):
                 return ParticleSample.empty(self.name, mass)
-        if not len(f.weights):
-            return ParticleSample.empty(self.name, mass)
         p_new = f.decay(mass, d.partner_mass, random_rotation(rng), keep)
         w = f.weights if keep is None else f.weights[keep]
         weights = w * float(d.branching(mass) * self.rate_factor(mass))
