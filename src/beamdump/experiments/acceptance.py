@@ -13,7 +13,7 @@ from beamdump.errors import BeamdumpInputError
 
 from ._checks import non_negative, set_fields
 from .apertures import Aperture
-from .rays import BoolArray
+from .rays import BoolArray, flat_rows
 from .tracks import Dipole, crossings_along
 
 _COMPACT_BELOW = 0.6  # DaughterAcceptance tracks a daughter only for the decays still accepted below this fraction
@@ -83,10 +83,9 @@ class DaughterAcceptance:
         p2 = np.asarray(p2, dtype=float)
         q1, q2 = (np.asarray(q, dtype=float) for q in charges)
         shape = np.broadcast_shapes(v.shape[:-1], p1.shape[:-1], p2.shape[:-1], q1.shape, q2.shape)
-        flat = lambda a, w: np.broadcast_to(a, shape + w).reshape((-1,) + w)  # noqa: E731
-        v = flat(v, (3,))
-        ok = self.accepts_along(v, np.zeros_like(v), np.zeros((len(v), 1)), flat(p1, (4,)), flat(p2, (4,)),
-                                (flat(q1, ()), flat(q2, ())))
+        v = flat_rows(v, shape, (3,))
+        ok = self.accepts_along(v, np.zeros_like(v), np.zeros((len(v), 1)), flat_rows(p1, shape, (4,)),
+                                flat_rows(p2, shape, (4,)), (flat_rows(q1, shape), flat_rows(q2, shape)))
         return ok.reshape(shape)
 
     def accepts_along(

@@ -80,6 +80,12 @@ def pack_intervals(shape: tuple[int, ...], *pieces: tuple[FloatArray, FloatArray
     return out
 
 
+def flat_rows(a: ArrayLike, shape: tuple[int, ...], tail: tuple[int, ...] = ()) -> FloatArray:
+    """``a`` broadcast to ``shape + tail`` and flattened to rows (-1, *tail), e.g. vertices
+    (..., 3) → (n, 3) or charges (...) → (n,) for the per-line functions."""
+    return np.broadcast_to(a, shape + tail).reshape((-1,) + tail)
+
+
 def points_along(origin: ArrayLike, direction: ArrayLike, lengths: ArrayLike) -> FloatArray:
     """Positions (m) at path ``lengths`` (m) along the normalised direction from ``origin``.
 

@@ -13,7 +13,7 @@ from numpy.typing import ArrayLike
 from beamdump.errors import BeamdumpInputError
 
 from ._checks import finite, set_fields
-from .rays import BoolArray, FloatArray
+from .rays import BoolArray, FloatArray, flat_rows
 
 @dataclass(frozen=True)
 class Dipole:
@@ -133,8 +133,7 @@ def track_positions_at(
     p = np.asarray(p, dtype=float)
     q = np.asarray(charge, dtype=float)
     shape = np.broadcast_shapes(v.shape[:-1], p.shape[:-1], q.shape)
-    flat = lambda a, w: np.broadcast_to(a, shape + w).reshape((-1,) + w)  # noqa: E731
-    v, p, q = flat(v, (3,)), flat(p, (4,)), flat(q, ())
+    v, p, q = flat_rows(v, shape, (3,)), flat_rows(p, shape, (4,)), flat_rows(q, shape)
     x, y, reached = crossings_along(v, np.zeros_like(v), np.zeros((len(v), 1)), p, q, zs, dipole)
     m = x.shape[0]
     return x.reshape((m,) + shape), y.reshape((m,) + shape), np.broadcast_to(reached, x.shape).reshape((m,) + shape)
