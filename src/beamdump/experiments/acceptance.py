@@ -124,8 +124,7 @@ class DaughterAcceptance:
         alive = np.repeat(ok[:, None], L.shape[1], axis=1)
         if np.count_nonzero(ok) < _COMPACT_BELOW * n:
             rows = np.flatnonzero(ok)
-            lines = [a[rows] for a in lines]
-            charge = [q if isinstance(q, float) else q[rows] for q in qs]
+            lines, charge = _take(lines, charge, rows)
             alive = alive[rows]
         last = int(np.argmax(zs))  # the calorimeter: where two clusters must be apart
         first: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
@@ -135,8 +134,7 @@ class DaughterAcceptance:
                 if np.count_nonzero(left) < _COMPACT_BELOW * len(rows):
                     still = np.flatnonzero(left)
                     rows, alive = rows[still], alive[still]
-                    lines = [a[still] for a in lines]
-                    charge = [q if isinstance(q, float) else q[still] for q in charge]
+                    lines, charge = _take(lines, charge, still)
             ol, dl, Ll = lines[:3]
             x, y, passed = crossings_along(ol, dl, Ll, lines[3 + i], charge[i], zs, self.dipole)
             alive &= np.logical_and.reduce(passed, axis=0)
@@ -155,6 +153,11 @@ class DaughterAcceptance:
         out = np.zeros(L.shape, dtype=bool)
         out[rows] = alive
         return out
+
+
+def _take(lines: list[np.ndarray], charges: list, rows: np.ndarray) -> tuple[list[np.ndarray], list]:
+    """The per-line arrays and charges (a number, or one per line) of the lines at ``rows``."""
+    return [a[rows] for a in lines], [q if isinstance(q, float) else q[rows] for q in charges]
 
 
 def any_vertex(mask: BoolArray) -> BoolArray:
