@@ -39,3 +39,9 @@ def check_z_range(obj: object, z_start: float, z_end: float) -> None:
     if not ze > zs:
         raise BeamdumpInputError(f"{owner}.z_end = {z_end!r}: must be > z_start = {zs!r}")
     set_fields(obj, z_start=zs, z_end=ze)
+
+
+def check_offset(obj: object, x0: float, y0: float) -> None:
+    """Validate and store the finite transverse offset (x0, y0) in m of a volume or plane."""
+    owner = type(obj).__name__
+    set_fields(obj, x0=finite(owner, "x0", x0), y0=finite(owner, "y0", y0))

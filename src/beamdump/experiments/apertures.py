@@ -12,7 +12,7 @@ from numpy.typing import ArrayLike
 
 from beamdump.errors import BeamdumpInputError
 
-from ._checks import finite, non_negative, positive, set_fields
+from ._checks import check_offset, finite, non_negative, positive, set_fields
 from .rays import BoolArray, FloatArray
 
 @runtime_checkable
@@ -40,8 +40,8 @@ class AnnulusAperture:
         ro = positive(n, "r_outer", self.r_outer)
         if not ro > ri:
             raise BeamdumpInputError(f"{n}.r_outer = {self.r_outer!r}: must be > r_inner = {ri!r}")
-        set_fields(self, z=finite(n, "z", self.z), r_inner=ri, r_outer=ro,
-                   x0=finite(n, "x0", self.x0), y0=finite(n, "y0", self.y0))
+        set_fields(self, z=finite(n, "z", self.z), r_inner=ri, r_outer=ro)
+        check_offset(self, self.x0, self.y0)
 
     def contains(self, x: ArrayLike, y: ArrayLike) -> BoolArray:
         """True where (x, y) (m) lies on the ring, boundaries included."""
@@ -76,13 +76,12 @@ class BoxAperture:
                 f"{n}.hole_radius = {self.hole_radius!r}: must be >= 0 and < the half-diagonal "
                 f"{math.hypot(hx, hy)!r} (the hole would cover the whole plane)"
             )
-        set_fields(self, z=finite(n, "z", self.z), half_x=hx, half_y=hy, hole_radius=h,
-                   x0=finite(n, "x0", self.x0), y0=finite(n, "y0", self.y0))
+        set_fields(self, z=finite(n, "z", self.z), half_x=hx, half_y=hy, hole_radius=h)
+        check_offset(self, self.x0, self.y0)
 
     def contains(self, x: ArrayLike, y: ArrayLike) -> BoolArray:
         """True where (x, y) (m) is inside the rectangle and not strictly inside the hole."""
-        ux = np.asarray(x, dtype=float) - self.x0
-        uy = np.asarray(y, dtype=float) - self.y0
+        ux, uy = _centred(x, self.x0), _centred(y, self.y0)
         inside = (np.abs(ux) <= self.half_x) & (np.abs(uy) <= self.half_y)
         if self.hole_radius > 0.0:
             inside &= ux * ux + uy * uy >= self.hole_radius**2
@@ -109,8 +108,8 @@ class OctagonAperture:
                 f"{n}.hole_radius = {self.hole_radius!r}: must be >= 0 and < the circumradius "
                 f"{self.circumradius_of(a)!r}"
             )
-        set_fields(self, z=finite(n, "z", self.z), apothem=a, hole_radius=h,
-                   x0=finite(n, "x0", self.x0), y0=finite(n, "y0", self.y0))
+        set_fields(self, z=finite(n, "z", self.z), apothem=a, hole_radius=h)
+        check_offset(self, self.x0, self.y0)
 
     @staticmethod
     def circumradius_of(apothem: float) -> float:

@@ -16,7 +16,7 @@ from numpy.typing import ArrayLike
 
 from beamdump.errors import BeamdumpInputError
 
-from ._checks import check_z_range, finite, positive, set_fields
+from ._checks import check_offset, check_z_range, positive, set_fields
 from .rays import INF, BoolArray, FloatArray, clean, disk, pack_intervals, slab, unit_lines
 
 @runtime_checkable
@@ -75,8 +75,7 @@ class _VolumeBase:
     def _check_placement(self) -> None:
         """Validate z_start < z_end and the finite axis offset (x0, y0) of any volume."""
         check_z_range(self, self.z_start, self.z_end)
-        name = type(self).__name__
-        set_fields(self, x0=finite(name, "x0", self.x0), y0=finite(name, "y0", self.y0))
+        check_offset(self, self.x0, self.y0)
 
     def angular_bounds(self, origin: ArrayLike = (0.0, 0.0, 0.0)) -> tuple[float, float]:
         """(θ_min, θ_max) in rad: the polar angles w.r.t. +z, seen from ``origin`` (m), that bound
