@@ -102,6 +102,10 @@ class _VolumeBase:
     def _centred(self, o: FloatArray) -> tuple[FloatArray, FloatArray]:
         return o[..., 0] - self.x0, o[..., 1] - self.y0
 
+    def _in_z(self, p: FloatArray) -> BoolArray:
+        """True for points (..., 3) with z_start ≤ z ≤ z_end."""
+        return (p[..., 2] >= self.z_start) & (p[..., 2] <= self.z_end)
+
 
 @dataclass(frozen=True)
 class Cylinder(_VolumeBase):
@@ -133,9 +137,7 @@ class Cylinder(_VolumeBase):
         """True for points (..., 3) inside or on the surface."""
         p = np.asarray(points, dtype=float)
         ux, uy = self._centred(p)
-        return (p[..., 2] >= self.z_start) & (p[..., 2] <= self.z_end) & (
-            ux * ux + uy * uy <= self.radius**2
-        )
+        return self._in_z(p) & (ux * ux + uy * uy <= self.radius**2)
 
     def _rho_range(self, sx: float, sy: float) -> tuple[float, float]:
         s = math.hypot(sx, sy)
@@ -164,11 +166,7 @@ class Annulus(_VolumeBase):
         ro = positive("Annulus", "r_outer", self.r_outer)
         if not ro > ri:
             raise BeamdumpInputError(f"Annulus.r_outer = {self.r_outer!r}: must be > r_inner = {ri!r}")
-        set_fields(
-            self,
-            r_inner=ri,
-            r_outer=ro,
-        )
+        set_fields(self, r_inner=ri, r_outer=ro)
 
     @property
     def max_intervals(self) -> int:
@@ -193,12 +191,7 @@ class Annulus(_VolumeBase):
         p = np.asarray(points, dtype=float)
         ux, uy = self._centred(p)
         r2 = ux * ux + uy * uy
-        return (
-            (p[..., 2] >= self.z_start)
-            & (p[..., 2] <= self.z_end)
-            & (r2 <= self.r_outer**2)
-            & (r2 >= self.r_inner**2)
-        )
+        return self._in_z(p) & (r2 <= self.r_outer**2) & (r2 >= self.r_inner**2)
 
     def _rho_range(self, sx: float, sy: float) -> tuple[float, float]:
         s = math.hypot(sx, sy)
@@ -244,12 +237,7 @@ class Box(_VolumeBase):
         """True for points (..., 3) inside or on the surface."""
         p = np.asarray(points, dtype=float)
         ux, uy = self._centred(p)
-        return (
-            (p[..., 2] >= self.z_start)
-            & (p[..., 2] <= self.z_end)
-            & (np.abs(ux) <= self.half_x)
-            & (np.abs(uy) <= self.half_y)
-        )
+        return self._in_z(p) & (np.abs(ux) <= self.half_x) & (np.abs(uy) <= self.half_y)
 
     def _rho_range(self, sx: float, sy: float) -> tuple[float, float]:
         ax, ay = abs(sx), abs(sy)
@@ -325,7 +313,7 @@ class Frustum(_VolumeBase):
         p = np.asarray(points, dtype=float)
         ux, uy = self._centred(p)
         hx, hy = self.half_widths(p[..., 2])
-        return (p[..., 2] >= self.z_start) & (p[..., 2] <= self.z_end) & (np.abs(ux) <= hx) & (np.abs(uy) <= hy)
+        return self._in_z(p) & (np.abs(ux) <= hx) & (np.abs(uy) <= hy)
 
     def angular_bounds(self, origin: ArrayLike = (0.0, 0.0, 0.0)) -> tuple[float, float]:
         """(θ_min, θ_max) in rad bounding every point seen from ``origin`` (m). θ_max is exact (the
