@@ -166,12 +166,18 @@ def load_or_make(
     return table
 
 
+def stored_meta(path: str | Path) -> Any:
+    """The parsed JSON metadata of a table written by :func:`write_table`, its arrays not read
+    (any JSON value: the caller checks it is a table's); the file's read or parse error if not."""
+    with open(path, "rb") as f, np.load(f, allow_pickle=False) as z:
+        return json.loads(str(z["meta"][()]))
+
+
 def stored_key(path: str | Path) -> str | None:
     """The ``key`` in the metadata of a table written by :func:`write_table` (its arrays are not
     read); None if the file cannot be read or has none."""
     try:
-        with open(path, "rb") as f, np.load(f, allow_pickle=False) as z:
-            meta = json.loads(str(z["meta"][()]))
+        meta = stored_meta(path)
         return str(meta["key"]) if isinstance(meta, dict) and "key" in meta else None
     except Exception:
         return None

@@ -8,15 +8,12 @@ made yet with what would make it) and size in bytes.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from ..datafiles import cache_dir, package_data
+from ..datafiles import cache_dir, package_data, stored_key, stored_meta
 from ..errors import BeamdumpInputError
 
 MESON_FOLDER = "spectra"  # package folder of the shipped meson tables
@@ -48,8 +45,7 @@ def read_meta(path: Path) -> dict[str, Any]:
     """The JSON metadata of a table file; an unreadable file or one that is no beamdump table is
     a one-line input error naming it."""
     try:
-        with open(path, "rb") as f, np.load(f, allow_pickle=False) as z:
-            meta = json.loads(str(z["meta"][()]))
+        meta = stored_meta(path)
         if not isinstance(meta, dict) or not isinstance(meta.get("settings"), dict):
             raise TypeError("no table settings in its metadata")
     except Exception as exc:
@@ -149,8 +145,6 @@ def _shipped_dirs() -> set[Path]:
 
 def _locate(key: str, cache_path: Path, shipped: list[Path]) -> TableInfo | None:
     """The table of ``key`` as a reach finds it: the user cache first, then a shipped file."""
-    from ..datafiles import stored_key
-
     same = [p for p in shipped if stored_key(p) == key]
     if cache_path.is_file():
         info = info_from_file(cache_path, "cache")
