@@ -25,12 +25,15 @@ from beamdump.sources.shower_monte_carlo import _Binner, _run_batch, _Tally, sim
 from beamdump.sources.shower_table import ANGLE_EDGES, ShowerSettings, ShowerTable
 
 __all__ = [
+    "CACHE_FOLDER",
     "ELECTRON_TRACK_CONSTANT",
     "PHOTON_TRACK_CONSTANT",
     "SECONDS_PER_PARTICLE",
+    "SHIPPED_FOLDER",
     "cached_table",
     "shipped_name",
     "shower_max_pdg",
+    "shower_particles",
     "simulate",
     "thin_target",
 ]
@@ -130,6 +133,9 @@ SECONDS_PER_PARTICLE: float = 0.5e-6
 
 #: Package folder of the shipped shower tables (``scripts/make_shower_tables.py``, README.md there).
 SHIPPED_FOLDER = "showers"
+#: Sub-folder of the cache root of the shower tables; it keeps the name "em_shower", so tables
+#: cached under it stay valid.
+CACHE_FOLDER = "em_shower"
 
 
 def shipped_name(settings: ShowerSettings) -> str:
@@ -149,8 +155,8 @@ def cached_table(settings: ShowerSettings, regenerate: bool = False) -> ShowerTa
     used uncached). A failing simulation is a one-line :class:`CacheError` saying what it was
     building, how big, and where it caches it.
     """
-    # the cache folder keeps the name "em_shower": tables cached under it stay valid
-    path = cache_dir() / "em_shower" / f"{settings.key()}.npz"
+    key = settings.key()
+    path = cache_dir() / CACHE_FOLDER / f"{key}.npz"
 
     def make() -> ShowerTable:
         try:
@@ -159,12 +165,18 @@ def cached_table(settings: ShowerSettings, regenerate: bool = False) -> ShowerTa
             raise CacheError(f"shower table: {_describe(settings)} for {path} failed ({type(exc).__name__}: {exc})") from exc
 
     shipped = package_data(SHIPPED_FOLDER, shipped_name(settings))
-    return load_or_make("em_shower", settings.key(), ShowerTable.load, make, "shower", regenerate, shipped)
+    return load_or_make(CACHE_FOLDER, key, ShowerTable.load, make, "shower", regenerate, shipped)
+
+
+def shower_particles(settings: ShowerSettings) -> float:
+    """About the number of particles the simulation of a table follows, n_showers · E0/e_min
+    (its run time is this times :data:`SECONDS_PER_PARTICLE`)."""
+    return settings.n_showers * settings.beam_energy / settings.e_min
 
 
 def _describe(settings: ShowerSettings) -> str:
     """The simulation of a table in words, with its size and expected run time."""
-    particles = settings.n_showers * settings.beam_energy / settings.e_min
+    particles = shower_particles(settings)
     return (f"simulating {settings.n_showers} showers of {settings.beam_energy:g} GeV e- in {settings.material} "
             f"({settings.thickness:g} X0, tracked down to {settings.e_min:g} GeV: ~{particles:.1e} particles, "
             f"~{particles * SECONDS_PER_PARTICLE:.0f} s)")

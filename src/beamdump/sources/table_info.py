@@ -15,10 +15,15 @@ from typing import Any
 
 from ..datafiles import cache_dir, package_data, stored_key, stored_meta
 from ..errors import BeamdumpInputError
+from .shower_cascade import (
+    CACHE_FOLDER,
+    SECONDS_PER_PARTICLE,
+    SHIPPED_FOLDER,
+    shipped_name,
+    shower_particles,
+)
 
 MESON_FOLDER = "spectra"  # package folder of the shipped meson tables
-SHOWER_FOLDER = "showers"  # package folder of the shipped shower tables (shower_cascade.SHIPPED_FOLDER)
-SHOWER_CACHE = "em_shower"  # cache sub-folder of shower tables (shower_cascade.cached_table)
 _KEY = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -66,6 +71,10 @@ def _meson_what(s: dict[str, Any]) -> str:
     return f"meson table (Pythia 8): {s['beam_energy_gev']:g} GeV p on {target}{tail}"
 
 
+def _shower_what(beam_energy: float, material: str) -> str:
+    return f"shower table: {beam_energy:g} GeV e- in {material} (1D EM cascade)"
+
+
 def _statistics(kind: str, meta: dict[str, Any]) -> dict[str, Any]:
     s, prov = meta["settings"], meta.get("provenance", {})
     if kind == "shower":
@@ -85,14 +94,13 @@ def info_from_file(path: Path, location: str = "file") -> TableInfo:
     """A table file's :class:`TableInfo`."""
     meta = read_meta(path)
     kind, s = _kind(meta), meta["settings"]
-    what = (f"shower table: {s['beam_energy']:g} GeV e- in {s['material']} (1D EM cascade)" if kind == "shower"
-            else _meson_what(s))
+    what = _shower_what(s["beam_energy"], s["material"]) if kind == "shower" else _meson_what(s)
     return TableInfo(kind, str(meta.get("key", "")), what, dict(s), _statistics(kind, meta), location, path,
                      path.stat().st_size)
 
 
 def _shipped_files() -> list[Path]:
-    return sorted([*package_data(MESON_FOLDER).glob("*.npz"), *package_data(SHOWER_FOLDER).glob("*.npz")])
+    return sorted([*package_data(MESON_FOLDER).glob("*.npz"), *package_data(SHIPPED_FOLDER).glob("*.npz")])
 
 
 def shipped_names() -> list[str]:
@@ -103,7 +111,7 @@ def shipped_names() -> list[str]:
 def shipped_shower_lines() -> list[str]:
     """One line per shower table shipped in ``data/showers``: file, beam and material, statistics."""
     lines = []
-    for path in sorted(package_data(SHOWER_FOLDER).glob("*.npz")):
+    for path in sorted(package_data(SHIPPED_FOLDER).glob("*.npz")):
         info = info_from_file(path, "shipped")
         lines.append(f"{path.name:<38} {info.what.removeprefix('shower table: ')}; "
                      f"{info.statistics['showers']:.3g} showers, seed {info.statistics['seed']}")
@@ -114,7 +122,7 @@ def _cache_files() -> list[Path]:
     from .spectra_lookup import spectra_cache
 
     found = []
-    for folder in (spectra_cache(), cache_dir() / SHOWER_CACHE):
+    for folder in (spectra_cache(), cache_dir() / CACHE_FOLDER):
         try:
             found += sorted(p for p in folder.glob("*.npz") if not p.name.startswith("."))
         except OSError:
@@ -140,7 +148,7 @@ def find_table(name: str) -> TableInfo | None:
 
 
 def _shipped_dirs() -> set[Path]:
-    return {package_data(MESON_FOLDER).resolve(), package_data(SHOWER_FOLDER).resolve()}
+    return {package_data(MESON_FOLDER).resolve(), package_data(SHIPPED_FOLDER).resolve()}
 
 
 def _locate(key: str, cache_path: Path, shipped: list[Path]) -> TableInfo | None:
@@ -157,7 +165,6 @@ def preset_tables(engine) -> list[TableInfo]:
     read, once each, with the runs that use it; a shower table not made yet is described with
     the simulation that makes it on first use (nothing is simulated here)."""
     from ..production.shower_source import ShowerChannel, default_shower_settings
-    from .shower_cascade import SECONDS_PER_PARTICLE, shipped_name
     from .spectra_lookup import spectra_cache
 
     found: dict[str, TableInfo] = {}
@@ -174,14 +181,14 @@ def preset_tables(engine) -> list[TableInfo]:
             elif isinstance(chan, ShowerChannel):
                 st = chan.shower.settings if chan.shower is not None else default_shower_settings(chan.beam_energy, chan.mat)
                 k = st.key()
-                cached = cache_dir() / SHOWER_CACHE / f"{k}.npz"
-                info = found.get(k) or _locate(k, cached, [package_data(SHOWER_FOLDER, shipped_name(st))])
+                cached = cache_dir() / CACHE_FOLDER / f"{k}.npz"
+                info = found.get(k) or _locate(k, cached, [package_data(SHIPPED_FOLDER, shipped_name(st))])
                 if info is None:
-                    particles = st.n_showers * st.beam_energy / st.e_min
+                    seconds = shower_particles(st) * SECONDS_PER_PARTICLE
                     info = TableInfo(
-                        "shower", k, f"shower table: {st.beam_energy:g} GeV e- in {st.material} (1D EM cascade)",
+                        "shower", k, _shower_what(st.beam_energy, st.material),
                         st.to_dict(), {"showers": st.n_showers, "seed": st.seed}, "not made yet", cached, None,
-                        f"simulated on first use (~{particles * SECONDS_PER_PARTICLE:.0f} s on one core) and cached there",
+                        f"simulated on first use (~{seconds:.0f} s on one core) and cached there",
                     )
                 keys.append((k, info))
             for k, info in keys:
