@@ -94,15 +94,15 @@ def crossings_along(
         masks = []
         for j, zj in enumerate(z):
             kicked = bend and zj > z_dip
-            if not (kicked and every):
-                np.add(lx, (ox + sx * (zj - oz))[:, None], out=x[j])
-                np.add(ly, (oy + sy * (zj - oz))[:, None], out=y[j])
             if kicked and every:
                 np.add(lx, (xd + kx * (zj - z_dip))[:, None], out=x[j])
                 np.add(ly, (yd + ky * (zj - z_dip))[:, None], out=y[j])
-            elif kicked:
-                np.copyto(x[j], lx + (xd + kx * (zj - z_dip))[:, None], where=bent)
-                np.copyto(y[j], ly + (yd + ky * (zj - z_dip))[:, None], where=bent)
+            else:
+                np.add(lx, (ox + sx * (zj - oz))[:, None], out=x[j])
+                np.add(ly, (oy + sy * (zj - oz))[:, None], out=y[j])
+                if kicked:  # only some tracks were bent: overwrite those
+                    np.copyto(x[j], lx + (xd + kx * (zj - z_dip))[:, None], where=bent)
+                    np.copyto(y[j], ly + (yd + ky * (zj - z_dip))[:, None], where=bent)
             mask = forward_after if kicked else forward
             masks.append(mask & (vz <= zj) if last > zj else mask)  # some vertex downstream of the plane
     wide = max((m.shape[1] for m in masks), default=1)
