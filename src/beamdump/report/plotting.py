@@ -347,11 +347,11 @@ def figure_bands(bands: Sequence[tuple[str, ExclusionBand]], **style: Any) -> Fi
 
 
 def plot_bands(bands: Sequence[tuple[str, ExclusionBand]], path: str | Path, **style: Any) -> Path:
-    """:func:`figure_bands` written to ``path`` (PNG, PDF, SVG by its suffix, 110 dpi); ``style``
-    takes :func:`draw_bands`'s keywords (title, references, ylabel, events, envelope, filled,
-    marks, xlim, cl, show_cl, cl_per_entry)."""
-    with _style():
-        figure_bands(bands, **style).savefig(Path(path), dpi=DPI)
+    """:func:`draw_bands` into a new figure (as :func:`figure_bands`) written to ``path`` (PNG, PDF,
+    SVG by its suffix, 110 dpi); ``style`` takes :func:`draw_bands`'s keywords (title, references,
+    ylabel, events, envelope, filled, marks, xlim, cl, show_cl, cl_per_entry)."""
+    with _file_figure(path) as fig:
+        draw_bands(fig.add_subplot(), bands, **style)
     return Path(path)
 
 
@@ -381,6 +381,6 @@ def plot_design_scan(
         ax.set_xlabel(r"active dump length [$X_0$]")
         ax.set_ylabel("electrons on target")
         if title:
-            ax.set_title(title, fontsize=14, loc="left")
+            ax.set_title(title, fontsize=TITLE_SIZE, loc="left")
         ax.legend(fontsize=12, loc="lower right", frameon=True, facecolor="white", framealpha=0.85)  # readable on dark cells
     return Path(path)
