@@ -93,11 +93,12 @@ def reach(
         written[2:2] = ["contour_low.csv", "contour_high.csv"]
         envelope = (ub.low, ub.high)
         band_scores = {k: mass_range_or_none(b) for k, b in ub.per_variation.items()}
+    references = [(reference_label(ref, f"reference ({compare.name})"), ref)] if ref is not None else ()
     plot_bands(
         [(reach_label(result), result.band)],
         out / "reach.png",
         title=exp.config.title,
-        references=[(reference_label(ref, f"reference ({compare.name})"), ref)] if ref is not None else (),
+        references=references,
         events=(grid.masses, grid.couplings, grid.total, result.threshold),
         envelope=envelope,
     )
@@ -112,7 +113,7 @@ def reach(
              ("all channels", result.band)],
             out / "channels.png",
             title=f"{exp.config.title}: by production channel",
-            references=[(reference_label(ref, f"reference ({compare.name})"), ref)] if ref is not None else (),
+            references=references,
             filled=False,
         )
         written += ["channels.png", "contours_by_channel.csv"]
