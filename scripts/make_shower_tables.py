@@ -30,7 +30,7 @@ import numpy as np
 from beamdump.datafiles import stored_key
 from beamdump.experiments.experiment import CombinedExperiment, load_experiment, preset_names
 from beamdump.production.shower_source import default_shower_settings
-from beamdump.sources.shower_cascade import shipped_name, simulate
+from beamdump.sources.shower_cascade import shipped_name, shower_particles, simulate
 from beamdump.sources.shower_table import FORMAT_VERSION, ShowerSettings, ShowerTable
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{shipped_name(s):<28} {state:<16} {', '.join(users)}")
         return 1 if bad else 0
     # the biggest first, so that the workers finish together
-    order = sorted(needed, key=lambda s: s.n_showers * s.beam_energy / s.e_min, reverse=True)
+    order = sorted(needed, key=shower_particles, reverse=True)
     commit = _git_commit()
     dtype = np.float32 if args.dtype == "float32" else np.float64
     args.out.mkdir(parents=True, exist_ok=True)
@@ -136,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(rows)} tables in {time.perf_counter() - t0:.0f} s, {sum(r[4] for r in rows) / 1e6:.2f} MB: {args.out}")
     # the README lists every needed table in the folder (also those made by an earlier run)
     listed = []
-    for s, users in sorted(needed_tables().items(), key=lambda kv: (kv[0].material, kv[0].beam_energy)):
+    every = needed if args.presets is None else needed_tables()
+    for s, users in sorted(every.items(), key=lambda kv: (kv[0].material, kv[0].beam_energy)):
         path = args.out / shipped_name(s)
         if stored_key(path) == s.key():
             listed.append((path.name, s, ShowerTable.load(path, expected_key=s.key()), users, path.stat().st_size))
