@@ -14,12 +14,13 @@ sys of the child, less sensitive to other work on the machine). Target (issue 13
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import statistics
 import subprocess
 import sys
 import time
+
+from _checkout import checkout_env
 
 _CODE = (
     "import sys; from beamdump.cli import main; sys.argv[0] = 'beamdump'\n"
@@ -32,9 +33,7 @@ COMMANDS = (["--version"], ["--help"], ["list"], ["spectra", "--help"])
 
 def _once(args: list[str], src: str | None) -> tuple[float, float, str]:
     """(wall s, cpu s, heavy modules imported) of one process."""
-    env = dict(os.environ)
-    if src:
-        env["PYTHONPATH"] = os.pathsep.join([src, *filter(None, [env.get("PYTHONPATH")])])
+    env = checkout_env(src)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     r = subprocess.run([sys.executable, "-c", _CODE, *args], env=env, capture_output=True, text=True)

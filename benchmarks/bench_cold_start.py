@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _checkout import checkout_env
+
 _CLI = "import sys; from beamdump.cli import main; sys.argv[0] = 'beamdump'; main()"
 _SHOWER = (
     "from beamdump.production.shower_source import ShowerChannel; "
@@ -29,10 +31,7 @@ _SHOWER = (
 
 
 def _env(src: str | None, cache: str) -> dict[str, str]:
-    env = dict(os.environ, BEAMDUMP_CACHE_DIR=cache, MPLBACKEND="Agg")
-    if src:
-        env["PYTHONPATH"] = os.pathsep.join([src, *filter(None, [env.get("PYTHONPATH")])])
-    return env
+    return checkout_env(src, BEAMDUMP_CACHE_DIR=cache, MPLBACKEND="Agg")
 
 
 def _run(args: list[str], src: str | None) -> tuple[float, int, str]:

@@ -14,6 +14,8 @@ import os
 import subprocess
 import sys
 
+from _checkout import checkout_env
+
 _CODE = r"""
 import time
 import numpy as np
@@ -33,9 +35,7 @@ print(f"first {times[0]:.3f} s, best of the next {len(times) - 1}: {min(times[1:
 
 
 def _run(src: str | None, out: str) -> str:
-    env = dict(os.environ, MPLBACKEND="Agg")
-    if src:
-        env["PYTHONPATH"] = os.pathsep.join([src, *filter(None, [env.get("PYTHONPATH")])])
+    env = checkout_env(src, MPLBACKEND="Agg")
     r = subprocess.run([sys.executable, "-c", f"OUT = {out!r}\n" + _CODE], env=env, capture_output=True, text=True)
     if r.returncode != 0:
         raise SystemExit(r.stderr.strip()[-400:])
