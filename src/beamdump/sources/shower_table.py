@@ -21,126 +21,39 @@ channel turns u into θ = u·E_s/E with its own E_s. The photons have the same h
 u = θ·k/E_s (k the photon energy, θ the direction of the e± that emitted it), the source of
 channels fed by the shower photons (Primakoff production of axion-like particles).
 
-:class:`ShowerSettings` fixes a table and its cache key; :class:`ShowerTable` holds the tallies
-per beam electron (track, photon track, emitted photons, deposited and escaping energy), rebins,
-integrates and samples them, and saves / loads itself as a compressed ``.npz`` with embedded JSON
-metadata; :func:`cell_points` draws (E, t) points in its cells. The tables are filled by the
-cascade of :mod:`.shower_cascade`.
+:class:`ShowerSettings` (:mod:`.shower_settings`, re-exported here) fixes a table and its cache
+key; :class:`ShowerTable` holds the tallies per beam electron (track, photon track, emitted
+photons, deposited and escaping energy), rebins, integrates and samples them, and saves / loads
+itself as a compressed ``.npz`` with embedded JSON metadata; :func:`cell_points` draws (E, t)
+points in its cells. The tables are filled by the cascade of :mod:`.shower_monte_carlo`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import math
 import os
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from beamdump.datafiles import bin_edges, check_table_key, read_table, write_table
+from beamdump.datafiles import check_table_key, read_table, write_table
 from beamdump.errors import BeamdumpInputError, CacheError
 from beamdump.sources.materials import Material, get_material
+from beamdump.sources.shower_settings import FORMAT_VERSION, MIN_E_MIN, ShowerSettings
 
 __all__ = ["ANGLE_EDGES", "MIN_E_MIN", "ShowerSettings", "ShowerTable", "cell_points"]
 
-# 2: the first depth bin is split geometrically (thin-target limit)
-# 3: the positron track and the e± / e⁺ angle histograms
-# 4: the photon angle histogram
-FORMAT_VERSION = 4
-_FRONT_SPLITS = 10  # the first depth bin is split at depth_bin / 2^k, k = 1..10
 _ARRAY_NAMES = (
     "log10_e_edges", "t_edges", "track", "photon_track", "photons_emitted", "deposit", "track_below_min",
     "positron_track", "angle_hist", "positron_angle_hist", "photon_angle_hist", "angle_edges",
 )
 _EDGE_NAMES = ("log10_e_edges", "t_edges", "angle_edges")  # always stored in double precision
-MIN_E_MIN = 1e-3  # GeV; below ~1 MeV the model (no Compton, constant dE/dx) is meaningless
 #: Edges of u = θ·E/E_s of the angle histograms: [0, 1e-3] then 5 bins a decade up to 100 (the
 #: last bin also holds anything above). Shower e± have u of order 1 (Rossi–Greisen: ⟨θ²⟩ ≈ (E_s/E)²
 #: per X0 travelled at E); the primary near the dump face has u ≈ √t ≪ 1.
 ANGLE_EDGES: NDArray[np.float64] = np.concatenate([[0.0], np.geomspace(1e-3, 1e2, 26)])
-
-
-# ====================================================================== settings
-@dataclass(frozen=True)
-class ShowerSettings:
-    """Everything that determines a shower table (all of it enters :meth:`key`).
-
-    material: name in ``materials.toml`` (or alias). beam_energy: E0 of the beam electron, GeV.
-    e_min: lowest tabulated e± energy and the photon/electron tracking cut, GeV (≥ 1 MeV).
-    thickness: target thickness in X0. n_showers: primaries simulated. seed: RNG seed.
-    bins_per_decade: log10 E bins per decade. depth_bin: depth bin width in X0.
-    """
-
-    material: str = "tungsten"
-    beam_energy: float = 100.0
-    e_min: float = 0.01
-    thickness: float = 40.0
-    n_showers: int = 1000
-    seed: int = 1
-    bins_per_decade: int = 20
-    depth_bin: float = 0.25
-
-    def __post_init__(self) -> None:
-        set_ = object.__setattr__
-        set_(self, "material", get_material(self.material).name)
-        for name in ("beam_energy", "e_min", "thickness", "depth_bin"):
-            v = float(getattr(self, name))
-            if not math.isfinite(v):
-                raise BeamdumpInputError(f"{name}={v}: must be finite")
-            set_(self, name, v)
-        for name in ("n_showers", "seed", "bins_per_decade"):
-            set_(self, name, int(getattr(self, name)))
-        if not self.e_min >= MIN_E_MIN:
-            raise BeamdumpInputError(f"e_min={self.e_min}: must be ≥ {MIN_E_MIN} GeV (1 MeV)")
-        if not self.beam_energy > self.e_min:
-            raise BeamdumpInputError(f"beam_energy={self.beam_energy}: must exceed e_min={self.e_min} GeV")
-        if self.beam_energy > 1e5:
-            raise BeamdumpInputError(f"beam_energy={self.beam_energy}: must be ≤ 1e5 GeV (LPM effect not modelled)")
-        if not 0.0 < self.thickness <= 1000.0:
-            raise BeamdumpInputError(f"thickness={self.thickness}: must lie in (0, 1000] radiation lengths")
-        if not self.depth_bin > 0.0 or self.thickness / self.depth_bin > 20000:
-            raise BeamdumpInputError(f"depth_bin={self.depth_bin}: must be ≥ thickness/20000 > 0 X0 (one bin if > thickness)")
-        if self.n_showers < 1:
-            raise BeamdumpInputError(f"n_showers={self.n_showers}: must be ≥ 1")
-        if not 1 <= self.bins_per_decade <= 1000:
-            raise BeamdumpInputError(f"bins_per_decade={self.bins_per_decade}: must lie in [1, 1000]")
-        if not 0 <= self.seed < 2**63:
-            raise BeamdumpInputError(f"seed={self.seed}: must be a non-negative integer < 2^63")
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict of all fields."""
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> ShowerSettings:
-        """Inverse of :meth:`to_dict`."""
-        return cls(**d)
-
-    def key(self) -> str:
-        """sha256 of the canonical JSON of the settings, the material's E_c and the format version."""
-        blob = json.dumps(
-            {"format": FORMAT_VERSION, "critical_energy_mev": get_material(self.material).critical_energy_mev,
-             **self.to_dict()},
-            sort_keys=True, separators=(",", ":"),
-        )
-        return hashlib.sha256(blob.encode()).hexdigest()
-
-    def log10_e_edges(self) -> NDArray[np.float64]:
-        """Edges in log10(E/GeV) from log10(e_min) to log10(beam_energy)."""
-        return bin_edges(math.log10(self.e_min), math.log10(self.beam_energy), 1.0 / self.bins_per_decade)
-
-    def t_edges(self) -> NDArray[np.float64]:
-        """Depth edges in X0 from 0 to thickness: every depth_bin, the first bin split at
-        depth_bin/2, /4, … /1024, so that a dump cut at any thin depth keeps the track of that
-        depth (thin-target limit) instead of a share of the first bin's developed shower."""
-        edges = bin_edges(0.0, self.thickness, self.depth_bin)
-        front = edges[1] * 2.0 ** -np.arange(_FRONT_SPLITS, 0, -1)
-        return np.concatenate([[0.0], front, edges[1:]])
 
 
 # ====================================================================== the table
