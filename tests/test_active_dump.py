@@ -136,10 +136,7 @@ def test_combined_result_is_the_sum_of_its_runs():
 
 # ---------------------------------------------------------------------- every electron preset
 def _own_model(name: str) -> str:
-    from beamdump.experiments.experiment import CombinedExperiment
-
-    exp = load_experiment(name)
-    return exp.parts[0].config.model if isinstance(exp, CombinedExperiment) else exp.config.model
+    return load_experiment(name).model
 
 
 # the A′ presets (na64-alp-2020 is an ALP search that also counts ALPs which never decay: N ∝ g²,

@@ -214,7 +214,7 @@ def make_reach(
     published choice of the data file). A combined preset gets one engine per run, added.
     """
     if model is None:
-        model = experiment.config.model if isinstance(experiment, Experiment) else experiment.parts[0].config.model
+        model = experiment.model
     if isinstance(experiment, CombinedExperiment):
         fs = final_states or _model_final_states(experiment.config.final_states, get_model(model), experiment.name)
         parts = [make_reach(p, model, fs, channels, seed, brems) for p in experiment.parts]

@@ -94,6 +94,11 @@ class Experiment:
         return self.config.name
 
     @property
+    def model(self) -> str:
+        """The model a reach of this preset uses when none is given (its ``model``)."""
+        return self.config.model
+
+    @property
     def n_beam(self) -> float:
         """Beam particles on the dump."""
         return float(self.config.beam.n_particles.value)
@@ -197,6 +202,11 @@ class CombinedExperiment:
     def name(self) -> str:
         """The combined preset's name."""
         return self.config.name
+
+    @property
+    def model(self) -> str:
+        """The model a reach uses when none is given: that of the first run."""
+        return self.parts[0].model
 
     @property
     def n_beam(self) -> float:
