@@ -11,7 +11,7 @@ import typer
 
 from ..errors import BeamdumpInputError
 from .app import app
-from .options import check_seed, grids_and_out, preset_model
+from .options import check_seed, grids_and_out
 from .progress import run_with_progress
 
 
@@ -39,7 +39,7 @@ def compare(
     if len(set(names)) < len(names):
         twice = sorted({n for n in names if names.count(n) > 1})
         raise BeamdumpInputError(f"experiments: {', '.join(twice)} given twice; each preset name may appear once")
-    model = model or preset_model(exps[0])
+    model = model or exps[0].model
     engines = [make_reach(e, model, seed=seed) for e in exps]
     m_grid, g_grid = grids_and_out(out, masses, couplings)
     if g_grid is not None:

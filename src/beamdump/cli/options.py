@@ -57,13 +57,6 @@ def model_option(name: str | None, coupling: str | None, fix: list[str] | None, 
     return get_model(name or preset_model, scan=coupling, fixed=parse_fixed(fix))
 
 
-def preset_model(exp) -> str:
-    """The model a preset (or the first run of a combined one) names as its own."""
-    from ..experiments.experiment import CombinedExperiment
-
-    return exp.parts[0].config.model if isinstance(exp, CombinedExperiment) else exp.config.model
-
-
 def check_seed(seed: int) -> None:
     """--seed must be a non-negative integer (numpy's generators refuse negative ones)."""
     if seed < 0:

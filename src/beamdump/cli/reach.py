@@ -12,7 +12,7 @@ from typing import Optional
 import typer
 
 from .app import app
-from .options import check_final_states_open, check_seed, grids_and_out, model_option, parse_pair, preset_model
+from .options import check_final_states_open, check_seed, grids_and_out, model_option, parse_pair
 from .progress import run_with_progress, stage
 
 
@@ -58,7 +58,7 @@ def reach(
     fs = final_state.split("+") if final_state else None
     z_lo, z_hi = parse_pair(brems_z, "--brems-z") if brems_z else (None, None)
     brems = default_brems_settings(z_min=z_lo, z_max=z_hi, pt_max=brems_pt_max, form_factor=form_factor)
-    engine = make_reach(exp, model_option(model, coupling, fix, preset_model(exp)), final_states=fs, channels=channel, seed=seed, brems=brems)
+    engine = make_reach(exp, model_option(model, coupling, fix, exp.model), final_states=fs, channels=channel, seed=seed, brems=brems)
     has_brems = any(c.name == "proton_brems" for c in engine.channels)
     if not has_brems and (brems_z or brems_pt_max is not None or form_factor):
         warnings.warn("--brems-z, --brems-pt-max and --form-factor are ignored: proton_brems is not among the channels")
