@@ -212,7 +212,8 @@ class ProductionCouplings:
     vector: the model's vector current (charges to each fermion), read by meson decays,
     bremsstrahlung and vector-meson mixing; ``None`` for a particle that is not a vector.
     photon: the coupling to two photons of a pseudoscalar (g_aγγ in GeV⁻¹ at scanned coupling 1),
-    read by Primakoff production. Other kinds of particle add their own field and the channels
+    read by Primakoff production. flavour: the flavour-changing quark couplings of a spin-0
+    particle, read by K and B decays to it (:class:`FlavourCouplings`). Other kinds of particle add their own field and the channels
     that need it read that field.
     """
 
@@ -220,4 +221,46 @@ class ProductionCouplings:
     #: the coupling to two photons g_aγγ (GeV⁻¹) per unit of the scanned coupling, read by the
     #: Primakoff channels; ``None`` for a particle without one
     photon: float | None = None
+    #: the flavour-changing quark couplings of a spin-0 particle (K → πX, B → KX, ...), read by
+    #: the flavour-changing meson-decay channels; ``None`` for a particle without them
+    flavour: "FlavourCouplings | None" = None
+
+
+#: the quark transitions of :class:`FlavourCouplings`: b → s, b → d, s → d
+TRANSITIONS = ("bs", "bd", "sd")
+
+
+@dataclass(frozen=True)
+class FlavourCouplings:
+    """Flavour-changing couplings of a spin-0 particle X to down-type quarks, per unit of the
+    scanned coupling, written as derivative couplings (on shell, every spin-0 coupling can be):
+
+        L ⊃ ∂_μX [c_V q̄′γ^μ q + c_A q̄′γ^μγ₅ q] + h.c.    (q → q′ = b → s, b → d, s → d)
+
+    ``vector`` and ``axial`` map a transition of :data:`TRANSITIONS` to the complex c in GeV⁻¹
+    (a missing key is 0). A meson decay P → P′X reads c_V (⟨P′|q̄′γ^μq|P⟩q_μ = (M² − M′²) f₀),
+    P → V X reads c_A (⟨V|q̄′γ^μγ₅q|P⟩q_μ = 2 m_V ε*·q A₀). A scalar coupling h X q̄′P_R q is,
+    by the quarks' equations of motion, c_V = h / (2(m_q − m_q′)) and c_A = h / (2(m_q + m_q′)).
+    Values are complex to keep the CKM phase, which K_L → π⁰X needs (K_L is nearly CP-odd, so
+    a CP-even X is made through Im c_V^{sd}).
+    """
+
+    vector: Mapping[str, complex] = field(default_factory=dict)
+    axial: Mapping[str, complex] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name, table in (("vector", self.vector), ("axial", self.axial)):
+            bad = [k for k in table if k not in TRANSITIONS]
+            if bad:
+                raise BeamdumpInputError(
+                    f"flavour couplings {name}: {', '.join(bad)} not known; allowed: {', '.join(TRANSITIONS)}"
+                )
+
+    def c_vector(self, transition: str) -> complex:
+        """c_V of ``transition`` (GeV⁻¹), 0 where the particle has none."""
+        return complex(self.vector.get(transition, 0.0))
+
+    def c_axial(self, transition: str) -> complex:
+        """c_A of ``transition`` (GeV⁻¹), 0 where the particle has none."""
+        return complex(self.axial.get(transition, 0.0))
 
