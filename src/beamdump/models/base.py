@@ -247,8 +247,13 @@ class FlavourCouplings:
 
     vector: Mapping[str, complex] = field(default_factory=dict)
     axial: Mapping[str, complex] = field(default_factory=dict)
+    #: the rates these couplings give scale as (scanned coupling)**rate_power, c being given at
+    #: scanned coupling 1: 2 for a coupling c ∝ g (g_aff), 1 for a mixing scanned as sin²θ
+    rate_power: int = 2
 
     def __post_init__(self) -> None:
+        if self.rate_power not in (1, 2, 4):
+            raise BeamdumpInputError(f"flavour couplings rate_power: {self.rate_power}; allowed: 1, 2, 4")
         for name, table in (("vector", self.vector), ("axial", self.axial)):
             bad = [k for k in table if k not in TRANSITIONS]
             if bad:
