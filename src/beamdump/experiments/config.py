@@ -154,11 +154,17 @@ class ValidationConfig(_Strict):
 
     reference: str = Field(pattern=r"^[A-Za-z0-9_\-]+/[A-Za-z0-9_\-.]+\.csv$")
     model: str = "dark-photon"
-    final_state: str
+    #: one final state, or several joined by "+" whose events add (``"ee+mumu+gg"``)
+    final_state: str = Field(pattern=r"^[A-Za-z0-9_]+(\+[A-Za-z0-9_]+)*$")
     channels: list[str] | None = None
     cl: float | None = Field(default=None, gt=0.0, lt=1.0)
     events_upper_limit: Quantity | None = None
     note: str = ""
+
+    @property
+    def final_states(self) -> tuple[str, ...]:
+        """The final states whose events the reinterpretation adds."""
+        return tuple(self.final_state.split("+"))
 
     @model_validator(mode="after")
     def _check(self) -> "ValidationConfig":

@@ -42,7 +42,7 @@ def entry_limit(exp: Experiment | CombinedExperiment, v: ValidationConfig) -> Li
         changes["cl"] = v.cl
     if v.events_upper_limit is not None:
         changes["events_upper_limit"] = float(v.events_upper_limit.value)
-    return replace(exp.limit_for((v.final_state,)), **changes)
+    return replace(exp.limit_for(v.final_states), **changes)
 
 
 def validate_preset(
@@ -63,7 +63,7 @@ def validate_preset(
         if not ref_path.exists():
             continue
         t0 = time.perf_counter()
-        engine = make_reach(exp, v.model, final_states=[v.final_state], channels=v.channels)
+        engine = make_reach(exp, v.model, final_states=list(v.final_states), channels=v.channels)
         res = run_reach(engine, limit=entry_limit(exp, v))
         score = score_band(res.band, read_band_csv(ref_path))  # an edge the reference lacks: None
         out.append(
