@@ -17,11 +17,13 @@ import numpy as np
 
 from ..datafiles import load_toml, package_data
 from ..errors import BeamdumpInputError
-from ..kinematics import FloatArray, isotropic_directions, kallen, two_body_momentum
+from ..kinematics import FloatArray, isotropic_directions, kallen
 from ..models.vector_charges import VectorCharges, meson_flavours, transition_factor
 from ..pdg import mass_gev
 from ..rotations import random_rotation
 from ..sources.meson_table import MesonSpectra
+from .parent_frame import ParentFrame as _ParentFrame
+from .parent_frame import max_daughter_angle  # noqa: F401 (re-exported: the cone was first defined here)
 from .sample import ParticleSample
 
 KINDS = ("P_to_gamma_V", "V_to_P_V")
@@ -96,27 +98,6 @@ def load_definitions() -> dict[str, MesonDecayDefinition]:
             partner_flavour=d["partner_flavour"],
         )
     return out
-
-
-def max_daughter_angle(p_parent: FloatArray, parent_mass: float, mass: float, partner_mass: float) -> FloatArray:
-    """Largest lab angle (rad) between a parent's direction (parent of mass ``parent_mass``, GeV)
-    and its daughter of mass ``mass`` recoiling against ``partner_mass``.
-
-    For a parent velocity β above the daughter's rest-frame velocity β*, tan θ_max =
-    β*/(γ √(β² − β*²)); otherwise every direction is reachable (π).
-    """
-    E = p_parent[:, 0]
-    p = np.linalg.norm(p_parent[:, 1:], axis=1)
-    return _cone(p / E, E / parent_mass, parent_mass, mass, partner_mass)
-
-
-def _cone(beta: FloatArray, gamma: FloatArray, parent_mass: float, mass: float, partner_mass: float) -> FloatArray:
-    """θ_max (rad) of :func:`max_daughter_angle` from the parents' speeds β and Lorentz factors γ."""
-    q = float(two_body_momentum(parent_mass, mass, partner_mass))
-    beta_star = q / np.sqrt(q * q + mass * mass) if mass > 0 else 1.0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        tan_max = beta_star / (gamma * np.sqrt(np.clip(beta * beta - beta_star * beta_star, 0.0, None)))
-    return np.where(beta > beta_star, np.arctan(tan_max), np.pi)
 
 
 @dataclass(frozen=True)
@@ -204,47 +185,3 @@ class MesonDecayChannel:
 
 
 _DIRECTION_STREAM = 0x6D657364  # keys the parents' rest-frame decay directions apart from their draw
-
-
-@dataclass(frozen=True)
-class _ParentFrame:
-    """Parents of one channel (mass M, GeV) with what their decays at any mass share: lab
-    velocity β, |β|, γ, γ²/(γ + 1) and the rest-frame direction u of the new particle (turned
-    by a random rotation at each mass); β and u are stored as (3, n), one row per axis."""
-
-    weights: FloatArray
-    theta: FloatArray
-    mass: float
-    beta: FloatArray
-    speed: FloatArray
-    gamma: FloatArray
-    coef: FloatArray
-    direction: FloatArray
-
-    @classmethod
-    def of(cls, w: FloatArray, p4: FloatArray, theta: FloatArray, mass: float, direction: FloatArray) -> "_ParentFrame":
-        e = p4[:, 0]
-        beta = np.ascontiguousarray((p4[:, 1:] / e[:, None]).T)
-        gamma = e / mass
-        speed = np.sqrt(beta[0] * beta[0] + beta[1] * beta[1] + beta[2] * beta[2])
-        return cls(w, theta, mass, beta, speed, gamma, gamma * gamma / (gamma + 1.0), np.ascontiguousarray(direction.T))
-
-    def max_daughter_angle(self, mass: float, partner_mass: float) -> FloatArray:
-        """Largest lab angle (rad) of a daughter of ``mass`` (GeV) to its parent's direction
-        (see :func:`max_daughter_angle`)."""
-        return _cone(self.speed, self.gamma, self.mass, mass, partner_mass)
-
-    def decay(self, mass: float, partner_mass: float, rotation: FloatArray, keep: np.ndarray | None = None) -> FloatArray:
-        """Lab four-momenta (n, 4) of the new particle of ``mass`` (GeV) from the parents
-        (those at indices ``keep``, or all), its rest-frame directions turned by ``rotation``
-        (3, 3): the boost of (e*, q R u) by each parent's velocity β, E = γ(e* + q β·Ru),
-        p = q R u + (q γ²/(γ + 1) β·Ru + γ e*) β."""
-        q = float(two_body_momentum(self.mass, mass, partner_mass))
-        e_star = float(np.sqrt(q * q + mass * mass))
-        b = self.beta
-        out = np.empty((4, len(self.gamma)))
-        np.matmul(rotation * q, self.direction, out=out[1:])  # q R u, (3, n)
-        bu = b[0] * out[1] + b[1] * out[2] + b[2] * out[3]  # q β·Ru
-        out[0] = self.gamma * (e_star + bu)
-        out[1:] += (self.coef * bu + e_star * self.gamma) * b
-        return out.T if keep is None else out.T[keep]  # most parents are kept: one gather of the result
