@@ -19,6 +19,14 @@ The later collisions of the hadronic cascade in a Cu dump (PythiaCascade, hadron
 
     python scripts/make_spectra_tables.py --energies 400 --nucleus Cu --cascade 5 --events 200000 --chunk-size 10000 --workers 2
 
+Kaon, charm and beauty parent tables (:mod:`beamdump.sources.flavour_spectra`; bins of 0.1
+decade; collider tables θ < 0.316 rad)::
+
+    python scripts/make_spectra_tables.py --flavour kaons --energies 400 120 --events 300000 --chunk-size 50000
+    python scripts/make_spectra_tables.py --flavour charm --energies 400 120 800 --events 200000 --chunk-size 50000
+    python scripts/make_spectra_tables.py --flavour beauty --collider 13600 7000 --tunes forward default \
+        --events 40000 --chunk-size 10000
+
 Each file ``pythia8_p{E}gev.npz`` (``pythia8_p{E}gev_{nucleus}.npz``) (``pythia8_pp{√s}gev_{tune}.npz``) embeds its settings (hence cache key), the statistics and the
 provenance (Pythia version, date, wall time) in its JSON metadata; a summary is printed.
 """
@@ -29,6 +37,7 @@ import argparse
 import json
 from pathlib import Path
 
+from beamdump.sources.flavour_spectra import FLAVOURS, flavour_settings, flavour_table_name
 from beamdump.sources.meson_generator import generate
 from beamdump.sources.meson_table import MesonSpectra
 from beamdump.sources.shipped_spectra import (
@@ -58,7 +67,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--nucleus", default=None, help="p+A tables instead (Angantyr): a nucleus of nuclei.toml, e.g. Cu")
     ap.add_argument("--cascade", type=float, default=None, metavar="EKIN",
                     help="with --nucleus: the whole hadronic cascade, hadrons followed down to EKIN GeV (PythiaCascade)")
+    ap.add_argument("--flavour", choices=list(FLAVOURS), default=None,
+                    help="parent tables instead: kaons (SoftQCD:inelastic), charm or beauty (HardQCD:hardccbar/hardbbbar)")
     args = ap.parse_args(argv)
+    if args.flavour and args.nucleus:
+        ap.error("--flavour tables are on isoscalar nucleons or pp, not with --nucleus")
     if args.nucleus and args.collider:
         ap.error("--nucleus is for fixed-target tables, not with --collider")
     energies = args.collider if args.collider else args.energies
@@ -70,7 +83,12 @@ def main(argv: list[str] | None = None) -> None:
         ap.error("--tunes needs one value or one per --collider energy")
 
     for k, (energy, n) in enumerate(zip(energies, events)):
-        if args.collider:
+        if args.flavour:
+            tune = tunes[k] if args.collider else None
+            settings = flavour_settings(energy, args.flavour, collider_tune=tune, n_events=n, seed=args.seed,
+                                        chunk_size=args.chunk_size)
+            name = flavour_table_name(energy, args.flavour, tune)
+        elif args.collider:
             settings = collider_settings(energy, tunes[k], n_events=n, seed=args.seed, chunk_size=args.chunk_size)
             name = collider_table_name(energy, tunes[k])
         elif args.nucleus:
@@ -95,7 +113,8 @@ def main(argv: list[str] | None = None) -> None:
                 f"{pdg:>5} {tot:>10.4f} {int(spectra.counts[s].sum()):>10d} {int((y > 0).sum()):>7d}"
                 f" {(y.sum(1) @ ct) / tot:>9.3f} {(y.sum(0) @ cp) / tot:>9.3f}"
             )
-        print(f"eta/pi0 = {spectra.multiplicity(221) / spectra.multiplicity(111):.4f}")
+        if 221 in spectra.pdg_ids and 111 in spectra.pdg_ids:
+            print(f"eta/pi0 = {spectra.multiplicity(221) / spectra.multiplicity(111):.4f}")
 
 
 if __name__ == "__main__":
