@@ -20,13 +20,14 @@ from ..datafiles import package_data
 from ..errors import BeamdumpInputError
 from .base import Model
 from .alp import PhotonALP
+from .scalar import HiggsMixedScalar
 from .vector import load_vector
 
 ENTRY_POINT_GROUP = "beamdump.models"
 
 
 #: the particle kinds that are modules of their own (not vector data files), by name
-_MODULE_MODELS: Mapping[str, Callable[[], Model]] = MappingProxyType({"alp-photon": PhotonALP})
+_MODULE_MODELS: Mapping[str, Callable[[], Model]] = MappingProxyType({"alp-photon": PhotonALP, "scalar": HiggsMixedScalar})
 
 
 def _shipped() -> dict[str, Callable[[], Model]]:
