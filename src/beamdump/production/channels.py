@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import warnings
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 from ..errors import BeamdumpInputError
 from ..models.base import Model
 from ..sources.meson_table import MesonSpectra
 from ..sources.shipped_spectra import collider_spectra, default_spectra, nuclear_spectra
 from .electron_brems import ElectronBremsChannel
+from .flavour_decays import K_TO_PI_AT_REST, FlavourDecayChannel, KaonAtRestChannel, StoppedKaons, interaction_length_m
+from .flavour_decays import load_definitions as flavour_definitions
 from .meson_decays import MesonDecayChannel, load_definitions
 from .positron_annihilation import PositronAnnihilationChannel
 from .primakoff_photons import Converter, PrimakoffPhotonChannel
@@ -30,15 +32,18 @@ PRIMAKOFF_PROTON = "primakoff_proton"
 ELECTRON_BEAM_CHANNELS = {ELECTRON_BREMS: ElectronBremsChannel, POSITRON_ANNIHILATION: PositronAnnihilationChannel}
 #: the channels that read the two-photon coupling (``ProductionCouplings.photon``), with their beam
 PHOTON_CHANNELS = {PRIMAKOFF_SHOWER: "electron", PRIMAKOFF_MESON_PHOTONS: "proton", PRIMAKOFF_PROTON: "proton"}
+#: the channels that read the flavour-changing couplings (``ProductionCouplings.flavour``): K and B decays
+FLAVOUR_CHANNELS = (*flavour_definitions(), K_TO_PI_AT_REST)
 
 
 def applicable(names: Sequence[str], model: Model) -> list[str]:
     """The channels of ``names`` that the kind of coupling the model has can feed (a preset lists
     the channels of every model it is used for; a dark photon takes the vector ones, an ALP the
-    Primakoff ones); the order is kept."""
+    Primakoff ones, a scalar the K and B decays); the order is kept."""
     photon = model.production.photon is not None
     vector = model.production.vector is not None
-    return [n for n in names if (photon if n in PHOTON_CHANNELS else vector)]
+    flavour = model.production.flavour is not None
+    return [n for n in names if (flavour if n in FLAVOUR_CHANNELS else photon if n in PHOTON_CHANNELS else vector)]
 
 
 def channel_descriptions() -> dict[str, str]:
@@ -68,6 +73,12 @@ def channel_descriptions() -> dict[str, str]:
         "e⁺e⁻ → A′ resonant annihilation of the shower positrons on the atomic electrons, at E₊ = m²/2m_e "
         "(electron beams; arXiv:1802.04756, arXiv:1802.03794)"
     )
+    for name, d in flavour_definitions().items():
+        out[name] = f"{d.label} in flight, decaying before it is absorbed in the dump (proton beams; {d.source})"
+    out[K_TO_PI_AT_REST] = (
+        "K⁺ → π⁺ X of K⁺ stopped in an absorber, isotropic and monochromatic (proton beams; the preset's "
+        "[kaons_at_rest] gives the stopped K⁺ per proton and where; K⁻ at rest are captured)"
+    )
     return out
 
 
@@ -84,6 +95,8 @@ def build_channels(
     meson_production: str = "nucleon",
     converter: Converter | None = None,
     min_energy: float = 0.0,
+    stopped_kaons: StoppedKaons | None = None,
+    parent_tables: Mapping[int, MesonSpectra] | None = None,
 ) -> list[ProductionChannel]:
     """Production channels ``names`` for a beam and a model.
 
@@ -104,13 +117,29 @@ def build_channels(
     the source). ``min_energy`` (GeV): the smallest energy of a new particle the analysis can see
     (its daughters' energy-sum cut); Primakoff channels skip photons below it.
 
-    The channels of a particle coupled to photons (Primakoff) read ``model.production.photon``.
+    The channels of a particle coupled to photons (Primakoff) read ``model.production.photon``;
+    the K and B decays (:data:`FLAVOUR_CHANNELS`) read ``model.production.flavour``, with the
+    parents' spectra of :func:`beamdump.sources.flavour_spectra.parent_spectra` (or
+    ``parent_tables``, parent PDG id → table) and, for ``k_to_pi_at_rest``, ``stopped_kaons``.
     """
     defs = load_definitions()
     known = channel_descriptions()
     unknown = [n for n in names if n not in known]
     if unknown:
         raise BeamdumpInputError(f"channel: {', '.join(map(repr, unknown))} not known; known channels: {', '.join(known)}")
+    flavour_names = [n for n in names if n in FLAVOUR_CHANNELS]
+    if flavour_names:
+        made = _flavour_channels(
+            flavour_names, beam_particle, beam_energy_gev, model, target, collider_tune, meson_production,
+            stopped_kaons, parent_tables,
+        )
+        rest = [n for n in names if n not in FLAVOUR_CHANNELS]
+        if rest:
+            made += build_channels(
+                rest, beam_particle, beam_energy_gev, model, spectra, brems, target, target_length, collider_tune,
+                meson_production, converter, min_energy,
+            )
+        return made
     photon_names = [n for n in names if n in PHOTON_CHANNELS]
     if photon_names:
         if len(photon_names) != len(names):
@@ -212,6 +241,53 @@ def _photon_channels(
             if not target or (converter is not None and converter.z_front > 0.0):
                 raise BeamdumpInputError("channel: primakoff_proton needs a proton beam on a fixed-target dump (beam.target)")
             out.append(PrimakoffProtonChannel(beam_energy_gev, target, photon_coupling=g, min_photon_energy=min_energy))
+    return coupled(out, model)
+
+
+def _flavour_channels(
+    names: Sequence[str], beam_particle: str, beam_energy_gev: float, model: Model, target: str | None,
+    collider_tune: str | None, meson_production: str, stopped_kaons: StoppedKaons | None,
+    parent_tables: Mapping[int, MesonSpectra] | None,
+) -> list[ProductionChannel]:
+    """The K and B decay channels ``names`` for a model with flavour-changing couplings."""
+    fc = model.production.flavour
+    if fc is None:
+        raise BeamdumpInputError(
+            f"model: {model.name} has no flavour-changing quark couplings; the channels {', '.join(names)} (K and B decays) do not apply"
+        )
+    upsilon = beam_particle == "electron-positron"  # B parents from the Υ(4S) tables only (sources/upsilon4s)
+    if upsilon and not parent_tables:
+        raise BeamdumpInputError(f"channel: {', '.join(names)} at an e+e- collider need the B tables of the Upsilon(4S)")
+    if beam_particle != "proton" and not upsilon:
+        raise BeamdumpInputError(f"channel: {', '.join(names)} need a proton beam, not {beam_particle!r}")
+    defs = flavour_definitions()
+    tables = dict(parent_tables or {})
+
+    def table(pdg: int) -> MesonSpectra:
+        if pdg not in tables:
+            from ..sources.flavour_spectra import parent_spectra  # the heavy-flavour tables load only when asked for
+
+            tables[pdg] = parent_spectra(
+                beam_energy_gev, pdg, collider_tune=collider_tune, target=target, cascade=meson_production == "cascade"
+            )
+        return tables[pdg]
+
+    out: list[ProductionChannel] = []
+    for n in names:
+        if n == K_TO_PI_AT_REST:
+            if stopped_kaons is None:
+                raise BeamdumpInputError(f"kaons_at_rest: {n} needs the preset's [kaons_at_rest] (per_proton, z; x, y)")
+            out.append(KaonAtRestChannel(stopped_kaons, fc))
+            continue
+        d = defs[n]
+        is_kaon = all(abs(p) in (321, 130) for p in d.parents)
+        if is_kaon and (collider_tune is not None or not target):
+            raise BeamdumpInputError(
+                f"channel: {n} follows kaons until they are absorbed in a dump (beam.target); a collider has none"
+            )
+        length = interaction_length_m(target) if target else float("inf")
+        parents = [p for p in d.parents if p in tables] if upsilon else d.parents  # the Υ(4S) makes B± and B⁰ only
+        out.append(FlavourDecayChannel(d, {p: table(p) for p in parents}, fc, interaction_length=length))
     return coupled(out, model)
 
 
