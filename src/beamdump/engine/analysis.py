@@ -19,6 +19,7 @@ from ..models import Coupling, Model, get_model
 from ..experiments.acceptance import DaughterAcceptance
 from ..experiments.config import ExperimentConfig
 from ..production.channels import applicable, build_channels
+from ..production.flavour_decays import StoppedKaons
 from ..production.primakoff_photons import Converter
 from ..sources.materials import get_material
 from ..production.proton_brems import BremsSettings
@@ -198,6 +199,14 @@ def _converter(cfg: ExperimentConfig) -> Converter | None:
     return Converter(p.material, p.z.value, p.radius.value if p.radius else None, length)
 
 
+def _stopped_kaons(cfg: ExperimentConfig) -> StoppedKaons | None:
+    """The preset's [kaons_at_rest] (None: the preset has none)."""
+    k = cfg.kaons_at_rest
+    if k is None:
+        return None
+    return StoppedKaons(k.per_proton.value, k.z.value, k.x.value if k.x else 0.0, k.y.value if k.y else 0.0)
+
+
 def make_reach(
     experiment: Experiment | CombinedExperiment,
     model: str | Model | None = None,
@@ -228,7 +237,7 @@ def make_reach(
     chans = build_channels(
         names, cfg.beam.particle, experiment.beam_energy, model, brems=brems, target=cfg.beam.target or None,
         target_length=length, collider_tune=(cfg.beam.tune or "forward") if cfg.beam.collider else None,
-        meson_production=cfg.beam.meson_production, converter=_converter(cfg),
+        meson_production=cfg.beam.meson_production, converter=_converter(cfg), stopped_kaons=_stopped_kaons(cfg),
         min_energy=min(_visible_energy(experiment.acceptance(f)) for f in fs),
     )
     return Reach(experiment, model, chans, fs, seed=seed)

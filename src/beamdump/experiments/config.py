@@ -116,6 +116,25 @@ class PrimakoffConfig(_Strict):
         return self
 
 
+class KaonsAtRestConfig(_Strict):
+    """K⁺ that stop in an absorber and decay at rest (channel ``k_to_pi_at_rest``): ``per_proton``
+    stopped K⁺ per beam proton (with its source), at ``z`` (m from the dump's front face) and
+    the lateral offset ``x``, ``y`` (m)."""
+
+    per_proton: Quantity
+    z: Quantity
+    x: Quantity | None = None
+    y: Quantity | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> "KaonsAtRestConfig":
+        _positive(self.per_proton, "kaons_at_rest.per_proton")
+        for key, q in (("z", self.z), ("x", self.x), ("y", self.y)):
+            if q is not None and not math.isfinite(q.value):
+                raise ValueError(f"kaons_at_rest.{key} must be a finite position in m (got {q.value})")
+        return self
+
+
 class FinalStateStatistics(_Strict):
     """The counts of one final state's own selection (signal region)."""
 
@@ -188,6 +207,7 @@ class ExperimentConfig(_Strict):
     validation: list[ValidationConfig] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     primakoff: PrimakoffConfig | None = None
+    kaons_at_rest: KaonsAtRestConfig | None = None
     #: the model a reach uses when none is given (the particle the analysis searched for)
     model: str = "dark-photon"
 
