@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..experiments.acceptance import DaughterAcceptance, any_vertex
+from ..experiments.vertex_efficiency import VertexEfficiency
 from ..kinematics import FloatArray
 from ..models.base import FinalState
 from .lifetime_table import LifetimeTable
@@ -26,24 +27,27 @@ from ..production.sample import ParticleSample
 @dataclass(frozen=True)
 class Flights:
     """The pieces of flight lines inside a volume: particle index (ascending), entry and exit
-    path (m), and that particle's unit direction (n, 3) and momentum |p| (GeV), one row per piece."""
+    path (m), and that particle's unit direction (n, 3) and momentum |p| (GeV), one row per piece;
+    ``efficiency`` the vertex efficiency of each piece (None: 1 everywhere)."""
 
     particle: np.ndarray
     l_in: FloatArray
     l_out: FloatArray
     direction: FloatArray
     momentum: FloatArray
+    efficiency: FloatArray | None = None
 
 
 _CONE_MARGIN = 1e-9  # relative margin on tan²θ of the cone test: round-off never drops a line that touches the volume
 
 
-def flights_through(sample: ParticleSample, volume) -> Flights:
+def flights_through(sample: ParticleSample, volume, efficiency: VertexEfficiency | None = None) -> Flights:
     """Intersect every flight line of ``sample`` with ``volume`` once.
 
     When every particle starts at the origin (meson decays, proton bremsstrahlung), only those
     inside the cone that bounds the volume seen from there (``volume.angular_bounds``, exact for
-    every shape) are intersected: the others cannot reach it."""
+    every shape) are intersected: the others cannot reach it. ``efficiency`` (a step function of
+    the displacement) cuts each piece where its ε changes and gives every piece its ε."""
     p3 = sample.p4[:, 1:]
     origin = sample.origin
     candidates = None
@@ -59,7 +63,15 @@ def flights_through(sample: ParticleSample, volume) -> Flights:
     intervals = volume.intervals(origin, direction)  # (n, k, 2)
     i_part, i_int = np.nonzero(intervals[..., 1] > intervals[..., 0])
     particle = i_part if candidates is None else candidates[i_part]
-    return Flights(particle, intervals[i_part, i_int, 0], intervals[i_part, i_int, 1], direction[i_part], p[i_part])
+    flights = Flights(particle, intervals[i_part, i_int, 0], intervals[i_part, i_int, 1], direction[i_part], p[i_part])
+    return flights if efficiency is None else with_efficiency(flights, sample.origin, efficiency)
+
+
+def with_efficiency(flights: Flights, origin: FloatArray, efficiency: VertexEfficiency) -> Flights:
+    """``flights`` cut into the pieces of constant vertex efficiency, each carrying its ε;
+    ``origin`` (n, 3) holds the production points of the whole sample (m)."""
+    row, lo, hi, eps = efficiency.pieces(origin[flights.particle], flights.direction, flights.l_in, flights.l_out)
+    return Flights(flights.particle[row], lo, hi, flights.direction[row], flights.momentum[row], eps)
 
 
 def decay_terms(
@@ -87,6 +99,8 @@ def decay_terms(
     l_in, l_out = flights.l_in, flights.l_out
     decay_length = flights.momentum / sample.mass * ctau_at_unit_coupling  # metres at g = 1
     w = sample.weights[i_part]
+    if flights.efficiency is not None:
+        w = w * flights.efficiency
 
     if acceptance is None or acceptance.accepts_everything:
         u = np.concatenate([l_in, l_out]) / np.concatenate([decay_length, decay_length])
@@ -129,17 +143,19 @@ def lifetime_table(
     rng: np.random.Generator | None = None,
     segments: int = 3,
     directions: FloatArray | None = None,
+    efficiency: VertexEfficiency | None = None,
 ) -> LifetimeTable:
     """Lifetime table (accepted decays per beam particle, at coupling 1, before the branching
     fraction of the final state) of ``sample`` in ``volume``.
 
     ctau_at_unit_coupling: cτ in metres at coupling 1. ``acceptance`` and ``final_state`` (its
     daughters) switch on the daughter acceptance; ``directions`` (n, 3) fixes the first daughter's
-    rest-frame direction of each particle (see :func:`decay_terms`).
+    rest-frame direction of each particle (see :func:`decay_terms`); ``efficiency`` weighs each
+    decay with the vertex efficiency where it happens (see :func:`flights_through`).
     """
     if len(sample) == 0:
         return LifetimeTable.empty(sample.coupling_power, lifetime_power)
-    flights = flights_through(sample, volume)
+    flights = flights_through(sample, volume, efficiency)
     u, c, _ = decay_terms(sample, flights, ctau_at_unit_coupling, acceptance, final_state, rng, segments, directions)
     # each line's terms telescope (w − w, or Σ_j (A_{j+1} − A_j) = 0): the exact total is 0
     return LifetimeTable.from_terms(u, c, sample.coupling_power, lifetime_power, total=0.0)

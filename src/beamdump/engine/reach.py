@@ -199,7 +199,7 @@ class Reach:
         # all channels in one pass through the geometry and the detector, split again by channel
         merged = ParticleSample.concatenate(samples)
         starts = np.concatenate([[0], np.cumsum([len(s) for s in samples])])  # channel j owns particles starts[j]:starts[j+1]
-        flights = flights_through(merged, exp.volume)
+        flights = flights_through(merged, exp.volume, exp.vertex_efficiency)
         # each channel's daughters get their own random stream: a channel's events do not
         # depend on which other channels run beside it
         directions = np.zeros((len(merged), 3))

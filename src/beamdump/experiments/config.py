@@ -34,13 +34,17 @@ from .detector_config import (  # noqa: F401 (re-exported: the schema of a prese
 
 class BeamConfig(_Strict):
     """The beam. Fixed target: ``energy_gev`` is the beam energy, ``n_particles`` the particles on
-    the dump. Collider (``collider = true``, pp only): ``energy_gev`` is √s, ``n_particles`` the
-    inelastic collisions (luminosity × σ_inel), ``tune`` names the forward meson table and
-    ``crossing_angle`` (rad, half-angle in the vertical plane) tilts the collision axis."""
+    the dump. Collider (``collider = true``): ``energy_gev`` is √s; pp (``particle = "proton"``):
+    ``n_particles`` the inelastic collisions (luminosity × σ_inel), ``tune`` names the forward
+    meson table; e⁺e⁻ at the Υ(4S) (``particle = "electron-positron"``): ``n_particles`` the
+    BB̄ pairs, ``electron_energy_gev`` (+z) and ``positron_energy_gev`` the asymmetric beams
+    (sources/upsilon4s.py). ``crossing_angle`` (rad, half-angle) tilts the collision axis."""
 
-    particle: Literal["proton", "electron"]
+    particle: Literal["proton", "electron", "electron-positron"]
     energy_gev: Quantity
     n_particles: Quantity
+    electron_energy_gev: Quantity | None = None  # e+e- collider only: the e- beam, along +z
+    positron_energy_gev: Quantity | None = None  # e+e- collider only: the e+ beam, along -z
     target: str = Field(default="", min_length=0)
     target_length: Quantity | None = None  # m of target material along the beam; the shower stops there
     collider: bool = False
@@ -57,8 +61,10 @@ class BeamConfig(_Strict):
         _positive(self.n_particles, "beam.n_particles")
         if self.target_length is not None:
             _positive(self.target_length, "beam.target_length")
-        if self.collider and self.particle != "proton":
-            raise ValueError("beam.collider is for pp collisions: beam.particle must be 'proton'")
+        if self.collider and self.particle == "electron":
+            raise ValueError("beam.collider: beam.particle must be 'proton' (pp) or 'electron-positron' (e+e- at the Upsilon(4S))")
+        if self.particle == "electron-positron":
+            self._check_upsilon4s()
         if not self.collider and not self.target:
             raise ValueError("beam.target: a fixed-target beam needs the dump material")
         if self.collider and (self.target or self.target_length is not None):
@@ -87,9 +93,27 @@ class BeamConfig(_Strict):
                 raise ValueError(f"beam.target {self.target!r} is not a known material or nucleus; allowed: {', '.join(allowed)}")
         if self.crossing_angle is not None:
             a = self.crossing_angle.value
-            if not (self.collider and math.isfinite(a) and 0.0 <= a < 0.01):
-                raise ValueError(f"beam.crossing_angle must be in [0, 0.01) rad and only at a collider (got {a})")
+            top = 0.1 if self.particle == "electron-positron" else 0.01
+            if not (self.collider and math.isfinite(a) and 0.0 <= a < top):
+                raise ValueError(f"beam.crossing_angle must be in [0, {top:g}) rad and only at a collider (got {a})")
         return self
+
+    def _check_upsilon4s(self) -> None:
+        """An e+e- collider: both beam energies given, and √s = 2√(E₋E₊)·cos(crossing half-angle)
+        equal to ``energy_gev`` within 0.5%."""
+        if not self.collider:
+            raise ValueError("beam.particle = 'electron-positron' is a collider: set beam.collider = true")
+        if self.electron_energy_gev is None or self.positron_energy_gev is None:
+            raise ValueError("beam.electron_energy_gev / beam.positron_energy_gev: an e+e- collider needs both beam energies")
+        _positive(self.electron_energy_gev, "beam.electron_energy_gev")
+        _positive(self.positron_energy_gev, "beam.positron_energy_gev")
+        half = self.crossing_angle.value if self.crossing_angle is not None else 0.0
+        sqrt_s = 2.0 * math.sqrt(self.electron_energy_gev.value * self.positron_energy_gev.value) * math.cos(half)
+        if abs(sqrt_s / self.energy_gev.value - 1.0) > 0.005:
+            raise ValueError(
+                f"beam.energy_gev = {self.energy_gev.value:g} GeV: must be sqrt(s) = 2 sqrt(E- E+) cos(half angle) "
+                f"= {sqrt_s:.4g} GeV of the two beams (within 0.5%)"
+            )
 
 
 class PrimakoffConfig(_Strict):
@@ -210,6 +234,16 @@ class ExperimentConfig(_Strict):
     kaons_at_rest: KaonsAtRestConfig | None = None
     #: the model a reach uses when none is given (the particle the analysis searched for)
     model: str = "dark-photon"
+
+    @model_validator(mode="after")
+    def _volume_downstream(self) -> "ExperimentConfig":
+        z0, z1 = self.decay_volume.z_start.value, self.decay_volume.z_end.value
+        if z0 < 0.0 and not self.beam.collider:
+            raise ValueError(
+                f"decay_volume: z_start {z0:g} m, z_end {z1:g} m; allowed 0 <= z_start < z_end (metres downstream "
+                "of the dump's front face; negative z only around the interaction point of a collider)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _final_states_consistent(self) -> "ExperimentConfig":

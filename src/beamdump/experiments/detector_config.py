@@ -1,6 +1,7 @@
 """The schema of a preset's decay volume and detector (planes, dipole, per-final-state cuts).
 
 Lengths in metres along the beam from the dump's front face (z) or transverse (x, y); energies GeV.
+At a collider z is measured from the interaction point and may be negative (backward).
 """
 
 from __future__ import annotations
@@ -11,23 +12,47 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, model_validator
 
 from .config_base import Quantity, _efficiency, _Strict
+from .vertex_efficiency import VARIABLES
+
+
+class VertexEfficiencyConfig(_Strict):
+    """The vertex efficiency as a step function of the displacement (see
+    :mod:`.vertex_efficiency`): ``values[k]`` on [edges[k], edges[k+1]) m of ``variable``."""
+
+    variable: Literal[VARIABLES]  # type: ignore[valid-type]
+    edges: list[float] = Field(min_length=2)
+    values: list[float] = Field(min_length=1)
+    source: str = Field(min_length=5)
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> "VertexEfficiencyConfig":
+        e, v = self.edges, self.values
+        if not all(math.isfinite(x) and x >= 0.0 for x in e) or any(b <= a for a, b in zip(e, e[1:])):
+            raise ValueError(f"decay_volume.efficiency.edges {e}: allowed finite lengths >= 0 m, strictly increasing")
+        if len(v) != len(e) - 1 or not all(0.0 <= x <= 1.0 for x in v):
+            raise ValueError(f"decay_volume.efficiency.values: allowed len(edges) - 1 = {len(e) - 1} numbers in [0, 1]")
+        return self
 
 
 class _Volume(_Strict):
-    """What every decay volume has: a length along the beam (m) and an optional transverse offset."""
+    """What every decay volume has: a length along the beam (m), an optional transverse offset and
+    an optional vertex efficiency vs the displacement."""
 
     z_start: Quantity
     z_end: Quantity
     x0: Quantity | None = None
     y0: Quantity | None = None
+    efficiency: VertexEfficiencyConfig | None = None
 
     @model_validator(mode="after")
-    def _downstream(self) -> "_Volume":
+    def _ordered(self) -> "_Volume":
+        # z_start >= 0 (downstream) except at a collider: checked with the beam (config.ExperimentConfig)
         z0, z1 = self.z_start.value, self.z_end.value
-        if not (math.isfinite(z0) and math.isfinite(z1) and 0.0 <= z0 < z1):
+        if not (math.isfinite(z0) and math.isfinite(z1) and z0 < z1):
             raise ValueError(
                 f"decay_volume: z_start {z0:g} m, z_end {z1:g} m; allowed 0 <= z_start < z_end (metres downstream "
-                "of the dump's front face, or of the interaction point at a collider)"
+                "of the dump's front face), or z_start < z_end around the interaction point of a collider"
             )
         return self
 

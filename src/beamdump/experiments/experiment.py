@@ -9,6 +9,7 @@ from ..datafiles import package_data
 from ..errors import BeamdumpInputError
 from ..limits.stats import LimitSettings
 from . import geometry as geo
+from .vertex_efficiency import VertexEfficiency
 from .config import (
     AnnulusPlane,
     CombinedConfig,
@@ -48,6 +49,15 @@ def build_volume(cfg) -> object:
     raise TypeError(cfg)
 
 
+def build_vertex_efficiency(cfg) -> VertexEfficiency | None:
+    """The vertex efficiency vs displacement of a decay-volume config (None: ε = 1 everywhere),
+    its ρ measured from the volume's axis."""
+    e = cfg.efficiency
+    if e is None:
+        return None
+    return VertexEfficiency(e.variable, tuple(e.edges), tuple(e.values), x0=_v(cfg.x0), y0=_v(cfg.y0))
+
+
 def build_plane(cfg) -> object:
     """Aperture object of a detector-plane config."""
     off = dict(x0=_v(cfg.x0), y0=_v(cfg.y0))
@@ -80,7 +90,8 @@ class Experiment:
     """A beam, a dump, a decay volume, a detector and what was observed.
 
     ``acceptances`` and ``efficiencies`` hold, for each final state the experiment analyses, the
-    daughter acceptance (common planes plus that final state's own) and the efficiency.
+    daughter acceptance (common planes plus that final state's own) and the efficiency;
+    ``vertex_efficiency`` the decay volume's efficiency vs the displacement (None: 1).
     """
 
     config: ExperimentConfig
@@ -88,6 +99,7 @@ class Experiment:
     acceptances: dict[str, geo.DaughterAcceptance]
     efficiencies: dict[str, float]
     limit: LimitSettings
+    vertex_efficiency: VertexEfficiency | None = None
 
     @property
     def name(self) -> str:
@@ -115,7 +127,10 @@ class Experiment:
 
     @property
     def beam_label(self) -> str:
-        """What n_beam counts: 'pp collisions' at a collider, else 'protons' / 'electrons'."""
+        """What n_beam counts: 'pp collisions' at a pp collider, 'BBbar pairs' at an e+e- one (the
+        Upsilon(4S)), else 'protons' / 'electrons'."""
+        if self.particle == "electron-positron":
+            return "BBbar pairs"
         return "pp collisions" if self.config.beam.collider else f"{self.particle}s"
 
     @property
@@ -182,7 +197,9 @@ class Experiment:
         # the yield uncertainty, in quadrature: beam-particle count, detector efficiency (the largest
         # of the final states'), and the preset's own further signal systematic
         limit = limit_settings(cfg.statistics, (cfg.beam.n_particles.rel_unc**2 + eff_unc**2) ** 0.5)
-        return cls(cfg, build_volume(cfg.decay_volume), acceptances, efficiencies, limit)
+        return cls(
+            cfg, build_volume(cfg.decay_volume), acceptances, efficiencies, limit, build_vertex_efficiency(cfg.decay_volume)
+        )
 
 
 @dataclass(frozen=True)

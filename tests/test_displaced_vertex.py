@@ -1,0 +1,260 @@
+"""Collider displaced-vertex searches: the Υ(4S) → BB̄ source, volumes around the interaction
+point (backward directions included), the vertex efficiency vs displacement, the presets."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from beamdump.engine.decay_in_volume import decay_terms, flights_through, lifetime_table
+from beamdump.errors import BeamdumpInputError
+from beamdump.experiments.geometry import Annulus, Cylinder
+from beamdump.experiments.vertex_efficiency import VertexEfficiency
+from beamdump.kinematics import four_momentum, isotropic_directions
+from beamdump.pdg import mass_gev
+from beamdump.production.sample import ParticleSample
+from beamdump.sources.upsilon4s import Upsilon4SBeams, lab_momenta, pair_fraction, upsilon4s_spectra, upsilon4s_tables
+
+BELLE2 = Upsilon4SBeams(7.004, 4.002, 0.0415)
+
+
+# ----------------------------------------------------------------------------- Υ(4S) kinematics
+
+
+def test_upsilon4s_frame_closed_forms():
+    # √s = 2√(E₋E₊)cos a, βγ = (E₋ − E₊)/(2√(E₋E₊)); with the transverse boost sin a the total βγ is
+    # |p|/√s of the summed beam momenta
+    e1, e2, a = 7.004, 4.002, 0.0415
+    p = np.array([(e1 + e2) * math.sin(a), 0.0, (e1 - e2) * math.cos(a)])
+    sqrt_s = math.sqrt((e1 + e2) ** 2 - p @ p)
+    assert BELLE2.sqrt_s == pytest.approx(sqrt_s, rel=1e-12)
+    assert BELLE2.sqrt_s == pytest.approx(mass_gev(300553), abs=0.005)  # the beams sit on the Υ(4S)
+    g_perp = 1.0 / math.cos(a)
+    total_bg = math.hypot(g_perp * BELLE2.transverse_beta * math.sqrt(1 + BELLE2.beta_gamma**2), BELLE2.beta_gamma)
+    assert total_bg == pytest.approx(math.sqrt(p @ p) / sqrt_s, rel=1e-12)
+    assert BELLE2.beta_gamma == pytest.approx(0.2835, abs=5e-4)  # Belle II: βγ ≈ 0.28
+    assert BELLE2.transverse_beta == pytest.approx(math.sin(0.0415))
+
+
+@pytest.mark.parametrize("pdg", [521, 511])
+def test_b_energy_in_the_upsilon_frame_is_half_the_mass(pdg):
+    # every B of the table, boosted back by βγ along z, has E* = √s/2
+    table = upsilon4s_spectra(BELLE2, pdg, bin_width=0.002)
+    w, p4 = table.sample(pdg, n_per_bin=4, rng=3)
+    bg = BELLE2.beta_gamma
+    g = math.sqrt(1 + bg * bg)
+    e_star = g * p4[:, 0] - bg * p4[:, 3]
+    # the table bins (0.2% wide in p and θ) smear the exact line E* = √s/2 by < 1 MeV
+    assert np.average(e_star, weights=w) == pytest.approx(0.5 * BELLE2.sqrt_s, abs=2e-4)
+    assert np.all(np.abs(e_star - 0.5 * BELLE2.sqrt_s) < 0.01)
+    assert BELLE2.b_momentum(pdg) == pytest.approx(math.sqrt((0.5 * BELLE2.sqrt_s) ** 2 - mass_gev(pdg) ** 2))
+
+
+@pytest.mark.parametrize("pdg", [521, 511])
+def test_mean_longitudinal_momentum_is_beta_gamma_times_e_star(pdg):
+    # ⟨p_z⟩ = γ p*⟨cos θ*⟩ + βγ E* and ⟨cos θ*⟩ = 0 for any forward-backward symmetric law
+    for law in ("sin2", "isotropic"):
+        table = upsilon4s_spectra(BELLE2, pdg, law=law)
+        w, p4 = table.sample(pdg, n_per_bin=20, rng=1)
+        assert np.average(p4[:, 3], weights=w) == pytest.approx(BELLE2.beta_gamma * 0.5 * BELLE2.sqrt_s, rel=2e-3)
+
+
+@pytest.mark.parametrize("law, moment", [("isotropic", 1.0 / 3.0), ("sin2", 1.0 / 5.0)])
+def test_angular_law_in_the_upsilon_frame(law, moment):
+    # ⟨cos²θ*⟩ = 1/3 isotropic, 1/5 for ¾(1 − cos²θ*); boost the sampled B back to the Υ(4S) frame
+    table = upsilon4s_spectra(BELLE2, 521, law=law, bin_width=0.002)
+    w, p4 = table.sample(521, n_per_bin=8, rng=5)
+    bg = BELLE2.beta_gamma
+    g = math.sqrt(1 + bg * bg)
+    pz_star = g * p4[:, 3] - bg * p4[:, 0]
+    cos_star = pz_star / np.sqrt(pz_star**2 + p4[:, 1] ** 2 + p4[:, 2] ** 2)
+    assert np.average(cos_star, weights=w) == pytest.approx(0.0, abs=0.01)
+    assert np.average(cos_star**2, weights=w) == pytest.approx(moment, abs=0.01)
+    # azimuth uniform about z
+    phi = np.arctan2(p4[:, 2], p4[:, 1])
+    assert abs(np.average(np.cos(phi), weights=w)) < 0.05 and abs(np.average(np.sin(phi), weights=w)) < 0.05
+
+
+def test_lab_kinematics_endpoints():
+    q, e = BELLE2.b_momentum(511), 0.5 * BELLE2.sqrt_s
+    bg = BELLE2.beta_gamma
+    g = math.sqrt(1 + bg * bg)
+    p, theta = lab_momenta(BELLE2, 511, np.array([1.0, -1.0, 0.0]))
+    assert p[0] == pytest.approx(g * q + bg * e) and p[1] == pytest.approx(bg * e - g * q)
+    assert theta[0] == 0.0 and theta[1] == 0.0  # βγE* > γp*: even the backward B flies forward
+    assert theta[2] == pytest.approx(math.atan2(q, bg * e))
+
+
+def test_pair_fractions_and_yields_per_bb_pair():
+    tables = upsilon4s_tables(BELLE2, nodes=2000)
+    assert set(tables) == {521, 511}
+    for pdg, t in tables.items():
+        assert t.multiplicity(pdg) == pytest.approx(pair_fraction(pdg), rel=1e-12)
+        assert t.multiplicity(-pdg) == pytest.approx(pair_fraction(pdg), rel=1e-12)
+        assert t.theta_max == pytest.approx(math.pi)
+    assert pair_fraction(521) + pair_fraction(511) == pytest.approx(1.0)
+    assert pair_fraction(521) == pytest.approx(0.516)
+
+
+@pytest.mark.parametrize(
+    "make, field",
+    [
+        (lambda: Upsilon4SBeams(0.0, 4.0), "electron_energy_gev"),
+        (lambda: Upsilon4SBeams(7.0, 4.0, 0.2), "crossing_half_angle"),
+        (lambda: Upsilon4SBeams(5.0, 5.0), "threshold"),
+        (lambda: upsilon4s_spectra(BELLE2, 531), "pdg"),
+        (lambda: upsilon4s_spectra(BELLE2, 521, law="flat"), "law"),
+        (lambda: pair_fraction(431), "pdg"),
+    ],
+)
+def test_bad_upsilon_input_is_one_line(make, field):
+    with pytest.raises(BeamdumpInputError, match=field):
+        make()
+
+
+# ----------------------------------------------------------------------------- backward volumes
+
+
+def _direct_interval(vol: Annulus, theta: float) -> tuple[float, float]:
+    """[L_in, L_out] of a line from the IP at polar angle θ through an annulus around it: the
+    transverse window r_inner/sinθ ≤ L ≤ r_outer/sinθ intersected with z_start ≤ L cosθ ≤ z_end."""
+    s, c = math.sin(theta), math.cos(theta)
+    lo, hi = vol.r_inner / s, vol.r_outer / s
+    if c > 0:
+        lo, hi = max(lo, 0.0), min(hi, vol.z_end / c)
+    elif c < 0:
+        hi = min(hi, vol.z_start / c)
+    return (lo, hi) if hi > lo else (0.0, 0.0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    z_back=st.floats(0.01, 3.0),
+    z_fwd=st.floats(0.01, 3.0),
+    r_in=st.floats(1e-4, 0.5),
+    dr=st.floats(0.01, 1.0),
+    theta=st.floats(0.01, math.pi - 0.01),
+    phi=st.floats(0.0, 2 * math.pi),
+)
+def test_annulus_around_the_ip_against_a_direct_ray_computation(z_back, z_fwd, r_in, dr, theta, phi):
+    vol = Annulus(-z_back, z_fwd, r_in, r_in + dr)
+    d = np.array([[math.sin(theta) * math.cos(phi), math.sin(theta) * math.sin(phi), math.cos(theta)]])
+    iv = vol.intervals(np.zeros((1, 3)), d)[0]
+    lo, hi = _direct_interval(vol, theta)
+    assert iv[0, 0] == pytest.approx(lo, rel=1e-9, abs=1e-12) and iv[0, 1] == pytest.approx(hi, rel=1e-9, abs=1e-12)
+    assert np.all(iv[1] == 0.0)  # from the axis the hole is never crossed twice
+    th_min, th_max = vol.angular_bounds()
+    if hi > lo:
+        assert th_min - 1e-12 <= theta <= th_max + 1e-12
+
+
+def test_angular_bounds_of_a_volume_around_the_ip():
+    vol = Annulus(-0.5, 1.5, 0.1, 0.6)
+    th_min, th_max = vol.angular_bounds()
+    assert th_min == pytest.approx(math.atan2(0.1, 1.5)) and th_max == pytest.approx(math.atan2(0.1, -0.5))
+    assert th_max > math.pi / 2  # backward directions reach it
+
+
+def test_backward_decays_are_counted():
+    # a pencil beam along −z through a cylinder behind the IP: the analytic exp(−D/λ) − exp(−(D+d)/λ)
+    m, p, ctau1 = 0.5, 2.0, 0.01
+    p4 = four_momentum(m, np.array([p]), np.array([math.pi]), np.zeros(1))
+    sample = ParticleSample("test", m, np.ones(1), p4, np.zeros((1, 3)))
+    vol = Cylinder(-0.3, -0.1, 0.05)
+    u, c, _ = decay_terms(sample, flights_through(sample, vol), ctau1)
+    lam = p / m * ctau1
+    g = np.array([0.5, 1.0, 2.0])
+    exact = g**2 * (np.exp(-0.1 * g**2 / lam) - np.exp(-0.3 * g**2 / lam))
+    terms = g**2 * np.sum(c[:, None] * np.exp(-u[:, None] * g**2), axis=0)
+    assert np.allclose(terms, exact, rtol=1e-12)
+    # and through the lifetime table, to its log-grid accuracy (before the far exponential tail)
+    assert np.allclose(lifetime_table(sample, vol, ctau1, 2).evaluate(g[:2]), exact[:2], rtol=2e-3)
+
+
+# ----------------------------------------------------------------------------- vertex efficiency
+
+
+def _isotropic_sample(n: int, seed: int, m: float = 0.4) -> ParticleSample:
+    rng = np.random.default_rng(seed)
+    d = isotropic_directions(n, rng)
+    p = rng.uniform(0.5, 3.0, n)
+    p4 = np.column_stack([np.sqrt(p * p + m * m), p[:, None] * d])
+    origin = rng.normal(0.0, 1e-3, (n, 3))  # B-decay points near the IP
+    return ParticleSample("test", m, rng.uniform(0.5, 1.5, n), p4, origin)
+
+
+@pytest.mark.parametrize("variable", ["rho", "distance"])
+def test_unit_efficiency_equals_the_old_probability(variable):
+    vol = Annulus(-0.55, 1.4, 0.005, 0.6)
+    sample = _isotropic_sample(400, 1)
+    plain = lifetime_table(sample, vol, 0.02, 2)
+    unit = lifetime_table(sample, vol, 0.02, 2, efficiency=VertexEfficiency(variable, (0.0, 0.2, 10.0), (1.0, 1.0)))
+    g = np.geomspace(0.01, 30.0, 25)
+    assert np.allclose(unit.evaluate(g), plain.evaluate(g), rtol=1e-10, atol=1e-300)
+
+
+def test_no_efficiency_leaves_the_flights_untouched():
+    vol = Annulus(-0.55, 1.4, 0.005, 0.6)
+    sample = _isotropic_sample(200, 2)
+    a, b = flights_through(sample, vol), flights_through(sample, vol, None)
+    assert a.efficiency is None and np.array_equal(a.l_in, b.l_in) and np.array_equal(a.l_out, b.l_out)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**31), eps=st.lists(st.floats(0.0, 1.0), min_size=3, max_size=3), ctau=st.floats(1e-3, 1.0))
+def test_step_efficiency_integral_against_a_fine_riemann_sum(seed, eps, ctau):
+    """Σ pieces ε_k [e^(−a/λ) − e^(−b/λ)] equals ∫ ε(ρ(L)) dP/dL dL over each flight (midpoint sums)."""
+    vol = Annulus(-0.55, 1.4, 0.005, 0.6)
+    sample = _isotropic_sample(30, seed)
+    table = VertexEfficiency("rho", (0.0, 0.05, 0.2, 0.8), tuple(eps))
+    u, c, _ = decay_terms(sample, flights_through(sample, vol, table), ctau)
+    got = float(np.sum(c * np.exp(-u)))  # the exact sum of the terms at coupling 1
+    fl = flights_through(sample, vol)
+    n = 20000
+    total = 0.0
+    for i, a, b in zip(fl.particle, fl.l_in, fl.l_out):
+        lam = fl.momentum[np.flatnonzero(fl.particle == i)[0]] / sample.mass * ctau
+        s = a + (b - a) * (np.arange(n) + 0.5) / n
+        pts = sample.origin[i] + s[:, None] * fl.direction[np.flatnonzero(fl.particle == i)[0]]
+        rho = np.hypot(pts[:, 0], pts[:, 1])
+        total += sample.weights[i] * np.sum(table.at(rho) * np.exp(-s / lam) / lam) * (b - a) / n
+    assert got == pytest.approx(total, rel=1e-3, abs=1e-12)  # the midpoint sum straddles the steps
+
+
+def test_efficiency_pieces_of_a_line_crossing_the_rings_twice():
+    # a line passing the axis at 3 cm crosses the ring 2–5 cm twice and the ring 5–10 cm twice
+    eff = VertexEfficiency("rho", (0.02, 0.05, 0.10), (0.5, 0.25))
+    origin = np.array([[-1.0, 0.03, 0.0]])
+    d = np.array([[1.0, 0.0, 0.0]])
+    row, lo, hi, e = eff.pieces(origin, d, np.array([0.0]), np.array([2.0]))
+    got = sorted(zip(lo, hi, e))
+    x5, x10 = math.sqrt(0.05**2 - 0.03**2), math.sqrt(0.10**2 - 0.03**2)
+    want = sorted([(1 - x5, 1 + x5, 0.5), (1 - x10, 1 - x5, 0.25), (1 + x5, 1 + x10, 0.25)])
+    assert np.all(row == 0) and len(got) == 3
+    for (a, b, k), (a2, b2, k2) in zip(got, want):
+        assert a == pytest.approx(a2) and b == pytest.approx(b2) and k == k2
+
+
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        (("r", (0.0, 1.0), (1.0,)), "variable"),
+        (("rho", (0.0,), ()), "edges"),
+        (("rho", (0.0, 0.0), (1.0,)), "edges"),
+        (("rho", (0.0, 1.0), (1.0, 1.0)), "values"),
+        (("rho", (0.0, 1.0), (1.2,)), "values"),
+    ],
+)
+def test_bad_efficiency_tables_are_refused(args, field):
+    with pytest.raises(BeamdumpInputError, match=field):
+        VertexEfficiency(*args)
+
+
+def test_efficiency_at_is_a_step_function():
+    eff = VertexEfficiency("distance", (0.01, 0.1, 1.0), (0.9, 0.3))
+    assert np.array_equal(eff.at(np.array([0.0, 0.01, 0.05, 0.1, 0.5, 1.0, 2.0])), [0, 0.9, 0.9, 0.3, 0.3, 0, 0])
