@@ -260,6 +260,11 @@ def _flavour_channels(
         raise BeamdumpInputError(f"channel: {', '.join(names)} at an e+e- collider need the B tables of the Upsilon(4S)")
     if beam_particle != "proton" and not upsilon:
         raise BeamdumpInputError(f"channel: {', '.join(names)} need a proton beam, not {beam_particle!r}")
+    both = [n for n in ("b_to_k", "b_to_kstar") if n in names]
+    if "b_to_xs" in names and both:
+        raise BeamdumpInputError(
+            f"channel: b_to_xs (inclusive b -> s X) already holds {', '.join(both)}; choose the inclusive or the exclusive channels"
+        )
     defs = flavour_definitions()
     tables = dict(parent_tables or {})
 

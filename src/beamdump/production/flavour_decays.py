@@ -48,7 +48,8 @@ _STREAM = 0x666C6176  # keys the channels' fixed draws (directions, depths) apar
 @dataclass(frozen=True)
 class FlavourDecayDefinition:
     """One flavour-changing decay mode of the data file: parents → partners + X (``parents[i]``
-    decays to ``partners[i]``; for ``inclusive`` the ``quark`` decays to the partner quark)."""
+    decays to ``partners[i]``; for ``inclusive`` a b quark of mass ``quark_mass`` (GeV) decays to
+    the partner quark)."""
 
     name: str
     label: str
@@ -59,7 +60,7 @@ class FlavourDecayDefinition:
     parents: tuple[int, ...]
     partners: tuple[int, ...]
     source: str
-    quark: int = 0
+    quark_mass: float = 0.0
 
     def partner_of(self, parent: int) -> int:
         """The partner (PDG id) of ``parent`` (either sign)."""
@@ -68,12 +69,12 @@ class FlavourDecayDefinition:
     def max_mass(self, parent: int) -> float:
         """Largest X mass (GeV) ``parent`` can make."""
         if self.kind == "inclusive":
-            return mass_gev(self.quark) - mass_gev(self.partner_of(parent))
+            return self.quark_mass - mass_gev(self.partner_of(parent))
         return mass_gev(abs(parent)) - mass_gev(self.partner_of(parent))
 
     def rest_momentum(self, parent: int, mass: float) -> float:
         """X momentum (GeV) in the parent's rest frame (the b quark's for ``inclusive``)."""
-        m_dec = mass_gev(self.quark) if self.kind == "inclusive" else mass_gev(abs(parent))
+        m_dec = self.quark_mass if self.kind == "inclusive" else mass_gev(abs(parent))
         return float(two_body_momentum(m_dec, mass, mass_gev(self.partner_of(parent))))
 
     def width(self, mass: FloatArray | float, couplings: FlavourCouplings, parent: int) -> FloatArray:
@@ -83,7 +84,7 @@ class FlavourDecayDefinition:
             c_v, c_a = c_v.imag, c_a.imag
         partner = mass_gev(self.partner_of(parent))
         if self.kind == "inclusive":
-            return width_quarks(c_v, c_a, mass_gev(self.quark), partner, mass)
+            return width_quarks(c_v, c_a, self.quark_mass, partner, mass)
         M = mass_gev(abs(parent))
         if self.kind == "P_to_P":
             return width_p_to_p(c_v, M, partner, mass, self.form_factor)
@@ -119,9 +120,11 @@ def load_definitions() -> dict[str, FlavourDecayDefinition]:
         ff = d["form_factor"]
         if d["kind"] != "inclusive" and ff not in ffs:
             raise BeamdumpInputError(f"{where}.form_factor: {ff!r}; allowed: {', '.join(ffs)}")
+        if d["kind"] == "inclusive" and not float(d.get("quark_mass_gev", 0.0)) > 0.0:
+            raise BeamdumpInputError(f"{where}.quark_mass_gev: the decaying quark's mass (GeV > 0) is needed for 'inclusive'")
         out[name] = FlavourDecayDefinition(
             name, d["label"], d["kind"], d["transition"], d["coupling"], ffs.get(ff),
-            tuple(int(p) for p in d["parents"]), tuple(int(p) for p in d["partners"]), d["source"], int(d.get("quark", 0)),
+            tuple(int(p) for p in d["parents"]), tuple(int(p) for p in d["partners"]), d["source"], float(d.get("quark_mass_gev", 0.0)),
         )
     return out
 
