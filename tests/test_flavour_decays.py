@@ -254,6 +254,16 @@ def test_kaons_at_rest_are_monochromatic_and_isotropic(defs):
     assert s.total == pytest.approx(0.05 * float(defs["k_to_pi"].branching(m, fc, 321)), rel=1e-12)
     assert np.all(s.origin == [1.0, 0.0, 30.0])
     assert len(ch.sample(0.36, np.random.default_rng(2))) == 0  # above m_K − m_π
+    # off the origin the engine's angle cut does not apply: the whole sphere either way
+    assert ch.sample(m, np.random.default_rng(2), max_theta=0.1).total == pytest.approx(s.total, rel=1e-12)
+    # at the origin only the cone is drawn, with its solid-angle share of the yield, and none is lost
+    here = KaonAtRestChannel(StoppedKaons(per_proton=0.05, z=0.0), fc, n_directions=20000)
+    cone = here.sample(m, np.random.default_rng(2), max_theta=0.1)
+    theta = np.arccos(cone.p4[:, 3] / q)
+    assert theta.max() <= 0.1 + 1e-12
+    assert cone.total == pytest.approx(s.total * (1 - np.cos(0.1)) / 2, rel=1e-12)
+    sphere = here.sample(m, np.random.default_rng(2))
+    assert sphere.weights[np.arccos(sphere.p4[:, 3] / q) < 0.1].sum() == pytest.approx(cone.total, rel=0.5)
     with pytest.raises(BeamdumpInputError, match="per_proton"):
         StoppedKaons(per_proton=0.0, z=1.0)
 

@@ -275,8 +275,10 @@ class StoppedKaons:
 class KaonAtRestChannel:
     """X from K⁺ → π⁺X of kaons decaying at rest (``stopped``): isotropic, monochromatic
     p = p(m_K, m_π, m), weights per_proton × BR / n per direction (``n_directions`` fixed
-    directions, turned by one rotation of ``rng`` per mass). All are kept (the source is off the
-    dump, the angle cut of the engine does not apply)."""
+    directions, turned about the beam axis by one random angle of ``rng`` per mass). A source at
+    the origin (where the engine's ``max_theta`` is measured from) draws its directions inside
+    θ < max_theta only, weighted by that cone's solid-angle fraction (1 − cos θ_max)/2; a source
+    elsewhere draws the whole sphere (the angle cut does not apply to it)."""
 
     stopped: StoppedKaons
     couplings: FlavourCouplings
@@ -300,19 +302,23 @@ class KaonAtRestChannel:
         return (0.0, self.definition.max_mass(321))
 
     @cached_property
-    def _directions(self) -> FloatArray:
-        return isotropic_directions(self.n_directions, np.random.default_rng([self.seed, _STREAM]))
+    def _unit(self) -> FloatArray:
+        """(2, n) fixed uniform numbers: 1 − cos θ as a fraction of the cone's, and the azimuth in turns."""
+        return np.random.default_rng([self.seed, _STREAM]).random((2, self.n_directions))
 
     def sample(self, mass: float, rng: np.random.Generator, max_theta: float = np.pi) -> ParticleSample:
         """Weighted X of ``mass`` (GeV) per beam proton at scanned coupling 1."""
-        d, power = self.definition, self.couplings.rate_power
+        d, power, s = self.definition, self.couplings.rate_power, self.stopped
         if not 0.0 < mass < d.max_mass(321):
             return ParticleSample.empty(self.name, mass, power)
+        at_origin = s.x == 0.0 and s.y == 0.0 and s.z == 0.0
+        top = min(max_theta, np.pi) if at_origin else np.pi
+        span = 1.0 - np.cos(top)  # 1 − cos θ_max: the cone's solid angle over 2π
+        cos_t = 1.0 - span * self._unit[0]
+        sin_t = np.sqrt(np.clip(1.0 - cos_t * cos_t, 0.0, None))
+        phi = 2.0 * np.pi * (self._unit[1] + rng.random())
         q = d.rest_momentum(321, mass)
         n = self.n_directions
-        p4 = np.empty((n, 4))
-        p4[:, 0] = np.sqrt(q * q + mass * mass)
-        p4[:, 1:] = q * self._directions @ random_rotation(rng).T
-        w = np.full(n, self.stopped.per_proton * float(d.branching(mass, self.couplings, 321)) / n)
-        s = self.stopped
+        p4 = np.column_stack([np.full(n, np.hypot(q, mass)), q * sin_t * np.cos(phi), q * sin_t * np.sin(phi), q * cos_t])
+        w = np.full(n, s.per_proton * float(d.branching(mass, self.couplings, 321)) * 0.5 * span / n)
         return ParticleSample(self.name, mass, w, p4, np.tile([s.x, s.y, s.z], (n, 1)), power)
