@@ -27,6 +27,13 @@ decade; collider tables θ < 0.316 rad)::
     python scripts/make_spectra_tables.py --flavour beauty --collider 13600 7000 --tunes forward default \
         --events 40000 --chunk-size 10000
 
+The charm and beauty tables against a second generator setting (SoftQCD:inelastic on a fixed
+target, SoftQCD:nonDiffractive at a collider: pair creation, flavour excitation, gluon splitting
+and MPI all included, few heavy hadrons per event), generated into the cache, not shipped::
+
+    python scripts/make_spectra_tables.py --flavour charm --energies 400 --events 400000 --second-setting
+    python scripts/make_spectra_tables.py --flavour beauty --collider 13600 --events 20000 --chunk-size 5000 --second-setting
+
 Each file ``pythia8_p{E}gev.npz`` (``pythia8_p{E}gev_{nucleus}.npz``) (``pythia8_pp{√s}gev_{tune}.npz``) embeds its settings (hence cache key), the statistics and the
 provenance (Pythia version, date, wall time) in its JSON metadata; a summary is printed.
 """
@@ -69,7 +76,11 @@ def main(argv: list[str] | None = None) -> None:
                     help="with --nucleus: the whole hadronic cascade, hadrons followed down to EKIN GeV (PythiaCascade)")
     ap.add_argument("--flavour", choices=list(FLAVOURS), default=None,
                     help="parent tables instead: kaons (SoftQCD:inelastic), charm or beauty (HardQCD:hardccbar/hardbbbar)")
+    ap.add_argument("--second-setting", action="store_true",
+                    help="with --flavour charm/beauty: generate the SoftQCD comparison table (cached) and compare")
     args = ap.parse_args(argv)
+    if args.second_setting and args.flavour not in ("charm", "beauty"):
+        ap.error("--second-setting needs --flavour charm or beauty")
     if args.flavour and args.nucleus:
         ap.error("--flavour tables are on isoscalar nucleons or pp, not with --nucleus")
     if args.nucleus and args.collider:
@@ -88,6 +99,9 @@ def main(argv: list[str] | None = None) -> None:
             settings = flavour_settings(energy, args.flavour, collider_tune=tune, n_events=n, seed=args.seed,
                                         chunk_size=args.chunk_size)
             name = flavour_table_name(energy, args.flavour, tune)
+            if args.second_setting:
+                _second_setting(settings, args.out / name, args.workers)
+                continue
         elif args.collider:
             settings = collider_settings(energy, tunes[k], n_events=n, seed=args.seed, chunk_size=args.chunk_size)
             name = collider_table_name(energy, tunes[k])
@@ -115,6 +129,40 @@ def main(argv: list[str] | None = None) -> None:
             )
         if 221 in spectra.pdg_ids and 111 in spectra.pdg_ids:
             print(f"eta/pi0 = {spectra.multiplicity(221) / spectra.multiplicity(111):.4f}")
+
+
+def _summary(t: MesonSpectra, sigma_mb: float, theta_fwd: float) -> dict[str, float]:
+    """Heavy hadrons of a table as a cross-section (yield per event × σ of the generated process,
+    mb, over the table's θ range), their mean momentum (GeV) and the fraction at θ < theta_fwd."""
+    ct = 10.0 ** (0.5 * (t.log10_theta_edges[1:] + t.log10_theta_edges[:-1]))
+    cp = 10.0 ** (0.5 * (t.log10_p_edges[1:] + t.log10_p_edges[:-1]))
+    y = t.yields.sum(0)
+    return {"sigma_mb": float(y.sum()) * sigma_mb, "mean_p": float(y.sum(0) @ cp / y.sum()),
+            "forward": float(y[ct < theta_fwd].sum() / y.sum()), "entries": int(t.counts.sum())}
+
+
+def _second_setting(hard_settings: SpectrumSettings, hard_path: Path, workers: int) -> None:
+    """Generate the SoftQCD table of the same species and binning as a shipped hard table (cached)
+    and print both tables' heavy-hadron cross-sections, mean momenta and forward fractions."""
+    from dataclasses import replace
+
+    from beamdump.sources.meson_generator import cached_spectra
+
+    collider = hard_settings.frame == "collider"
+    soft = replace(hard_settings, processes=("SoftQCD:nonDiffractive",) if collider else ("SoftQCD:inelastic",))
+    soft_t = cached_spectra(soft, workers=workers)
+    hard_t = MesonSpectra.load(hard_path)
+    theta_fwd = 0.01 if collider else 0.05
+    rows = {}
+    for label, t in (("hard (LO pair creation)", hard_t), ("SoftQCD (all mechanisms)", soft_t)):
+        sigma = sum(t.metadata["sigma_gen_mb"].values()) / len(t.metadata["sigma_gen_mb"])
+        rows[label] = _summary(t, sigma, theta_fwd)
+        print(f"{label:<26} sigma(hadrons) = {rows[label]['sigma_mb'] * 1e3:9.4g} ub, <p> = {rows[label]['mean_p']:7.1f} GeV,"
+              f" fraction theta < {theta_fwd:g} rad = {rows[label]['forward']:.3f}  ({rows[label]['entries']} entries,"
+              f" {t.metadata.get('generation_wall_s')} s)")
+    a, b = rows.values()
+    print(f"SoftQCD / hard: sigma x{b['sigma_mb'] / a['sigma_mb']:.2f}, <p> x{b['mean_p'] / a['mean_p']:.2f},"
+          f" forward fraction x{b['forward'] / a['forward']:.2f}")
 
 
 if __name__ == "__main__":

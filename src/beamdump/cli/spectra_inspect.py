@@ -38,6 +38,20 @@ def _echo_table(info, name: str | None = None) -> None:
     typer.echo(f"  key:        {info.key}")
     typer.echo("  statistics: " + "; ".join(f"{k} {v}" for k, v in info.statistics.items()))
     typer.echo("  settings:   " + "; ".join(f"{k} = {v}" for k, v in info.settings.items()))
+    if info.kind == "meson" and info.size is not None:
+        _echo_normalisation(info.path)
+
+
+def _echo_normalisation(path: Path) -> None:
+    """A kaon/charm/beauty parent table's normalisation per beam proton (sources.flavour_spectra)."""
+    from ..sources.flavour_spectra import is_parent_table, normalisation_lines
+    from ..sources.meson_table import MesonSpectra
+    from ..sources.spectrum_settings import SpectrumSettings
+    from ..sources.table_info import read_meta
+
+    if is_parent_table(SpectrumSettings.from_dict(read_meta(path)["settings"])):
+        for k, line in enumerate(normalisation_lines(MesonSpectra.load(path))):
+            typer.echo(f"  {'normalise:' if k == 0 else '':<11} {line}")
 
 
 @spectra_app.command("inspect")

@@ -47,6 +47,8 @@ __all__ = [
     "flavour_of",
     "flavour_settings",
     "flavour_table_name",
+    "is_parent_table",
+    "normalisation_lines",
     "acceptance_yield",
     "normalisation",
     "parent_spectra",
@@ -191,7 +193,7 @@ def normalisation(table: MesonSpectra, *, target: str | None = None, cascade: bo
     """
     st = table.settings
     f = next((f for f in FLAVOURS.values() if f.pdg_ids == st.pdg_ids and f.processes == st.processes), None)
-    if f is None:
+    if f is None:  # (is_parent_table)
         raise BeamdumpInputError("table: not a parent table (kaons, charm, beauty) of flavour_spectra")
     if f.quark is None:
         return {"flavour": f.name, "factor": 1.0, "chi": 1.0, "cascade": 1.0,
@@ -246,3 +248,27 @@ def parent_spectra(beam_energy_gev: float, pdg: int, *, collider_tune: str | Non
     per = "inelastic pp collision (+z hemisphere)" if collider_tune else "beam proton"
     meta = dict(table.metadata, normalisation=dict(norm, target=target, per=per))
     return replace(table, yields=table.yields * norm["factor"], metadata=meta)
+
+
+def is_parent_table(settings: SpectrumSettings) -> bool:
+    """Whether ``settings`` are those of a parent table of :data:`FLAVOURS` (processes and species)."""
+    return any(f.pdg_ids == settings.pdg_ids and f.processes == settings.processes for f in FLAVOURS.values())
+
+
+def normalisation_lines(table: MesonSpectra) -> list[str]:
+    """``beamdump spectra inspect``'s lines for a parent table: the factor from its yields per event
+    to parents per beam proton (per inelastic pp collision) with the cross-sections used (isoscalar
+    nucleons, cascade on), and each species' yield so normalised."""
+    norm = normalisation(table)
+    per = "inelastic pp collision (+z, theta < 0.316 rad)" if table.settings.frame == "collider" else "beam proton"
+    parts = [f"factor {norm['factor']:.4g} per event -> per {per}"]
+    if "sigma_qq_mb" in norm:
+        parts.append(f"sigma_QQ = {norm['sigma_qq_mb'] * 1e3:.4g} ub/nucleon over sigma_inel = {norm['sigma_inel_mb']:.3g} mb, "
+                     f"cascade x{norm['cascade']:g} (target=None; a material target uses its sigma_inel(pA)/A)")
+    elif "sigma_acceptance_mb" in norm:
+        parts.append(f"LHCb sigma = {norm['sigma_acceptance_mb'] * 1e3:.4g} ub in {norm['acceptance']} over sigma_inel = "
+                     f"{norm['sigma_inel_mb']:.3g} mb; implied total sigma_QQ = {norm['sigma_qq_total_mb'] * 1e3:.4g} ub")
+    else:
+        parts.append(str(norm["note"]))
+    yields = ", ".join(f"{pdg}: {table.multiplicity(pdg) * norm['factor']:.3g}" for pdg in table.pdg_ids)
+    return ["; ".join(parts), f"per {per}: {yields}"]

@@ -29,7 +29,7 @@ from beamdump.sources.spectra_lookup import (
     find_tables,
     number_option,
 )
-from beamdump.sources.spectrum_settings import TARGETS, SpectrumSettings
+from beamdump.sources.spectrum_settings import DEFAULT_PDG_IDS, TARGETS, SpectrumSettings
 
 __all__ = [
     "CASCADE_MIN_EKIN",
@@ -78,7 +78,13 @@ def cached_table_lines() -> list[str]:
 
 
 def _describe(st: SpectrumSettings) -> str:
-    """A table's beam and target in words."""
+    """A table's beam and target in words (and its processes and species when not the defaults)."""
+    if st.processes != SpectrumSettings.processes or st.pdg_ids != DEFAULT_PDG_IDS:
+        return f"{_describe_beam(st)}; {' + '.join(st.processes)}, species {' '.join(map(str, st.pdg_ids))}"
+    return _describe_beam(st)
+
+
+def _describe_beam(st: SpectrumSettings) -> str:
     e = st.beam_energy_gev
     if st.frame == "collider":
         return f"pp collider, sqrt(s) = {2 * e:g} GeV, tune '{_tune_name(st.pythia_options)}'"
