@@ -148,7 +148,7 @@ class Reach:
         seen = float(experiment.volume.bounding_half_angle(np.zeros(3))) + self._tilt
         # a meson table covers a range of angles (the LHC forward tables θ < 0.1 rad): the detector must lie inside it
         top = min((c.spectra.theta_max for c in self.channels if c.spectra is not None), default=np.pi)
-        if seen > top:
+        if min(seen, np.pi) > top * (1.0 + 1e-12):  # a table up to π holds every direction
             raise BeamdumpInputError(
                 f"decay_volume: seen from the source it spans up to {seen:.3g} rad, beyond the meson tables "
                 f"(theta < {top:g} rad; the forward meson tables of colliders stop there); allowed: detectors within {top:g} rad"
