@@ -20,6 +20,7 @@ from ..datafiles import package_data
 from ..errors import BeamdumpInputError
 from .base import Model
 from .alp import PhotonALP
+from .alp_fermion import FermionALP
 from .scalar import HiggsMixedScalar
 from .vector import load_vector
 
@@ -27,7 +28,9 @@ ENTRY_POINT_GROUP = "beamdump.models"
 
 
 #: the particle kinds that are modules of their own (not vector data files), by name
-_MODULE_MODELS: Mapping[str, Callable[[], Model]] = MappingProxyType({"alp-photon": PhotonALP, "scalar": HiggsMixedScalar})
+_MODULE_MODELS: Mapping[str, Callable[[], Model]] = MappingProxyType(
+    {"alp-photon": PhotonALP, "alp-fermion": FermionALP, "scalar": HiggsMixedScalar}
+)
 
 
 def _shipped() -> dict[str, Callable[[], Model]]:
