@@ -214,7 +214,8 @@ class FlavourDecayChannel:
             for pdg in (parent, -parent):
                 if pdg not in table.pdg_ids or table.multiplicity(pdg) <= 0.0:
                     continue
-                w, p4, theta = table.sample_with_angles(pdg, n_per_bin=self.parents_per_bin, rng=[self.seed, k, pdg % 7919])
+                draw = np.random.default_rng([self.seed, k, pdg % 7919])
+                w, p4, theta = table.sample_with_angles(pdg, n_per_bin=self.parents_per_bin, rng=draw)
                 rng = np.random.default_rng([self.seed, _STREAM, k, pdg % 7919])
                 mass = mass_gev(parent)
                 p = np.linalg.norm(p4[:, 1:], axis=1)
@@ -249,8 +250,7 @@ class FlavourDecayChannel:
             parts.append(ParticleSample(self.name, mass, w * br, f.boosted(mass, q, rotation, keep), origin, power))
         if not parts:
             return ParticleSample.empty(self.name, mass, power)
-        joined = ParticleSample.concatenate(parts, self.name)
-        return joined
+        return ParticleSample.concatenate(parts, self.name)
 
 
 @dataclass(frozen=True)
