@@ -258,3 +258,59 @@ def test_bad_efficiency_tables_are_refused(args, field):
 def test_efficiency_at_is_a_step_function():
     eff = VertexEfficiency("distance", (0.01, 0.1, 1.0), (0.9, 0.3))
     assert np.array_equal(eff.at(np.array([0.0, 0.01, 0.05, 0.1, 0.5, 1.0, 2.0])), [0, 0.9, 0.9, 0.3, 0.3, 0, 0])
+
+
+# ----------------------------------------------------------------------------- presets and BR × BR limits
+
+
+def _belle2():
+    from beamdump.engine.analysis import collider_parent_tables
+    from beamdump.experiments.experiment import load_experiment
+
+    exp = load_experiment("belle2-bks-2023")
+    return exp, collider_parent_tables(exp.config)
+
+
+def test_belle2_preset_is_an_upsilon4s_collider_around_the_ip():
+    exp, tables = _belle2()
+    assert exp.particle == "electron-positron" and exp.beam_label == "BBbar pairs"
+    assert exp.volume.z_start < 0.0 < exp.volume.z_end  # backward decays count
+    assert set(tables) == {521, 511}
+    assert exp.limit.upper_limit() == pytest.approx(-math.log(0.05), rel=1e-3)  # 95% CL, no background
+
+
+def test_excluded_br_times_n_bb_times_acceptance_is_n_up():
+    from beamdump.studies.branching_limits import excluded_branching
+
+    exp, tables = _belle2()
+    (lim,) = excluded_branching(exp, tables, "b_to_k", 521, "mumu", [(1.0, 0.01)])
+    assert lim.parents == pytest.approx(2 * pair_fraction(521))  # B+ and B- per pair
+    n_signal = exp.n_beam * lim.parents * lim.acceptance * exp.efficiency("mumu") * lim.limit
+    assert n_signal == pytest.approx(lim.events_upper_limit, rel=1e-12)
+    assert 0.0 < lim.acceptance <= 1.0
+
+
+def test_acceptance_limits_in_the_lifetime():
+    """cτ ≪ the inner radius: nothing is displaced enough; cτ ≫ the volume: A ∝ 1/cτ."""
+    from beamdump.studies.branching_limits import excluded_branching
+
+    exp, tables = _belle2()
+    tiny, long1, long2 = excluded_branching(exp, tables, "b_to_k", 521, "mumu", [(1.0, 1e-6), (1.0, 100.0), (1.0, 1000.0)])
+    assert tiny.acceptance < 1e-10 and tiny.limit > 1.0
+    assert long1.acceptance / long2.acceptance == pytest.approx(10.0, rel=2e-3)
+
+
+def test_backward_half_of_the_volume_matters_for_slow_b_decay_products():
+    """At m close to m_B − m_K the S is slow in the B frame and follows the boost: few go backward;
+    a light S goes backward often. Cutting the volume at z = 0 loses more of the light S."""
+    import dataclasses
+
+    from beamdump.studies.branching_limits import excluded_branching
+
+    exp, tables = _belle2()
+    forward = dataclasses.replace(exp, volume=Annulus(0.0, exp.volume.z_end, exp.volume.r_inner, exp.volume.r_outer))
+    points = [(0.3, 0.05), (4.5, 0.05)]
+    full = excluded_branching(exp, tables, "b_to_k", 521, "mumu", points)
+    fwd = excluded_branching(forward, tables, "b_to_k", 521, "mumu", points)
+    lost = [1 - f.acceptance / a.acceptance for f, a in zip(fwd, full)]
+    assert 0.05 < lost[0] < 0.5 and lost[1] < lost[0]

@@ -207,7 +207,7 @@ def _stopped_kaons(cfg: ExperimentConfig) -> StoppedKaons | None:
     return StoppedKaons(k.per_proton.value, k.z.value, k.x.value if k.x else 0.0, k.y.value if k.y else 0.0)
 
 
-def _parent_tables(cfg: ExperimentConfig) -> dict | None:
+def collider_parent_tables(cfg: ExperimentConfig) -> dict | None:
     """The B tables of an e+e- collider at the Upsilon(4S) (None: the K and B channels take
     their parents from :func:`~beamdump.sources.flavour_spectra.parent_spectra`)."""
     beam = cfg.beam
@@ -250,7 +250,7 @@ def make_reach(
         names, cfg.beam.particle, experiment.beam_energy, model, brems=brems, target=cfg.beam.target or None,
         target_length=length, collider_tune=(cfg.beam.tune or "forward") if cfg.beam.collider else None,
         meson_production=cfg.beam.meson_production, converter=_converter(cfg), stopped_kaons=_stopped_kaons(cfg),
-        parent_tables=_parent_tables(cfg),
+        parent_tables=collider_parent_tables(cfg),
         min_energy=min(_visible_energy(experiment.acceptance(f)) for f in fs),
     )
     return Reach(experiment, model, chans, fs, seed=seed)
