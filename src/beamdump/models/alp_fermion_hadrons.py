@@ -15,8 +15,10 @@ width. Per unit of g_aff = c_f/f_a (GeV⁻¹); masses and widths in GeV.
   a → 3π from arXiv:1708.00443 eq. 41 with the isovector coupling c_u − c_d replaced by the
   effective Δ = 2 Σ_Q Tr(T_Q) M²_{Qπ}/(m_a² − m_Q²) [check: the same structure as the a–π⁰
   mixing of arXiv:2110.10698; the a → ηππ, ππγ channels of the η′ region are not included].
-* Above join_high (mixed linearly with the chiral widths from join_low): a → gg through the quark loops with the NLO factor, plus a → qq̄
-  (arXiv:1708.00443 eqs. 34-35).
+* Above join_high (mixed linearly with the chiral widths from join_low): a → gg through the
+  quark loops with the NLO factor, plus a → qq̄ (arXiv:1708.00443 eqs. 34-35).
+
+Equation numbers of arXiv:1708.00443 are those of the journal version [check].
 """
 
 from __future__ import annotations
@@ -106,7 +108,8 @@ def _generators() -> dict[str, NDArray[np.float64]]:
 
 
 def loop_b1(m: NDArray[np.float64], m_f: float) -> NDArray[np.complex128]:
-    """B₁(τ) = 1 − τ f(τ)², τ = 4m_f²/m², f = arcsin(1/√τ) (τ ≥ 1) or π/2 + (i/2) ln((1+√(1−τ))/(1−√(1−τ)))."""
+    """B₁(τ) = 1 − τ f(τ)² (dimensionless) at ALP masses ``m`` (GeV) for a fermion of mass ``m_f``:
+    τ = 4m_f²/m², f = arcsin(1/√τ) (τ ≥ 1) or π/2 + (i/2) ln((1+√(1−τ))/(1−√(1−τ))) (τ < 1)."""
     tau = np.asarray(4.0 * m_f * m_f / (m * m), dtype=float)
     above = tau >= 1.0
     f_above = np.arcsin(1.0 / np.sqrt(np.where(above, tau, 1.0)))
@@ -200,5 +203,6 @@ def inclusive_hadrons_width(m: NDArray[np.float64], p: FermionALPParameters) -> 
 
 __all__ = [
     "FermionALPParameters", "inclusive_hadrons_width", "isovector_coupling", "load_parameters",
-    "loop_b1", "meson_admixtures", "three_pion_phase_space", "three_pion_widths", "two_photon_amplitude_light", "two_photon_amplitude_loops",
+    "loop_b1", "meson_admixtures", "three_pion_phase_space", "three_pion_widths", "two_photon_amplitude_light",
+    "two_photon_amplitude_loops",
 ]
