@@ -7,8 +7,9 @@ couplings to W, Z) × sinθ, scanned in sin²θ. Every width scales as sin²θ.
 (Djouadi hep-ph/0503172 eqs. 2.6, 2.22; τ = m_S²/4m²). The γγ loops are the W, t, b, c (pole
 masses) and e, μ, τ; the light quarks and light hadrons (π±, K± loops) are left out of the
 amplitude [check: they change BR(γγ), a few per cent at most below 2m_μ, by O(1)].
-Hadronic widths: :mod:`beamdump.models.scalar_hadrons` (LO chiral below 1 GeV, perturbative
-spectator above 2 GeV, joined linearly between). Production in K and B decays: the top-quark
+Hadronic widths: :mod:`beamdump.models.scalar_hadrons` (LO chiral sources with coupled-channel
+ππ–KK̄ rescattering below 1 GeV, or LO alone with ``hadronic="chiral"``; perturbative spectator
+above 2 GeV; joined linearly between). Production in K and B decays: the top-quark
 penguin h_ij (``production.flavour``), see :func:`flavour_couplings`. Masses and widths in GeV,
 cτ in metres.
 """
@@ -16,7 +17,7 @@ cτ in metres.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from types import MappingProxyType
 
@@ -28,7 +29,7 @@ from ..errors import BeamdumpInputError
 from ..pdg import mass_gev
 from .base import (HBARC_GEV_M, Coupling, FinalState, FlavourCouplings, ProductionCouplings, coupling_values,
                    masses_gev)
-from .scalar_hadrons import ScalarHadrons, amplitude_half, amplitude_one
+from .scalar_hadrons import TREATMENTS, ScalarHadrons, amplitude_half, amplitude_one
 from .scalar_qcd import QcdRunning
 
 _LEPTON_PDG = MappingProxyType({"ee": 11, "mumu": 13, "tautau": 15})
@@ -91,7 +92,8 @@ def scalar_constants() -> ScalarConstants:
         return ScalarConstants(
             fermi, float(ew["w_mass_gev"]), float(ew["alpha_em"]), pole, msbar,
             ckm_matrix(float(k["s12"]), float(k["s13"]), float(k["s23"]), float(k["delta_rad"])),
-            ScalarHadrons(fermi, qcd, pole, lo, hi),
+            ScalarHadrons(fermi, qcd, pole, lo, hi, str(h["treatment"]), float(h["pion_decay_constant_gev"]),
+                          float(h["loop_cutoff_gev"])),
         )
     except KeyError as exc:
         raise BeamdumpInputError(f"scalar.toml: missing {exc.args[0]!r}") from None
@@ -139,6 +141,13 @@ class HiggsMixedScalar:
     coupling: Coupling = field(default_factory=_default_coupling)
     width_power: int = 1
     valid_masses: tuple[float, float] = (1e-3, 10.0)
+    #: the exclusive ππ/KK̄ widths: "unitarized" (coupled-channel rescattering) or "chiral" (LO);
+    #: "" takes the data file's choice
+    hadronic: str = ""
+
+    def __post_init__(self) -> None:
+        if self.hadronic not in ("",) + TREATMENTS:
+            raise BeamdumpInputError(f"hadronic: {self.hadronic!r}; allowed: {', '.join(TREATMENTS)}")
 
     @property
     def couplings(self) -> tuple[Coupling, ...]:
@@ -149,6 +158,12 @@ class HiggsMixedScalar:
     def constants(self) -> ScalarConstants:
         """The numbers of ``data/models/scalar.toml``."""
         return scalar_constants()
+
+    @cached_property
+    def hadrons(self) -> ScalarHadrons:
+        """The hadronic widths, with this model's treatment of the exclusive ones."""
+        base = self.constants.hadrons
+        return replace(base, treatment=self.hadronic) if self.hadronic else base
 
     @property
     def production(self) -> ProductionCouplings:
@@ -187,7 +202,7 @@ class HiggsMixedScalar:
             beta = np.sqrt(np.clip(1.0 - 4.0 * ml**2 / m**2, 0.0, None))
             out[key] = fermi * ml**2 * m * beta**3 / (4.0 * np.sqrt(2.0) * np.pi)
         out["gg"] = self.photon_width(m)
-        out.update(self.constants.hadrons.widths(m))
+        out.update(self.hadrons.widths(m))
         return out
 
     def partial_widths(self, m: ArrayLike, coupling: ArrayLike = 1.0) -> dict[str, NDArray[np.float64]]:
