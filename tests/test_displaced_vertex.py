@@ -314,3 +314,48 @@ def test_backward_half_of_the_volume_matters_for_slow_b_decay_products():
     fwd = excluded_branching(forward, tables, "b_to_k", 521, "mumu", points)
     lost = [1 - f.acceptance / a.acceptance for f, a in zip(fwd, full)]
     assert 0.05 < lost[0] < 0.5 and lost[1] < lost[0]
+
+
+@pytest.mark.parametrize("name", ["lhcb-bkmumu-2016", "lhcb-bkstar-2015"])
+def test_lhcb_presets_fit_the_b_tables_and_cut_at_the_velo_radius(name):
+    from beamdump.experiments.experiment import load_experiment
+
+    exp = load_experiment(name)
+    assert exp.config.beam.collider and exp.config.statistics.cl == 0.95
+    assert exp.volume.bounding_half_angle() < 0.316  # inside the collider B tables (θ < 0.316 rad)
+    eff = exp.vertex_efficiency
+    assert eff is not None and eff.variable == "rho"
+    assert np.array_equal(eff.at(np.array([0.0, 0.041, 0.043])), [1.0, 1.0, 0.0])
+
+
+def test_belle2_projection_scales_the_pairs_and_keeps_the_geometry():
+    from beamdump.experiments.experiment import load_experiment
+
+    now, later = load_experiment("belle2-bks-2023"), load_experiment("belle2-50ab")
+    assert later.n_beam / now.n_beam == pytest.approx(50000 / 189, rel=1e-3)
+    assert later.volume == now.volume and later.config.status == "projection"
+
+
+def test_belle2_reach_agrees_with_the_br_times_br_limits():
+    """The reach's scalar events at the lower edge (N_up) equal Σ_parents BR(B → K S) BR(S → μμ) ×
+    N_BB̄ n_parents A(cτ) of studies.branching_limits: two independent paths through the geometry."""
+    from beamdump.engine.analysis import make_reach, run_reach
+    from beamdump.models import get_model
+    from beamdump.production.flavour_decays import load_definitions
+    from beamdump.studies.branching_limits import excluded_branching
+
+    exp, tables = _belle2()
+    engine = make_reach(exp, final_states=["mumu"], channels=["b_to_k"])
+    res = run_reach(engine, masses=np.array([1.0]), couplings=np.geomspace(1e-10, 1e-4, 61))
+    lo = res.band.lower[0]
+    assert 1e-9 < lo < 1e-6  # Belle II's 189 fb⁻¹ reach in sin²θ at 1 GeV is of order 1e-7
+    model = get_model("scalar")
+    ctau = float(model.ctau(np.array([1.0]), lo)[0])
+    br_mumu = float(model.branching_fraction(np.array([1.0]), "mumu")[0])
+    d = load_definitions()["b_to_k"]
+    n = 0.0
+    for parent in (521, 511):
+        (lim,) = excluded_branching(exp, tables, "b_to_k", parent, "mumu", [(1.0, ctau)])
+        br = lo * float(d.branching(1.0, model.production.flavour, parent))  # rate ∝ sin²θ
+        n += br * br_mumu * lim.events_upper_limit / lim.limit
+    assert n == pytest.approx(res.threshold, rel=0.02)
