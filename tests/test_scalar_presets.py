@@ -26,14 +26,14 @@ def test_scalar_presets_list_known_channels_and_scalar_final_states(name):
     cfg = load_experiment(name).config
     known = channel_descriptions()
     assert all(c in known for c in cfg.channels), cfg.channels
-    scalar = get_model("scalar")
-    flavour = applicable(cfg.channels, scalar)
-    assert flavour and all(c in FLAVOUR_CHANNELS for c in flavour)
-    assert set(cfg.final_states) & set(scalar.final_states())
+    for model in (get_model("scalar"), get_model("alp-fermion")):
+        flavour = applicable(cfg.channels, model)
+        assert flavour and all(c in FLAVOUR_CHANNELS for c in flavour), model.name
+        assert set(cfg.final_states) & set(model.final_states()), model.name
     # b -> s once: never the inclusive channel together with the exclusive ones
     assert not ("b_to_xs" in cfg.channels and {"b_to_k", "b_to_kstar"} & set(cfg.channels))
-    # the scalar's 'hadrons' holds pipi and KK: a preset lists one or the other
-    assert not ("hadrons" in cfg.final_states and {"pipi", "KK"} & set(cfg.final_states))
+    # "hadrons" holds pipi and KK (scalar) and pipipi (ALP): a preset lists one or the others
+    assert not ("hadrons" in cfg.final_states and {"pipi", "KK", "pipipi"} & set(cfg.final_states))
 
 
 @pytest.mark.parametrize("name", sorted(EXTENDED))
