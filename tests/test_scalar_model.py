@@ -38,6 +38,9 @@ def test_scalar_is_a_registered_model():
     assert model.production.vector is None and model.production.photon is None
     assert set(model.final_states()) >= {"ee", "mumu", "tautau", "gg", "pipi", "pi0pi0", "KK", "hadrons"}
     assert model.final_states()["gg"].charges == (0.0, 0.0)
+    hadrons = model.final_states()["hadrons"]
+    assert hadrons.representative and hadrons.at(0.5).daughters == (211, -211)
+    assert hadrons.at(0.275).daughters == (111, 111)  # only pi0 pi0 is open between 2 m_pi0 and 2 m_pi+
 
 
 def test_cli_list_shows_the_scalar():

@@ -33,7 +33,7 @@ from .scalar_hadrons import TREATMENTS, ScalarHadrons, amplitude_half, amplitude
 from .scalar_qcd import QcdRunning
 
 _LEPTON_PDG = MappingProxyType({"ee": 11, "mumu": 13, "tautau": 15})
-#: γγ loop fermions: pole-mass key or PDG id, colour factor, charge
+#: the quarks of the γγ loop (pole masses of the data file) and their charges; N_c = 3
 _PHOTON_LOOP_QUARKS = (("c", 2.0 / 3.0), ("b", -1.0 / 3.0), ("t", 2.0 / 3.0))
 
 _PI0PI0 = FinalState("pi0pi0", "pi0 pi0", (111, 111))

@@ -1,8 +1,8 @@
 """Hadronic widths of the Higgs-mixed scalar S, per unit sin²θ, in GeV (masses in GeV).
 
-Exclusive regime (leading-order chiral perturbation theory with the trace anomaly; Voloshin,
+Exclusive regime, LO (``treatment="chiral"``; leading-order chiral perturbation theory with the trace anomaly; Voloshin,
 Sov. J. Nucl. Phys. 44 (1986) 478; Gunion, Haber, Kane, Dawson, *The Higgs Hunter's Guide* sec.
-2.2; Bezrukov & Gorbunov arXiv:0912.0390 eq. 3.3). With the three heavy quarks integrated out,
+2.2; Bezrukov & Gorbunov arXiv:0912.0390). With the three heavy quarks integrated out,
 Σ_Q m_Q Q̄Q → −(α_s/4π) G G = (2/9)(θ^μ_μ − Σ_q m_q q̄q), so S couples to light hadrons through
 (sinθ/v) [(2/9) θ^μ_μ + (7/9) Σ_q m_q q̄q]. With ⟨PP|θ^μ_μ|0⟩ = s + 2m_P² and
 ⟨PP|Σ m_q q̄q|0⟩ = m_P² at leading order, the amplitude is (sinθ/v)(2/9)(m_S² + 11 m_P²/2) and
@@ -11,7 +11,7 @@ Sov. J. Nucl. Phys. 44 (1986) 478; Gunion, Haber, Kane, Dawson, *The Higgs Hunte
 
 c_P = 1 for π⁺π⁻, K⁺K⁻, K⁰K̄⁰ and 1/2 for the identical π⁰π⁰ and ηη (π⁺π⁻ : π⁰π⁰ = 2 : 1). The
 S-wave ππ rescattering (σ, f₀(980)) that the dispersive treatments (Donoghue, Gasser, Leutwyler
-1990; Winkler arXiv:1809.01876) add is NOT included: this is their leading-order limit.
+1990; Winkler arXiv:1809.01876) add is NOT included in this treatment: it is their leading-order limit.
 
 Unitarized (the default, ``treatment="unitarized"``): the same LO sources, with the S-wave
 isoscalar ππ–KK̄ rescattering resummed by the coupled-channel chiral-unitary approach (Oller &
@@ -24,7 +24,8 @@ normalised as t = (e^{2iδ} − 1)/(2iσ) and unitary (1/√2) normalisation of 
 
 G the two-meson loop with a three-momentum cut-off, Γ(ππ) = |F_ππ|² σ_π/(16π v² m_S) split 2 : 1
 between π⁺π⁻ and π⁰π⁰, Γ(KK̄) = |F_KK|² σ_K/(16π v² m_S) split 1 : 1 between K⁺K⁻ and K⁰K̄⁰. This
-generates the σ and the f₀(980) (δ₀⁰ passes 90° near 0.7 GeV and jumps by 180° at 0.98 GeV) and
+generates the σ and the f₀(980) (δ₀⁰ passes 90° near 0.7 GeV and rises by ≈ 110° between 0.95 and
+1.0 GeV) and
 is trusted below ≈ 1.2 GeV (Oller–Oset). It is not the dispersive (Donoghue–Gasser–Leutwyler)
 form factor of Winkler, whose polynomial and heavier resonances it lacks. ηη stays LO.
 
