@@ -136,3 +136,12 @@ def test_bad_input_is_one_line_errors(alp):
     with pytest.raises(BeamdumpInputError, match="cutoff"):
         replace(load_parameters(), cutoff=100.0)
     assert alp.with_couplings("g_aff", {}) is alp
+
+
+def test_charm_reach_uses_the_flavour_channels():
+    # end to end: production.flavour feeds K -> pi a, K_L -> pi0 a, b -> s a at CHARM; the band's
+    # lower edge is where N ∝ g⁴ (production × decay) crosses N_up, the upper where cτ gets short
+    r = bd.reach("charm", model="alp-fermion", masses=[0.3], couplings=np.geomspace(1e-8, 1e-3, 11))
+    assert {"k_to_pi", "kl_to_pi0", "b_to_xs"} <= set(r.grid.by_channel)
+    band = r.band
+    assert band.masses.size == 1 and 1e-8 < band.lower[0] < band.upper[0] < 1e-3
