@@ -70,8 +70,8 @@ class ScalarConstants:
     fermi: float
     w_mass: float
     alpha_em: float
-    pole: Mapping[str, float]
-    msbar: Mapping[str, float]
+    pole: Mapping[str, float] = field(compare=False)
+    msbar: Mapping[str, float] = field(compare=False)
     ckm: NDArray[np.complex128] = field(repr=False, compare=False)
     hadrons: ScalarHadrons = field(repr=False, compare=False)
 

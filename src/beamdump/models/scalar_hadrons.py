@@ -49,7 +49,7 @@ ones; in between every width is (1 − w) exclusive + w perturbative, w linear i
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import numpy as np
@@ -120,14 +120,14 @@ class ScalarHadrons:
     fermi: float
     qcd: QcdRunning
     #: pole masses of c, b, t (GeV), for the gluon loop and Δ_t
-    pole: Mapping[str, float]
+    pole: Mapping[str, float] = field(compare=False)
     join_low: float
     join_high: float
     #: "unitarized" (coupled-channel ππ–KK̄ rescattering) or "chiral" (LO)
-    treatment: str = "unitarized"
+    treatment: str
     #: the pion decay constant f (GeV) and the loop cut-off q_max (GeV) of the unitarization
-    decay_constant: float = 0.0921
-    cutoff: float = 1.03
+    decay_constant: float
+    cutoff: float
 
     def __post_init__(self) -> None:
         if self.treatment not in TREATMENTS:

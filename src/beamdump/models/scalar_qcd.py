@@ -9,7 +9,7 @@ read it are not used there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -51,7 +51,7 @@ class QcdRunning:
     mc_mc: float
     mb_mb: float
     #: MSbar masses of u, d, s at 2 GeV
-    light_2gev: dict[str, float]
+    light_2gev: dict[str, float] = field(compare=False)
 
     def n_flavours(self, mu: ArrayLike) -> NDArray[np.int64]:
         """Active flavours at scale ``mu``: 3 below m_c(m_c), 4 up to m_b(m_b), 5 above."""
