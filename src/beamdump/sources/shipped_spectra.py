@@ -124,8 +124,12 @@ def nucleon_table_name(beam_energy_gev: float) -> str:
 
 
 def _shipped_names(pattern: str) -> str:
-    """The shipped tables whose file names match ``pattern``, comma-separated."""
-    return ", ".join(sorted(p.name for p in package_data("spectra").glob(pattern)))
+    """The shipped tables whose file names match ``pattern``, comma-separated (without the kaon,
+    charm and beauty parent tables of :mod:`.flavour_spectra`, which a reach does not read here)."""
+    from beamdump.sources.flavour_spectra import shipped_flavour_tables
+
+    parents = set(shipped_flavour_tables())
+    return ", ".join(sorted(p.name for p in package_data("spectra").glob(pattern) if p.name not in parents))
 
 
 # ---------------------------------------------------------------------- LHC forward tables
