@@ -250,7 +250,7 @@ def make_reach(
         names, cfg.beam.particle, experiment.beam_energy, model, brems=brems, target=cfg.beam.target or None,
         target_length=length, collider_tune=(cfg.beam.tune or "forward") if cfg.beam.collider else None,
         meson_production=cfg.beam.meson_production, converter=_converter(cfg), stopped_kaons=_stopped_kaons(cfg),
-        parent_tables=collider_parent_tables(cfg),
+        parent_tables=collider_parent_tables(cfg), channel_parents=cfg.parents,
         min_energy=min(_visible_energy(experiment.acceptance(f)) for f in fs),
     )
     return Reach(experiment, model, chans, fs, seed=seed)

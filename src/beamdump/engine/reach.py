@@ -214,11 +214,12 @@ class Reach:
             u, c, particle = decay_terms(
                 merged, flights, ctau, exp.acceptance(fs), self.model.final_states()[fs].at(mass), rng, self.segments, directions
             )
-            # the terms come in particle order, so each channel's terms are one slice
-            bounds = np.searchsorted(particle, starts)
+            # each channel owns the terms of its particles; without a daughter acceptance the terms
+            # come as all entries then all exits (two particle-ordered runs), so select by particle
+            # (a mask keeps the terms' order: one channel's table is the same as alone)
             for j, ch in enumerate(self.channels):
-                mine = slice(bounds[j], bounds[j + 1])
-                if bounds[j + 1] > bounds[j]:
+                mine = (particle >= starts[j]) & (particle < starts[j + 1])
+                if np.any(mine):
                     # each particle's terms sum to 0 exactly (they telescope)
                     t = LifetimeTable.from_terms(u[mine], c[mine], merged.coupling_power, power, total=0.0)
                     tables[ch.name] = tables[ch.name] + t.scaled(norm)

@@ -234,6 +234,21 @@ class ExperimentConfig(_Strict):
     kaons_at_rest: KaonsAtRestConfig | None = None
     #: the model a reach uses when none is given (the particle the analysis searched for)
     model: str = "dark-photon"
+    #: per K/B decay channel, the parent species (PDG ids, antiparticles included) the analysis
+    #: reconstructs, e.g. ``{ b_to_k = [521] }`` for B+ -> K+ X alone; default: all of the channel's
+    parents: dict[str, list[int]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _parents_of_flavour_channels(self) -> "ExperimentConfig":
+        if self.parents:
+            from ..production.flavour_decays import load_definitions
+
+            known = load_definitions()
+            for name, pdgs in self.parents.items():
+                if name not in known or not pdgs or not set(pdgs) <= set(known[name].parents):
+                    allowed = "; ".join(f"{n}: {list(d.parents)}" for n, d in known.items())
+                    raise ValueError(f"parents.{name} = {pdgs}: allowed a K/B channel and a subset of its parents ({allowed})")
+        return self
 
     @model_validator(mode="after")
     def _volume_downstream(self) -> "ExperimentConfig":

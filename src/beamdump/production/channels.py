@@ -97,6 +97,7 @@ def build_channels(
     min_energy: float = 0.0,
     stopped_kaons: StoppedKaons | None = None,
     parent_tables: Mapping[int, MesonSpectra] | None = None,
+    channel_parents: Mapping[str, Sequence[int]] | None = None,
 ) -> list[ProductionChannel]:
     """Production channels ``names`` for a beam and a model.
 
@@ -120,7 +121,9 @@ def build_channels(
     The channels of a particle coupled to photons (Primakoff) read ``model.production.photon``;
     the K and B decays (:data:`FLAVOUR_CHANNELS`) read ``model.production.flavour``, with the
     parents' spectra of :func:`beamdump.sources.flavour_spectra.parent_spectra` (or
-    ``parent_tables``, parent PDG id → table) and, for ``k_to_pi_at_rest``, ``stopped_kaons``.
+    ``parent_tables``, parent PDG id → table) and, for ``k_to_pi_at_rest``, ``stopped_kaons``;
+    ``channel_parents`` (channel → parent PDG ids) keeps only those parents of a channel (the
+    species an analysis reconstructs, e.g. B⁺ → K⁺X alone of ``b_to_k``).
     """
     defs = load_definitions()
     known = channel_descriptions()
@@ -131,7 +134,7 @@ def build_channels(
     if flavour_names:
         made = _flavour_channels(
             flavour_names, beam_particle, beam_energy_gev, model, target, collider_tune, meson_production,
-            stopped_kaons, parent_tables,
+            stopped_kaons, parent_tables, channel_parents,
         )
         rest = [n for n in names if n not in FLAVOUR_CHANNELS]
         if rest:
@@ -247,7 +250,7 @@ def _photon_channels(
 def _flavour_channels(
     names: Sequence[str], beam_particle: str, beam_energy_gev: float, model: Model, target: str | None,
     collider_tune: str | None, meson_production: str, stopped_kaons: StoppedKaons | None,
-    parent_tables: Mapping[int, MesonSpectra] | None,
+    parent_tables: Mapping[int, MesonSpectra] | None, channel_parents: Mapping[str, Sequence[int]] | None = None,
 ) -> list[ProductionChannel]:
     """The K and B decay channels ``names`` for a model with flavour-changing couplings."""
     fc = model.production.flavour
@@ -291,7 +294,13 @@ def _flavour_channels(
                 f"channel: {n} follows kaons until they are absorbed in a dump (beam.target); a collider has none"
             )
         length = interaction_length_m(target) if target else float("inf")
-        parents = [p for p in d.parents if p in tables] if upsilon else d.parents  # the Υ(4S) makes B± and B⁰ only
+        parents = [p for p in d.parents if p in tables] if upsilon else list(d.parents)  # the Υ(4S) makes B± and B⁰ only
+        wanted = (channel_parents or {}).get(n)
+        if wanted is not None:
+            wrong = [p for p in wanted if p not in d.parents]
+            if wrong or not wanted:
+                raise BeamdumpInputError(f"parents.{n} = {list(wanted)}: allowed a non-empty subset of {list(d.parents)}")
+            parents = [p for p in parents if p in wanted]
         out.append(FlavourDecayChannel(d, {p: table(p) for p in parents}, fc, interaction_length=length))
     return coupled(out, model)
 
