@@ -205,7 +205,7 @@ def test_no_efficiency_leaves_the_flights_untouched():
     assert a.efficiency is None and np.array_equal(a.l_in, b.l_in) and np.array_equal(a.l_out, b.l_out)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 2**31), eps=st.lists(st.floats(0.0, 1.0), min_size=3, max_size=3), ctau=st.floats(1e-3, 1.0))
 def test_step_efficiency_integral_against_a_fine_riemann_sum(seed, eps, ctau):
     """Σ pieces ε_k [e^(−a/λ) − e^(−b/λ)] equals ∫ ε(ρ(L)) dP/dL dL over each flight (midpoint sums)."""
@@ -215,10 +215,11 @@ def test_step_efficiency_integral_against_a_fine_riemann_sum(seed, eps, ctau):
     u, c, _ = decay_terms(sample, flights_through(sample, vol, table), ctau)
     got = float(np.sum(c * np.exp(-u)))  # the exact sum of the terms at coupling 1
     fl = flights_through(sample, vol)
-    n = 20000
+    n = 100_000
     total = 0.0
     for i, a, b in zip(fl.particle, fl.l_in, fl.l_out):
         lam = fl.momentum[np.flatnonzero(fl.particle == i)[0]] / sample.mass * ctau
+        b = min(b, a + 40.0 * lam)  # beyond, e^-40 is nothing; the cells stay ≪ λ at the steps
         s = a + (b - a) * (np.arange(n) + 0.5) / n
         pts = sample.origin[i] + s[:, None] * fl.direction[np.flatnonzero(fl.particle == i)[0]]
         rho = np.hypot(pts[:, 0], pts[:, 1])
