@@ -3,8 +3,8 @@
 B-factory and LHCb searches quote upper limits on BR(B → K(*) X) × BR(X → xx) as functions of the
 mass m and the lifetime cτ of X, not on a coupling. For given (m, cτ) the preset's geometry gives
 the fraction A of the X of one parent species (B⁺ and its antiparticle, say) that decay where the
-analysis looks (its decay volume, weighted with its vertex efficiency vs displacement, the
-collider's crossing-angle boost included), and
+analysis looks (its decay volume, weighted with its vertex efficiency vs displacement and with
+the daughters' acceptance of the final state, the collider's crossing-angle boost included), and
 
     BR × BR excluded = N_up / (N_pairs · n_parents · A · ε_det),
 
@@ -25,7 +25,9 @@ import numpy as np
 from ..engine.decay_in_volume import decay_terms, flights_through
 from ..engine.reach import tilted
 from ..errors import BeamdumpInputError
+from ..experiments.acceptance import DaughterAcceptance
 from ..experiments.experiment import Experiment
+from ..models.base import FinalState
 from ..models import get_model
 from ..production.flavour_decays import FlavourDecayChannel
 from ..production.flavour_decays import load_definitions as flavour_definitions
@@ -45,10 +47,12 @@ class BranchingLimit:
 
 
 def decay_acceptance(
-    experiment: Experiment, channel: FlavourDecayChannel, mass: float, ctau_m: float, seed: int = 1
+    experiment: Experiment, channel: FlavourDecayChannel, mass: float, ctau_m: float, seed: int = 1,
+    final_state: FinalState | None = None, acceptance: DaughterAcceptance | None = None,
 ) -> float:
     """Fraction of the X of ``channel`` (mass GeV, proper decay length ``ctau_m`` m) that decay in
-    the experiment's volume, weighted with its vertex efficiency (no daughter acceptance)."""
+    the experiment's volume, weighted with its vertex efficiency and, with ``final_state`` (the
+    daughters, at this mass) and ``acceptance``, with the daughters' acceptance."""
     if not (math.isfinite(ctau_m) and ctau_m > 0.0):
         raise BeamdumpInputError(f"ctau = {ctau_m!r} m: allowed a finite length > 0")
     sample = channel.sample(mass, np.random.default_rng(seed))
@@ -57,7 +61,8 @@ def decay_acceptance(
     if experiment.crossing_angle > 0.0:
         sample = tilted(sample, experiment.crossing_angle)
     flights = flights_through(sample, experiment.volume, experiment.vertex_efficiency)
-    u, c, _ = decay_terms(sample, flights, ctau_m)  # c·exp(−u) at the sample's own cτ
+    rng = np.random.default_rng(seed + 1)
+    u, c, _ = decay_terms(sample, flights, ctau_m, acceptance, final_state, rng)  # c·exp(−u) at the sample's cτ
     return float(np.sum(c * np.exp(-u)) / sample.total)
 
 
@@ -78,7 +83,8 @@ def excluded_branching(
         raise BeamdumpInputError(f"channel: {channel!r} not known; allowed: {', '.join(defs)}")
     if parent not in tables:
         raise BeamdumpInputError(f"parent: {parent} has no table; allowed: {', '.join(map(str, tables))}")
-    couplings = get_model(model).production.flavour
+    the_model = get_model(model)
+    couplings = the_model.production.flavour
     if couplings is None:
         raise BeamdumpInputError(f"model: {model} has no flavour-changing couplings")
     ch = FlavourDecayChannel(defs[channel], {parent: tables[parent]}, couplings)
@@ -88,6 +94,7 @@ def excluded_branching(
     norm = experiment.n_beam * parents * experiment.efficiency(final_state)
     out = []
     for mass, ctau in points:
-        a = decay_acceptance(experiment, ch, mass, ctau)
+        daughters = the_model.final_states()[final_state].at(mass)
+        a = decay_acceptance(experiment, ch, mass, ctau, final_state=daughters, acceptance=experiment.acceptance(final_state))
         out.append(BranchingLimit(mass, ctau, a, parents, n_up, n_up / (norm * a) if a > 0.0 else math.inf))
     return out
