@@ -44,13 +44,13 @@ __all__ = [
     "COLLIDER_LOG10_THETA_MAX",
     "FLAVOURS",
     "Flavour",
+    "acceptance_yield",
     "flavour_of",
     "flavour_settings",
     "flavour_table_name",
     "is_parent_table",
-    "normalisation_lines",
-    "acceptance_yield",
     "normalisation",
+    "normalisation_lines",
     "parent_spectra",
     "shipped_flavour_tables",
     "sigma_inel_per_nucleon_mb",
@@ -192,8 +192,8 @@ def normalisation(table: MesonSpectra, *, target: str | None = None, cascade: bo
     the table is scaled so that its hadrons in the acceptance reproduce the measurement.
     """
     st = table.settings
-    f = next((f for f in FLAVOURS.values() if f.pdg_ids == st.pdg_ids and f.processes == st.processes), None)
-    if f is None:  # (is_parent_table)
+    f = _table_flavour(st)
+    if f is None:
         raise BeamdumpInputError("table: not a parent table (kaons, charm, beauty) of flavour_spectra")
     if f.quark is None:
         return {"flavour": f.name, "factor": 1.0, "chi": 1.0, "cascade": 1.0,
@@ -250,9 +250,14 @@ def parent_spectra(beam_energy_gev: float, pdg: int, *, collider_tune: str | Non
     return replace(table, yields=table.yields * norm["factor"], metadata=meta)
 
 
+def _table_flavour(settings: SpectrumSettings) -> Flavour | None:
+    """The kind of parent table whose processes and species ``settings`` have, else None."""
+    return next((f for f in FLAVOURS.values() if f.pdg_ids == settings.pdg_ids and f.processes == settings.processes), None)
+
+
 def is_parent_table(settings: SpectrumSettings) -> bool:
     """Whether ``settings`` are those of a parent table of :data:`FLAVOURS` (processes and species)."""
-    return any(f.pdg_ids == settings.pdg_ids and f.processes == settings.processes for f in FLAVOURS.values())
+    return _table_flavour(settings) is not None
 
 
 def normalisation_lines(table: MesonSpectra) -> list[str]:
