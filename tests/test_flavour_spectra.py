@@ -140,3 +140,37 @@ def test_parent_spectra_errors_are_one_line() -> None:
         assert "\n" not in str(exc.value)
     with pytest.raises(BeamdumpInputError, match="shipped: .*pythia8_p400gev_kaons"):
         fs.parent_spectra(450, 321)
+
+
+def test_acceptance_yield_selects_by_pseudorapidity_and_rapidity() -> None:
+    """One B⁺ bin at θ ≈ 0.05 rad (η ≈ 3.7) and the last one, centre θ = 0.28 rad (η = 1.95), at p ≈ 10 GeV:
+    η cuts pick the first; the rapidity of a 5.28 GeV B at p = 10 GeV is y = ½ ln((E + p_z)/(E − p_z))."""
+    st = fs.flavour_settings(13600, "beauty", collider_tune="default")
+    lt, lp = st.log10_theta_edges(), st.log10_p_edges()
+    y = np.zeros((len(st.pdg_ids), lt.size - 1, lp.size - 1))
+    ip = int(np.searchsorted(lp, 1.0, side="right") - 1)  # the bin holding p = 10 GeV
+    it_fwd, it_wide = (int(np.searchsorted(lt, math.log10(x), side="right") - 1) for x in (0.05, 0.3))
+    y[0, it_fwd, ip], y[0, it_wide, ip] = 2.0, 3.0
+    t = MesonSpectra(st, st.pdg_ids, lt, lp, y, (y > 0).astype(np.int64), st.n_events)
+    assert fs.acceptance_yield(t, {"eta_min": 2.0, "eta_max": 5.0}) == 2.0
+    assert fs.acceptance_yield(t, {"eta_min": 1.9, "eta_max": 5.0}) == 5.0
+    theta, p = 10 ** (0.5 * (lt[it_fwd] + lt[it_fwd + 1])), 10 ** (0.5 * (lp[ip] + lp[ip + 1]))
+    e, pz = math.hypot(p, 5.27934), p * math.cos(theta)
+    rap = 0.5 * math.log((e + pz) / (e - pz))  # ≈ 1.3: a slow B's rapidity lies far below its η
+    assert fs.acceptance_yield(t, {"y_min": rap - 0.01, "y_max": rap + 0.01}) == 2.0
+    assert fs.acceptance_yield(t, {"y_min": 2.0, "y_max": 4.5}) == 0.0
+    assert fs.acceptance_yield(t, {"eta_min": 2.0, "eta_max": 5.0, "pt_max": 0.1}) == 0.0
+
+
+def test_inspect_prints_the_normalisation() -> None:
+    import subprocess
+    import sys
+
+    if (400, "beauty", None) not in SHIPPED:
+        pytest.skip("no 400 GeV beauty table")
+    r = subprocess.run([sys.executable, "-m", "beamdump.cli", "spectra", "inspect", "pythia8_p400gev_beauty"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "normalise:" in r.stdout and "sigma_QQ = 0.0017 ub/nucleon" in r.stdout and "cascade x1.7" in r.stdout
+    factor = fs.normalisation(_raw(400, "beauty", None))["factor"]
+    assert f"factor {factor:.4g} per event" in r.stdout
