@@ -143,6 +143,17 @@ def test_the_unitarized_form_factor_obeys_watson_and_makes_the_sigma_and_f0():
         HiggsMixedScalar(hadronic="dispersive")
 
 
+def test_the_flavour_singlet_channel_is_the_most_attractive():
+    # SU(3): the singlet S-wave is the most attractive meson-meson channel at LO, and the trace-anomaly
+    # source is a singlet, √(3/8) ππ + √(1/2) KK̄ in these states: the relative sign of the ππ → KK̄
+    # kernel and the sources is what makes them line up (a flipped sign gives an overlap of 0.07)
+    v, _ = S.hadrons.isoscalar_kernel(np.array([1.0]))
+    vals, vecs = np.linalg.eigh(v[0])
+    top = vecs[:, np.argmax(vals)]
+    singlet = np.array([np.sqrt(3.0), 2.0]) / np.sqrt(7.0)
+    assert abs(top @ singlet) > 0.95
+
+
 def test_the_exclusive_and_perturbative_regimes_join_without_jumps():
     had = scalar_constants().hadrons
     lo, hi = had.join_low, had.join_high
