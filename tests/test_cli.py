@@ -104,7 +104,7 @@ def test_reach_of_another_model_names_its_coupling(tmp_path):
         (["reach", "na62-dump-2021", "--masses", "0.1-0.5"], "MIN:MAX:N"),
         (["reach", "na62-dump-2021", "--couplings", "0:1e-3:10"], "--couplings"),
         (["reach", "na62-dump-2021", "--final-state", "gg"], "final state"),
-        (["reach", "charm", "--final-state", "mumu"], "not analysed by charm"),
+        (["reach", "kek", "--final-state", "mumu"], "not analysed by kek"),
         (["reach", "na62-dump-2021", "--channel", "kaon"], "known channels"),
         (["spectra", "generate", "--events", "0"], "--events"),
         (["reach", "nucal", "--final-state", "mumu", "--channel", "pi0"], "make at most"),
