@@ -168,7 +168,7 @@ def test_the_exclusive_and_perturbative_regimes_join_without_jumps():
 def test_alpha_s_runs_from_its_z_value():
     qcd = scalar_constants().hadrons.qcd
     assert qcd.alpha_s(91.1876) == pytest.approx(0.1180, rel=1e-6)
-    # PDG 2024: α_s(m_τ) = 0.314 ± 0.014 (τ decays, converted); the two-loop run from m_Z gives ≈ 0.33
+    # PDG 2024: α_s(m_τ) = 0.314 ± 0.014 (τ decays, converted); the two-loop run from m_Z gives 0.313
     assert 0.30 < qcd.alpha_s(1.777) < 0.36
     assert qcd.running_mass("s", 2.0) == pytest.approx(0.0935, rel=1e-9)
     assert qcd.running_mass("b", 4.183) == pytest.approx(4.183, rel=1e-9)
