@@ -171,3 +171,19 @@ def test_the_engine_closes_edges_beyond_a_narrow_grid_and_its_cap_is_physical():
         cap = search(m).cap
         # at the cap even the most boosted A' decays within a micron: nothing reaches ν-Cal's volume 64 m away
         assert up < cap <= 1.0 and narrow.events_at(engine)(m)(np.array([cap]))[0] == 0.0
+
+
+def test_csv_closes_an_open_upper_edge_at_the_search_stop(tmp_path):
+    """An upper edge not closed is NaN in the band but written at the coupling where the search
+    stopped, so the shared scorer (which drops rows lacking an edge) still reads the lower edge."""
+    from beamdump.limits.contours import ExclusionBand, UnclosedEdge, read_band_csv
+
+    band = ExclusionBand(
+        np.array([0.1, 0.2]), np.array([1e-8, 2e-8]), np.array([np.nan, 1e-3]),
+        unclosed=(UnclosedEdge(0.1, "upper", "N >= N_up still at the search cap (eps = 1)", 1.0),),
+    )
+    assert np.isnan(band.upper[0])
+    assert list(band.upper_to_cap()) == [1.0, 1e-3]
+    back = read_band_csv(band.write_csv(tmp_path / "band.csv"))
+    assert list(back.upper) == [1.0, 1e-3] and list(back.lower) == [1e-8, 2e-8]
+    assert any("written as the coupling where the search stopped" in c for c in back.comments)

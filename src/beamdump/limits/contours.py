@@ -78,7 +78,8 @@ def unclosed_comments(unclosed: Sequence[UnclosedEdge], coupling: Coupling) -> t
     for u in unclosed:
         groups.setdefault((u.edge, u.reason), []).append(u)
     return tuple(
-        f"unclosed {edge} edge (nan) at {len(us)} mass{'es' if len(us) > 1 else ''}: {reason}; "
+        f"unclosed {edge} edge ({'written as the coupling where the search stopped' if edge == 'upper' else 'nan'}) "
+        f"at {len(us)} mass{'es' if len(us) > 1 else ''}: {reason}; "
         f"mass_gev ({coupling.key} where the search stopped): " + ", ".join(f"{u.mass:.6g} ({u.reached:.3g})" for u in us)
         for (edge, reason), us in groups.items()
     )
@@ -122,17 +123,30 @@ class ExclusionBand:
         hi = np.exp(np.interp(np.log(mass), lm, np.log(self.upper)))
         return float(lo), float(hi)
 
+    def upper_to_cap(self) -> FloatArray:
+        """The upper edge with each edge not closed replaced by the coupling where the search
+        stopped (the physical bound, or where every particle decays within a micron): the band
+        as a published figure draws it, closed at its frame. ``upper`` keeps NaN there."""
+        upper = np.array(self.upper, dtype=float)
+        stops = {float(u.mass): u.reached for u in self.unclosed if u.edge == "upper" and math.isfinite(u.reached)}
+        for i, m in enumerate(self.masses):
+            if np.isnan(upper[i]) and float(m) in stops and stops[float(m)] > self.lower[i]:
+                upper[i] = stops[float(m)]
+        return upper
+
     def write_csv(self, path: str | Path) -> Path:
         """Write the reference format, atomically: ``# model:``, ``# coupling:`` and ``# cl:``
         lines, the band's own comments, a line per kind of edge not closed (which masses, why),
         then ``mass_gev,<key>_lower,<key>_upper`` (the dark photon: ``eps_lower,eps_upper``), %.6g,
-        ``nan`` for a missing edge."""
+        ``nan`` for a missing edge. An upper edge not closed is written as the coupling where the
+        search stopped (:meth:`upper_to_cap`; its comment line says so), so that a band whose
+        exclusion runs to the frame stays a band in every reader."""
         key = self.coupling.key
         meta = metadata_comments(self.model, self.coupling, self.cl)
         unclosed = unclosed_comments(self.unclosed, self.coupling)
         lines = [f"# {c}" for c in (*meta, *self.comments, *unclosed)]
         lines.append(f"mass_gev,{key}_lower,{key}_upper")
-        lines += [f"{m:.6g},{lo:.6g},{hi:.6g}" for m, lo, hi in zip(self.masses, self.lower, self.upper)]
+        lines += [f"{m:.6g},{lo:.6g},{hi:.6g}" for m, lo, hi in zip(self.masses, self.lower, self.upper_to_cap())]
         text = "\n".join(lines) + "\n"
         return atomic_write(path, lambda f: f.write(text.encode("utf-8")))
 

@@ -65,10 +65,11 @@ def score_band(ours: ExclusionBand, ref: ExclusionBand) -> Score:
 
 
 def band_table(band: ExclusionBand) -> np.ndarray:
-    """The band as ``shared/tools/score.py`` loads a file: (n, 3) rows (mass, lower, upper),
-    an edge ≤ 0 as NaN, rows without any edge or with lower ≥ upper dropped, sorted."""
+    """The band as ``shared/tools/score.py`` loads the file :meth:`ExclusionBand.write_csv` writes:
+    (n, 3) rows (mass, lower, upper; an upper edge not closed at the coupling where the search
+    stopped), an edge ≤ 0 as NaN, rows without any edge or with lower ≥ upper dropped, sorted."""
     rows = []
-    for m, lo, hi in zip(band.masses, band.lower, band.upper):
+    for m, lo, hi in zip(band.masses, band.lower, band.upper_to_cap()):
         m, lo, hi = float(m), float(lo), float(hi)
         lo = lo if lo > 0 else math.nan
         hi = hi if hi > 0 else math.nan
