@@ -196,7 +196,9 @@ def _open_top(band: ExclusionBand) -> np.ndarray:
 
 
 def _edges(bands: Sequence[ExclusionBand]) -> np.ndarray:
-    vals = np.concatenate([np.concatenate([b.lower, b.upper]) for b in bands]) if bands else np.zeros(0)
+    """Every finite edge > 0 of ``bands``, the dotted tops of open upper edges included (the axis
+    and the legend's room above the bands must clear them)."""
+    vals = np.concatenate([np.concatenate([b.lower, b.upper, _open_top(b)]) for b in bands]) if bands else np.zeros(0)
     return vals[np.isfinite(vals) & (vals > 0)]
 
 
@@ -273,7 +275,7 @@ def draw_bands(
     if len(edges):
         ax.set_xlim(min(b.masses[0] for b in shown) / 1.5, max(b.masses[-1] for b in shown) * 1.5)
         lo, hi = edges.min() / 8.0, edges.max() * 8.0
-        entries = len(ax.get_legend_handles_labels()[0]) + 1  # + the legend's title
+        entries = len(ax.get_legend_handles_labels()[0]) + 2  # + the legend's title and its padding
         frac = min(0.45, LEGEND_LINE * entries)  # room at the top for the legend, above the bands
         ax.set_ylim(lo, hi * 10 ** (np.log10(hi / lo) * frac / (1.0 - frac)))
     if xlim is not None:
