@@ -27,8 +27,8 @@ from numpy.typing import ArrayLike, NDArray
 from ..constants import ALPHA_EM
 from ..errors import BeamdumpInputError
 from ..pdg import mass_gev
-from .alp_fermion_hadrons import (FermionALPParameters, inclusive_hadrons_width, load_parameters, three_pion_widths,
-                                  two_photon_amplitude_light, two_photon_amplitude_loops)
+from .alp_fermion_hadrons import (FermionALPParameters, fermion_pair_width, inclusive_hadrons_width, load_parameters,
+                                  three_pion_widths, two_photon_amplitude_light, two_photon_amplitude_loops)
 from .base import (HBARC_GEV_M, TRANSITIONS, Coupling, FinalState, FlavourCouplings, ProductionCouplings,
                    coupling_values, masses_gev)
 
@@ -120,9 +120,7 @@ class FermionALP:
     def _widths_unit(self, m: NDArray[np.float64]) -> dict[str, NDArray[np.float64]]:
         out = {}
         for key, pdg in _LEPTON_PDG.items():
-            ml = mass_gev(pdg)
-            beta = np.sqrt(np.clip(1.0 - 4.0 * ml * ml / (m * m), 0.0, None))
-            out[key] = ml * ml * m * beta / (8.0 * np.pi)
+            out[key] = fermion_pair_width(m, mass_gev(pdg))
         out["gg"] = self.photon_coupling(m) ** 2 * m**3 / (64.0 * np.pi)
         charged, neutral = three_pion_widths(m, self.parameters)
         w = self.parameters.inclusive_share(m)

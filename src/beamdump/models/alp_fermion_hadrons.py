@@ -196,13 +196,19 @@ def inclusive_hadrons_width(m: NDArray[np.float64], p: FermionALPParameters) -> 
     for q in ("u", "d", "s", "c"):
         mq = p.quark_masses[q]
         open_ = m > (p.open_charm_threshold if q == "c" else 2.0 * mq)
-        beta = np.sqrt(np.clip(1.0 - 4.0 * mq * mq / (m * m), 0.0, None))
-        qq += np.where(open_, _N_C * mq * mq * m * beta / (8.0 * np.pi), 0.0)
+        qq += np.where(open_, fermion_pair_width(m, mq, _N_C), 0.0)
     return gg + qq
 
 
+def fermion_pair_width(m: NDArray[np.float64], m_f: float, colours: float = 1.0) -> NDArray[np.float64]:
+    """Γ(a → f f̄) in GeV at g_aff = 1 GeV⁻¹: N_c m_f² m β_f/(8π), β_f = √(1 − 4m_f²/m²), 0 below threshold
+    (arXiv:1708.00443 eq. 30; ALP masses ``m`` and ``m_f`` in GeV, ``colours`` = N_c)."""
+    beta = np.sqrt(np.clip(1.0 - 4.0 * m_f * m_f / (m * m), 0.0, None))
+    return colours * m_f * m_f * m * beta / (8.0 * np.pi)
+
+
 __all__ = [
-    "FermionALPParameters", "inclusive_hadrons_width", "isovector_coupling", "load_parameters",
+    "FermionALPParameters", "fermion_pair_width", "inclusive_hadrons_width", "isovector_coupling", "load_parameters",
     "loop_b1", "meson_admixtures", "three_pion_phase_space", "three_pion_widths", "two_photon_amplitude_light",
     "two_photon_amplitude_loops",
 ]
