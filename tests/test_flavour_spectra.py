@@ -21,7 +21,8 @@ SHIPPED = [
     for e, f, t in [(400, "kaons", None), (120, "kaons", None),
                     (400, "charm", None), (120, "charm", None), (800, "charm", None),
                     (400, "beauty", None), (120, "beauty", None), (800, "beauty", None),
-                    (13600, "charm", "forward"), (13600, "beauty", "forward"), (7000, "beauty", "default")]
+                    (13600, "charm", "forward"), (13600, "beauty", "forward"), (14000, "beauty", "forward"),
+                    (7000, "beauty", "default")]
     if package_data("spectra", fs.flavour_table_name(e, f, t)).exists()
 ]
 HEAVY = [s for s in SHIPPED if s[1] != "kaons"]
