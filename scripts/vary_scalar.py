@@ -108,6 +108,14 @@ def _b_tables(p_factor: float = 1.0, w_factor: float = 1.0):
     return change
 
 
+def _b_draws(per_bin: int, seed: int = 13):
+    def change(c: FlavourDecayChannel) -> FlavourDecayChannel:
+        if c.definition.kind == "inclusive":
+            return dataclasses.replace(c, parents_per_bin=per_bin, seed=seed)
+        return c
+    return change
+
+
 def _kaon_absorption(factor: float):
     def change(c: FlavourDecayChannel) -> FlavourDecayChannel:
         if c.definition.transition == "sd" and np.isfinite(c.interaction_length):
@@ -139,6 +147,8 @@ def variations(exp: Experiment, foresee_ctau: Path) -> dict[str, tuple]:
         "b -> sX kinematics at m_B (p(m_B, m_s, m))": (exp, None, lambda r: _replace_channels(r, _b_frame), None),
         "B momenta x 0.93 (2nd setting <p>, charm)": (exp, None, lambda r: _replace_channels(r, _b_tables(0.93)), None),
         "B momenta x 0.8": (exp, None, lambda r: _replace_channels(r, _b_tables(0.8)), None),
+        "B parents: 8 draws a bin, not 2 (MC tail)": (exp, None, lambda r: _replace_channels(r, _b_draws(8)), None),
+        "B parents: another seed": (exp, None, lambda r: _replace_channels(r, _b_draws(2, 29)), None),
         "sigma_bb x 2": (exp, None, lambda r: _replace_channels(r, _b_tables(1.0, 2.0)), None),
         "kaon absorption length x 1.5": (exp, None, lambda r: _replace_channels(r, _kaon_absorption(1.5)), None),
         "kaon absorption length / 1.5": (exp, None, lambda r: _replace_channels(r, _kaon_absorption(1 / 1.5)), None),
