@@ -22,6 +22,9 @@ def test_list_shows_the_flavour_models_with_units_and_their_presets():
             "microboone-numi"} <= names
     for channel in ("k_to_pi", "kl_to_pi0", "b_to_k", "b_to_kstar", "b_to_xs", "k_to_pi_at_rest"):
         assert f"\n  {channel} " in r.stdout
+    b_to_k = next(ln for ln in r.stdout.splitlines() if ln.startswith("  b_to_k "))
+    k_to_pi = next(ln for ln in r.stdout.splitlines() if ln.startswith("  k_to_pi "))
+    assert "Upsilon(4S) at an e+e- collider" in b_to_k and "Upsilon" not in k_to_pi  # Belle II's B, not its kaons
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ from ..models.base import Model
 from ..sources.meson_table import MesonSpectra
 from ..sources.shipped_spectra import collider_spectra, default_spectra, nuclear_spectra
 from .electron_brems import ElectronBremsChannel
-from .flavour_decays import K_TO_PI_AT_REST, FlavourDecayChannel, KaonAtRestChannel, StoppedKaons, interaction_length_m
-from .flavour_decays import load_definitions as flavour_definitions
+from .flavour_channels import FLAVOUR_CHANNELS, build_flavour_channels, flavour_descriptions
+from .flavour_decays import StoppedKaons
 from .meson_decays import MesonDecayChannel, load_definitions
 from .positron_annihilation import PositronAnnihilationChannel
 from .primakoff_photons import Converter, PrimakoffPhotonChannel
@@ -32,8 +32,6 @@ PRIMAKOFF_PROTON = "primakoff_proton"
 ELECTRON_BEAM_CHANNELS = {ELECTRON_BREMS: ElectronBremsChannel, POSITRON_ANNIHILATION: PositronAnnihilationChannel}
 #: the channels that read the two-photon coupling (``ProductionCouplings.photon``), with their beam
 PHOTON_CHANNELS = {PRIMAKOFF_SHOWER: "electron", PRIMAKOFF_MESON_PHOTONS: "proton", PRIMAKOFF_PROTON: "proton"}
-#: the channels that read the flavour-changing couplings (``ProductionCouplings.flavour``): K and B decays
-FLAVOUR_CHANNELS = (*flavour_definitions(), K_TO_PI_AT_REST)
 
 
 def applicable(names: Sequence[str], model: Model) -> list[str]:
@@ -73,12 +71,7 @@ def channel_descriptions() -> dict[str, str]:
         "e⁺e⁻ → A′ resonant annihilation of the shower positrons on the atomic electrons, at E₊ = m²/2m_e "
         "(electron beams; arXiv:1802.04756, arXiv:1802.03794)"
     )
-    for name, d in flavour_definitions().items():
-        out[name] = f"{d.label} in flight, decaying before it is absorbed in the dump (proton beams; {d.source})"
-    out[K_TO_PI_AT_REST] = (
-        "K⁺ → π⁺ X of K⁺ stopped in an absorber, isotropic and monochromatic (proton beams; the preset's "
-        "[kaons_at_rest] gives the stopped K⁺ per proton and where; K⁻ at rest are captured)"
-    )
+    out.update(flavour_descriptions())
     return out
 
 
@@ -132,10 +125,10 @@ def build_channels(
         raise BeamdumpInputError(f"channel: {', '.join(map(repr, unknown))} not known; known channels: {', '.join(known)}")
     flavour_names = [n for n in names if n in FLAVOUR_CHANNELS]
     if flavour_names:
-        made = _flavour_channels(
+        made = coupled(build_flavour_channels(
             flavour_names, beam_particle, beam_energy_gev, model, target, collider_tune, meson_production,
             stopped_kaons, parent_tables, channel_parents,
-        )
+        ), model)
         rest = [n for n in names if n not in FLAVOUR_CHANNELS]
         if rest:
             made += build_channels(
@@ -244,64 +237,6 @@ def _photon_channels(
             if not target or (converter is not None and converter.z_front > 0.0):
                 raise BeamdumpInputError("channel: primakoff_proton needs a proton beam on a fixed-target dump (beam.target)")
             out.append(PrimakoffProtonChannel(beam_energy_gev, target, photon_coupling=g, min_photon_energy=min_energy))
-    return coupled(out, model)
-
-
-def _flavour_channels(
-    names: Sequence[str], beam_particle: str, beam_energy_gev: float, model: Model, target: str | None,
-    collider_tune: str | None, meson_production: str, stopped_kaons: StoppedKaons | None,
-    parent_tables: Mapping[int, MesonSpectra] | None, channel_parents: Mapping[str, Sequence[int]] | None = None,
-) -> list[ProductionChannel]:
-    """The K and B decay channels ``names`` for a model with flavour-changing couplings."""
-    fc = model.production.flavour
-    if fc is None:
-        raise BeamdumpInputError(
-            f"model: {model.name} has no flavour-changing quark couplings; the channels {', '.join(names)} (K and B decays) do not apply"
-        )
-    upsilon = beam_particle == "electron-positron"  # B parents from the Υ(4S) tables only (sources/upsilon4s)
-    if upsilon and not parent_tables:
-        raise BeamdumpInputError(f"channel: {', '.join(names)} at an e+e- collider need the B tables of the Upsilon(4S)")
-    if beam_particle != "proton" and not upsilon:
-        raise BeamdumpInputError(f"channel: {', '.join(names)} need a proton beam, not {beam_particle!r}")
-    both = [n for n in ("b_to_k", "b_to_kstar") if n in names]
-    if "b_to_xs" in names and both:
-        raise BeamdumpInputError(
-            f"channel: b_to_xs (inclusive b -> s X) already holds {', '.join(both)}; choose the inclusive or the exclusive channels"
-        )
-    defs = flavour_definitions()
-    tables = dict(parent_tables or {})
-
-    def table(pdg: int) -> MesonSpectra:
-        if pdg not in tables:
-            from ..sources.flavour_spectra import parent_spectra  # the heavy-flavour tables load only when asked for
-
-            tables[pdg] = parent_spectra(
-                beam_energy_gev, pdg, collider_tune=collider_tune, target=target, cascade=meson_production == "cascade"
-            )
-        return tables[pdg]
-
-    out: list[ProductionChannel] = []
-    for n in names:
-        if n == K_TO_PI_AT_REST:
-            if stopped_kaons is None:
-                raise BeamdumpInputError(f"kaons_at_rest: {n} needs the preset's [kaons_at_rest] (per_proton, z; x, y)")
-            out.append(KaonAtRestChannel(stopped_kaons, fc))
-            continue
-        d = defs[n]
-        is_kaon = all(abs(p) in (321, 130) for p in d.parents)
-        if is_kaon and (collider_tune is not None or not target):
-            raise BeamdumpInputError(
-                f"channel: {n} follows kaons until they are absorbed in a dump (beam.target); a collider has none"
-            )
-        length = interaction_length_m(target) if target else float("inf")
-        parents = [p for p in d.parents if p in tables] if upsilon else list(d.parents)  # the Υ(4S) makes B± and B⁰ only
-        wanted = (channel_parents or {}).get(n)
-        if wanted is not None:
-            wrong = [p for p in wanted if p not in d.parents]
-            if wrong or not wanted:
-                raise BeamdumpInputError(f"parents.{n} = {list(wanted)}: allowed a non-empty subset of {list(d.parents)}")
-            parents = [p for p in parents if p in wanted]
-        out.append(FlavourDecayChannel(d, {p: table(p) for p in parents}, fc, interaction_length=length))
     return coupled(out, model)
 
 

@@ -55,6 +55,8 @@ class ParentFrame:
 
     @classmethod
     def of(cls, w: FloatArray, p4: FloatArray, theta: FloatArray, mass: float, direction: FloatArray) -> "ParentFrame":
+        """The frame of parents of ``mass`` (GeV) with weights ``w``, lab four-momenta ``p4`` (n, 4,
+        GeV), polar angles ``theta`` (rad) and rest-frame unit directions ``direction`` (n, 3)."""
         e = p4[:, 0]
         beta = np.ascontiguousarray((p4[:, 1:] / e[:, None]).T)
         gamma = e / mass

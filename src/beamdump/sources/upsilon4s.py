@@ -59,8 +59,9 @@ class Upsilon4SBeams:
     crossing_half_angle: float = 0.0
 
     def __post_init__(self) -> None:
-        for name in ("electron_energy_gev", "positron_energy_gev"):
-            v = float(getattr(self, name))
+        for name, energy in (("electron_energy_gev", self.electron_energy_gev),
+                             ("positron_energy_gev", self.positron_energy_gev)):
+            v = float(energy)
             if not (math.isfinite(v) and v > 0.0):
                 raise BeamdumpInputError(f"Upsilon4SBeams.{name} = {v!r}: must be a finite energy > 0 GeV")
         a = float(self.crossing_half_angle)
@@ -150,7 +151,9 @@ def upsilon4s_spectra(
     return MesonSpectra(settings, (pdg, -pdg), lt, lp, yields, both, nodes, meta)
 
 
-def upsilon4s_tables(beams: Upsilon4SBeams, **options: object) -> dict[int, MesonSpectra]:
-    """Parent PDG id → table (:func:`upsilon4s_spectra`) for B⁺ (521) and B⁰ (511), the
-    ``parent_tables`` of the B decay channels at an e⁺e⁻ collider."""
-    return {pdg: upsilon4s_spectra(beams, pdg, **options) for pdg in B_MESONS}  # type: ignore[arg-type]
+def upsilon4s_tables(
+    beams: Upsilon4SBeams, *, law: str | None = None, nodes: int = 20000, bin_width: float = 0.01
+) -> dict[int, MesonSpectra]:
+    """Parent PDG id → table (:func:`upsilon4s_spectra`, same options) for B⁺ (521) and B⁰ (511),
+    yields per BB̄ pair: the ``parent_tables`` of the B decay channels at an e⁺e⁻ collider."""
+    return {pdg: upsilon4s_spectra(beams, pdg, law=law, nodes=nodes, bin_width=bin_width) for pdg in B_MESONS}
