@@ -435,3 +435,12 @@ def test_lhcb_br_limits_are_below_lhcbs_own_and_fall_with_its_lifetime_dependenc
         theirs_slope = LHCB_BK_LIMITS[(0.25, tau)] / LHCB_BK_LIMITS[(0.25, 1.139063)]
         ours_slope = ours[(0.25, tau)] / ours[(0.25, 1.139063)]
         assert 0.5 < ours_slope / theirs_slope < 2.0
+
+
+def test_excluded_branching_refuses_a_final_state_the_model_lacks_in_one_line():
+    from beamdump.errors import BeamdumpInputError
+    from beamdump.studies.branching_limits import excluded_branching
+
+    exp, tables = _belle2()
+    with pytest.raises(BeamdumpInputError, match=r"^final_state: 'pipipi' is not known for scalar; allowed: ee, mumu"):
+        excluded_branching(exp, tables, "b_to_k", 521, "pipipi", [(1.0, 0.01)])

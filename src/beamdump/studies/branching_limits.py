@@ -87,6 +87,9 @@ def excluded_branching(
     couplings = the_model.production.flavour
     if couplings is None:
         raise BeamdumpInputError(f"model: {model} has no flavour-changing couplings")
+    states = the_model.final_states()
+    if final_state not in states:
+        raise BeamdumpInputError(f"final_state: {final_state!r} is not known for {model}; allowed: {', '.join(states)}")
     ch = FlavourDecayChannel(defs[channel], {parent: tables[parent]}, couplings)
     table = tables[parent]
     parents = sum(table.multiplicity(p) for p in (parent, -parent) if p in table.pdg_ids)
@@ -94,7 +97,7 @@ def excluded_branching(
     norm = experiment.n_beam * parents * experiment.efficiency(final_state)
     out = []
     for mass, ctau in points:
-        daughters = the_model.final_states()[final_state].at(mass)
+        daughters = states[final_state].at(mass)
         a = decay_acceptance(experiment, ch, mass, ctau, final_state=daughters, acceptance=experiment.acceptance(final_state))
         out.append(BranchingLimit(mass, ctau, a, parents, n_up, n_up / (norm * a) if a > 0.0 else math.inf))
     return out
