@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from beamdump.errors import BeamdumpInputError
+from ..errors import BeamdumpInputError
 
 from ._checks import check_offset, set_fields
 from .rays import FloatArray, disk
