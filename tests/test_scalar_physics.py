@@ -39,3 +39,23 @@ def test_events_scale_as_sin2theta_squared_far_below_the_lower_edge(preset):
     n = r.grid.total
     assert np.all(n[:, 0] > 0)
     np.testing.assert_allclose(n[:, 1] / n[:, 0], 100.0, rtol=1e-3)
+
+
+def test_the_default_grid_resolves_each_decay_threshold():
+    """The default masses hold t(1 ∓ 10⁻³) around every threshold t of the model's final states
+    inside the range (the scalar's μμ, π⁰π⁰, π⁺π⁻, K⁺K⁻), on top of the 100 log-spaced masses."""
+    from beamdump.engine.analysis import THRESHOLD_STEPS, default_mass_range, default_masses, make_reach
+    from beamdump.experiments.experiment import load_experiment
+
+    reach = make_reach(load_experiment("charm"), "scalar")
+    masses = default_masses(reach)
+    lo, hi = default_mass_range(reach)
+    assert masses[0] == pytest.approx(lo) and masses[-1] == pytest.approx(hi) and np.all(np.diff(masses) > 0)
+    for pdg in (13, 211, 111):
+        t = 2 * mass_gev(pdg)
+        for step in THRESHOLD_STEPS:
+            assert np.any(np.isclose(masses, t * (1 + step), rtol=1e-12)), (pdg, step)
+    assert len(masses) == 100 + sum(
+        lo < t * (1 + s) < hi for t in {fs.threshold for fs in reach.model.final_states().values()} if t > 0
+        for s in THRESHOLD_STEPS
+    )

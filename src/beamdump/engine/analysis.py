@@ -109,6 +109,23 @@ def default_mass_range(reach: Reach) -> tuple[float, float]:
     return lo, hi
 
 
+#: where the default grid adds masses around each decay threshold t: t × (1 + step); a width
+#: opening as β³ (a scalar's μμ) changes the lifetime by decades within a few per cent above t
+THRESHOLD_STEPS = (-1e-3, 1e-3, 4e-3, 1.6e-2)
+
+
+def default_masses(reach: Reach, n: int = 100) -> FloatArray:
+    """The default mass grid (GeV): ``n`` log-spaced masses over :func:`default_mass_range`, plus
+    masses just below and above every threshold t of the model's final states inside it
+    (t × (1 + s) for s in :data:`THRESHOLD_STEPS`) — where a width opens (μμ, ππ, KK̄) the lifetime
+    and the visible fraction jump, and a band drawn through a log grid alone would smear the step
+    over a grid interval."""
+    lo, hi = default_mass_range(reach)
+    marks = {float(fs.threshold) for fs in reach.model.final_states().values()}
+    near = [t * (1.0 + step) for t in marks if t > 0 for step in THRESHOLD_STEPS]
+    return np.unique(np.concatenate([np.geomspace(lo, hi, n), [m for m in near if lo < m < hi]]))
+
+
 def check_masses(masses: FloatArray, reach: Reach) -> None:
     """Masses beyond every channel's reach are an input error, not an empty plot."""
     top = reach.max_mass
@@ -276,7 +293,7 @@ def run_reach(
     """
     t0 = time.perf_counter()
     if masses is None:
-        masses = np.geomspace(*default_mass_range(reach), 100)
+        masses = default_masses(reach)
     if couplings is None:
         couplings = default_couplings(reach.model.coupling)
     check_masses(masses, reach)
