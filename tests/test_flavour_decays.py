@@ -10,6 +10,7 @@ from beamdump.errors import BeamdumpInputError
 from beamdump.kinematics import invariant_mass
 from beamdump.models.base import FlavourCouplings, ProductionCouplings
 from beamdump.pdg import mass_gev, width_gev
+from beamdump.production.decay_pipe import DecayPipe
 from beamdump.production.flavour_decays import (
     FlavourDecayChannel,
     KaonAtRestChannel,
@@ -287,6 +288,7 @@ def test_applicable_and_build():
     every = [n for n in FLAVOUR_CHANNELS if n != "b_to_xs"]
     made = build_channels(
         every, "proton", 400.0, model, target="copper", parent_tables=tables, stopped_kaons=StoppedKaons(1e-3, 10.0),
+        decay_pipe=DecayPipe(50.0, 725.0, 1.0),
     ) + build_channels(["b_to_xs"], "proton", 400.0, model, target="copper", parent_tables=tables)
     assert [c.name for c in made] == every + ["b_to_xs"]
     assert all(c.sample(0.2, np.random.default_rng(0)).total > 0 for c in made)

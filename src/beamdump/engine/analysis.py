@@ -19,6 +19,7 @@ from ..models import Coupling, Model, get_model
 from ..experiments.acceptance import DaughterAcceptance
 from ..experiments.config import ExperimentConfig
 from ..production.channels import applicable, build_channels
+from ..production.decay_pipe import DecayPipe
 from ..production.flavour_decays import StoppedKaons
 from ..production.primakoff_photons import Converter
 from ..sources.materials import get_material
@@ -224,6 +225,15 @@ def _stopped_kaons(cfg: ExperimentConfig) -> StoppedKaons | None:
     return StoppedKaons(k.per_proton.value, k.z.value, k.x.value if k.x else 0.0, k.y.value if k.y else 0.0)
 
 
+def _decay_pipe(cfg: ExperimentConfig) -> DecayPipe | None:
+    """The preset's [decay_pipe] (None: the preset has none)."""
+    d = cfg.decay_pipe
+    if d is None:
+        return None
+    t = d.target_length_interaction_lengths
+    return DecayPipe(d.z_start.value, d.z_end.value, d.radius.value, t.value if t is not None else None)
+
+
 def collider_parent_tables(cfg: ExperimentConfig) -> dict | None:
     """The B tables of an e+e- collider at the Upsilon(4S) (None: the K and B channels take
     their parents from :func:`~beamdump.sources.flavour_spectra.parent_spectra`)."""
@@ -267,7 +277,7 @@ def make_reach(
         names, cfg.beam.particle, experiment.beam_energy, model, brems=brems, target=cfg.beam.target or None,
         target_length=length, collider_tune=(cfg.beam.tune or "forward") if cfg.beam.collider else None,
         meson_production=cfg.beam.meson_production, converter=_converter(cfg), stopped_kaons=_stopped_kaons(cfg),
-        parent_tables=collider_parent_tables(cfg), channel_parents=cfg.parents,
+        parent_tables=collider_parent_tables(cfg), channel_parents=cfg.parents, decay_pipe=_decay_pipe(cfg),
         min_energy=min(_visible_energy(experiment.acceptance(f)) for f in fs),
     )
     return Reach(experiment, model, chans, fs, seed=seed)

@@ -159,6 +159,29 @@ class KaonsAtRestConfig(_Strict):
         return self
 
 
+class DecayPipeConfig(_Strict):
+    """The decay pipe of a neutrino beam (channel ``k_to_pi_in_pipe``): a cylinder about the beam
+    axis from ``z_start`` to ``z_end`` (m from the thin target at the origin) of ``radius`` (m);
+    ``target_length_interaction_lengths``: the target's length in interaction lengths (none:
+    every proton interacts and no kaon is absorbed in the target)."""
+
+    z_start: Quantity
+    z_end: Quantity
+    radius: Quantity
+    target_length_interaction_lengths: Quantity | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> "DecayPipeConfig":
+        if not (math.isfinite(self.z_start.value) and self.z_start.value >= 0.0):
+            raise ValueError(f"decay_pipe.z_start must be a finite distance >= 0 m from the target (got {self.z_start.value})")
+        if not (math.isfinite(self.z_end.value) and self.z_end.value > self.z_start.value):
+            raise ValueError(f"decay_pipe.z_end must be finite and > z_start = {self.z_start.value:g} m (got {self.z_end.value})")
+        _positive(self.radius, "decay_pipe.radius")
+        if self.target_length_interaction_lengths is not None:
+            _positive(self.target_length_interaction_lengths, "decay_pipe.target_length_interaction_lengths")
+        return self
+
+
 class FinalStateStatistics(_Strict):
     """The counts of one final state's own selection (signal region)."""
 
@@ -232,6 +255,7 @@ class ExperimentConfig(_Strict):
     notes: list[str] = Field(default_factory=list)
     primakoff: PrimakoffConfig | None = None
     kaons_at_rest: KaonsAtRestConfig | None = None
+    decay_pipe: DecayPipeConfig | None = None
     #: the model a reach uses when none is given (the particle the analysis searched for)
     model: str = "dark-photon"
     #: per K/B decay channel, the parent species (PDG ids, antiparticles included) the analysis

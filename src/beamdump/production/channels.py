@@ -9,6 +9,7 @@ from ..errors import BeamdumpInputError
 from ..models.base import Model
 from ..sources.meson_table import MesonSpectra
 from ..sources.shipped_spectra import collider_spectra, default_spectra, nuclear_spectra
+from .decay_pipe import DecayPipe
 from .electron_brems import ElectronBremsChannel
 from .flavour_channels import FLAVOUR_CHANNELS, build_flavour_channels, flavour_descriptions
 from .flavour_decays import StoppedKaons
@@ -91,6 +92,7 @@ def build_channels(
     stopped_kaons: StoppedKaons | None = None,
     parent_tables: Mapping[int, MesonSpectra] | None = None,
     channel_parents: Mapping[str, Sequence[int]] | None = None,
+    decay_pipe: DecayPipe | None = None,
 ) -> list[ProductionChannel]:
     """Production channels ``names`` for a beam and a model.
 
@@ -116,7 +118,8 @@ def build_channels(
     parents' spectra of :func:`beamdump.sources.flavour_spectra.parent_spectra` (or
     ``parent_tables``, parent PDG id → table) and, for ``k_to_pi_at_rest``, ``stopped_kaons``;
     ``channel_parents`` (channel → parent PDG ids) keeps only those parents of a channel (the
-    species an analysis reconstructs, e.g. B⁺ → K⁺X alone of ``b_to_k``).
+    species an analysis reconstructs, e.g. B⁺ → K⁺X alone of ``b_to_k``); ``k_to_pi_in_pipe``
+    needs ``decay_pipe`` (kaons leaving a thin target and decaying in a neutrino beam's decay pipe).
     """
     defs = load_definitions()
     known = channel_descriptions()
@@ -127,7 +130,7 @@ def build_channels(
     if flavour_names:
         made = coupled(build_flavour_channels(
             flavour_names, beam_particle, beam_energy_gev, model, target, collider_tune, meson_production,
-            stopped_kaons, parent_tables, channel_parents,
+            stopped_kaons, parent_tables, channel_parents, decay_pipe,
         ), model)
         rest = [n for n in names if n not in FLAVOUR_CHANNELS]
         if rest:

@@ -9,14 +9,16 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 from ..errors import BeamdumpInputError
-from ..models.base import Model
+from ..models.base import FlavourCouplings, Model
 from ..sources.meson_table import MesonSpectra
+from .decay_pipe import DESCRIPTION as PIPE_DESCRIPTION
+from .decay_pipe import K_TO_PI_IN_PIPE, DecayPipe, kaons_in_pipe
 from .flavour_decays import K_TO_PI_AT_REST, FlavourDecayChannel, KaonAtRestChannel, StoppedKaons, interaction_length_m
 from .flavour_decays import load_definitions as flavour_definitions
 from .sample import ProductionChannel
 
 #: the channels that read the flavour-changing couplings (``ProductionCouplings.flavour``): K and B decays
-FLAVOUR_CHANNELS = (*flavour_definitions(), K_TO_PI_AT_REST)
+FLAVOUR_CHANNELS = (*flavour_definitions(), K_TO_PI_AT_REST, K_TO_PI_IN_PIPE)
 
 
 def flavour_descriptions() -> dict[str, str]:
@@ -30,6 +32,7 @@ def flavour_descriptions() -> dict[str, str]:
         "K⁺ → π⁺ X of K⁺ stopped in an absorber, isotropic and monochromatic (proton beams; the preset's "
         "[kaons_at_rest] gives the stopped K⁺ per proton and where; K⁻ at rest are captured)"
     )
+    out[K_TO_PI_IN_PIPE] = PIPE_DESCRIPTION
     return out
 
 
@@ -37,6 +40,7 @@ def build_flavour_channels(
     names: Sequence[str], beam_particle: str, beam_energy_gev: float, model: Model, target: str | None,
     collider_tune: str | None, meson_production: str, stopped_kaons: StoppedKaons | None,
     parent_tables: Mapping[int, MesonSpectra] | None, channel_parents: Mapping[str, Sequence[int]] | None = None,
+    decay_pipe: DecayPipe | None = None,
 ) -> list[ProductionChannel]:
     """The K and B decay channels ``names`` (of :data:`FLAVOUR_CHANNELS`) for a model with
     flavour-changing couplings, in the order given; the arguments are :func:`.channels.build_channels`'
@@ -75,6 +79,9 @@ def build_flavour_channels(
                 raise BeamdumpInputError(f"kaons_at_rest: {n} needs the preset's [kaons_at_rest] (per_proton, z; x, y)")
             out.append(KaonAtRestChannel(stopped_kaons, fc))
             continue
+        if n == K_TO_PI_IN_PIPE:
+            out.append(_kaons_in_pipe(decay_pipe, fc, beam_particle, beam_energy_gev, target, collider_tune, parent_tables))
+            continue
         d = defs[n]
         is_kaon = all(abs(p) in (321, 130) for p in d.parents)
         if is_kaon and (collider_tune is not None or not target):
@@ -91,3 +98,19 @@ def build_flavour_channels(
             parents = [p for p in parents if p in wanted]
         out.append(FlavourDecayChannel(d, {p: table(p) for p in parents}, fc, interaction_length=length))
     return out
+
+
+def _kaons_in_pipe(pipe: DecayPipe | None, fc: FlavourCouplings, beam_particle: str, beam_energy_gev: float,
+                   target: str | None, collider_tune: str | None, given: Mapping[int, MesonSpectra] | None) -> ProductionChannel:
+    """``k_to_pi_in_pipe`` with the first-collision kaon tables of a proton fixed target (no cascade),
+    or the ``given`` tables (parent PDG id → table)."""
+    if pipe is None:
+        raise BeamdumpInputError(f"decay_pipe: {K_TO_PI_IN_PIPE} needs the preset's [decay_pipe] (z_start, z_end, radius)")
+    if collider_tune is not None or beam_particle != "proton":
+        raise BeamdumpInputError(f"channel: {K_TO_PI_IN_PIPE} follows kaons from a proton fixed target into a decay pipe; a collider has none")
+    from ..sources.flavour_spectra import parent_spectra  # the kaon tables load only when asked for
+
+    def table(pdg: int) -> MesonSpectra:
+        return given[pdg] if given and pdg in given else parent_spectra(beam_energy_gev, pdg, target=target, cascade=False)
+
+    return kaons_in_pipe(pipe, fc, table)
