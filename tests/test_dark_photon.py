@@ -11,7 +11,7 @@ import pytest
 from beamdump.errors import BeamdumpInputError
 from beamdump.models import Model, get_model
 from beamdump.models.r_ratio import ALPHA_EM, RRatio, load_parameters
-from beamdump.models.vector import HBARC_GEV_M
+from beamdump.models.base import HBARC_GEV_M
 
 REFERENCE = Path(__file__).resolve().parents[1] / ".." / "shared" / "reference" / "dark_photon"
 

@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import BeamdumpInputError
-from .base import HBARC_GEV_M, Coupling, FinalState, ProductionCouplings, coupling_values, masses_gev
+from .base import Coupling, FinalState, ProductionCouplings, check_single_coupling, coupling_values, ctau_from_width, masses_gev
 
 _GG = FinalState("gg", "two photons", (22, 22))
 
@@ -54,10 +54,7 @@ class PhotonALP:
 
     def with_couplings(self, scan: str, fixed: Mapping[str, float]) -> "PhotonALP":
         """One coupling: ``scan`` must be ``g_agg`` and nothing can be fixed."""
-        if scan != self.coupling.key:
-            raise BeamdumpInputError(f"--coupling: {scan!r} is not a coupling of {self.name}; allowed: {self.coupling.key}")
-        if fixed:
-            raise BeamdumpInputError(f"--fix: {', '.join(fixed)}: {self.name} has the one coupling {self.coupling.key}")
+        check_single_coupling(self.name, self.coupling, scan, fixed)
         return self
 
     def final_states(self) -> Mapping[str, FinalState]:
@@ -82,4 +79,4 @@ class PhotonALP:
 
     def ctau(self, m: ArrayLike, coupling: ArrayLike = 1.0) -> NDArray[np.float64]:
         """cτ in metres: ħc/Γ."""
-        return HBARC_GEV_M / self.total_width(m, coupling)
+        return ctau_from_width(self.total_width(m, coupling))

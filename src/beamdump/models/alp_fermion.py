@@ -25,12 +25,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..constants import ALPHA_EM
-from ..errors import BeamdumpInputError
 from ..pdg import mass_gev
 from .alp_fermion_hadrons import (FermionALPParameters, fermion_pair_width, inclusive_hadrons_width, load_parameters,
                                   three_pion_widths, two_photon_amplitude_light, two_photon_amplitude_loops)
-from .base import (HBARC_GEV_M, TRANSITIONS, Coupling, FinalState, FlavourCouplings, ProductionCouplings,
-                   coupling_values, masses_gev)
+from .base import (TRANSITIONS, Coupling, FinalState, FlavourCouplings, ProductionCouplings, check_final_state,
+                   check_single_coupling, coupling_values, ctau_from_width, masses_gev)
 
 _LEPTON_PDG = MappingProxyType({"ee": 11, "mumu": 13, "tautau": 15})
 _FINAL_STATES: Mapping[str, FinalState] = MappingProxyType({
@@ -101,10 +100,7 @@ class FermionALP:
 
     def with_couplings(self, scan: str, fixed: Mapping[str, float]) -> "FermionALP":
         """One coupling: ``scan`` must be ``g_aff`` and nothing can be fixed."""
-        if scan != self.coupling.key:
-            raise BeamdumpInputError(f"--coupling: {scan!r} is not a coupling of {self.name}; allowed: {self.coupling.key}")
-        if fixed:
-            raise BeamdumpInputError(f"--fix: {', '.join(fixed)}: {self.name} has the one coupling {self.coupling.key}")
+        check_single_coupling(self.name, self.coupling, scan, fixed)
         return self
 
     def final_states(self) -> Mapping[str, FinalState]:
@@ -140,13 +136,10 @@ class FermionALP:
 
     def branching_fraction(self, m: ArrayLike, final_state: str) -> NDArray[np.float64]:
         """Γ(final_state)/Γ_total (independent of g)."""
-        if final_state not in _FINAL_STATES:
-            raise BeamdumpInputError(
-                f"final_state: {final_state!r} is not known for {self.name}; known final states: {', '.join(_FINAL_STATES)}"
-            )
+        check_final_state(self.name, final_state, _FINAL_STATES)
         w = self._widths_unit(masses_gev(m))
         return w[final_state] / sum(w.values())
 
     def ctau(self, m: ArrayLike, coupling: ArrayLike = 1.0) -> NDArray[np.float64]:
         """cτ in metres: ħc/Γ."""
-        return HBARC_GEV_M / self.total_width(m, coupling)
+        return ctau_from_width(self.total_width(m, coupling))

@@ -51,6 +51,31 @@ def coupling_values(g: ArrayLike, key: str) -> NDArray[np.float64]:
     return arr
 
 
+def check_single_coupling(model: str, coupling: "Coupling", scan: str, fixed: Mapping[str, float], why: str = "") -> None:
+    """The one-coupling model's :meth:`Model.with_couplings` checks: ``scan`` must be its key and
+    nothing can be fixed (``why``, e.g. "its charges are fixed ratios", ends the error line)."""
+    if scan != coupling.key:
+        raise BeamdumpInputError(f"--coupling: {scan!r} is not a coupling of {model}; allowed: {coupling.key}")
+    if fixed:
+        raise BeamdumpInputError(
+            f"--fix: {', '.join(fixed)}: {model} has the one coupling {coupling.key}" + (f" ({why})" if why else "")
+        )
+
+
+def check_final_state(model: str, final_state: str, known: Mapping[str, "FinalState"]) -> None:
+    """A one-line input error unless ``final_state`` is a key of ``known``."""
+    if final_state not in known:
+        raise BeamdumpInputError(
+            f"final_state: {final_state!r} is not known for {model}; known final states: {', '.join(known)}"
+        )
+
+
+def ctau_from_width(total: NDArray[np.float64]) -> NDArray[np.float64]:
+    """cτ in metres of a total width in GeV (ħc/Γ); +inf where nothing is open (Γ = 0)."""
+    total = np.asarray(total, dtype=float)
+    return np.divide(HBARC_GEV_M, total, out=np.full_like(total, np.inf), where=total > 0)
+
+
 @dataclass(frozen=True)
 class Coupling:
     """One coupling of a model.

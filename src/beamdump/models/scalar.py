@@ -27,8 +27,8 @@ from numpy.typing import ArrayLike, NDArray
 from ..datafiles import load_toml, package_data
 from ..errors import BeamdumpInputError
 from ..pdg import mass_gev
-from .base import (HBARC_GEV_M, Coupling, FinalState, FlavourCouplings, ProductionCouplings, coupling_values,
-                   masses_gev)
+from .base import (Coupling, FinalState, FlavourCouplings, ProductionCouplings, check_final_state,
+                   check_single_coupling, coupling_values, ctau_from_width, masses_gev)
 from .scalar_hadrons import TREATMENTS, ScalarHadrons, amplitude_half, amplitude_one
 from .scalar_qcd import QcdRunning
 
@@ -172,10 +172,7 @@ class HiggsMixedScalar:
 
     def with_couplings(self, scan: str, fixed: Mapping[str, float]) -> "HiggsMixedScalar":
         """One coupling: ``scan`` must be ``sin2theta`` and nothing can be fixed."""
-        if scan != self.coupling.key:
-            raise BeamdumpInputError(f"--coupling: {scan!r} is not a coupling of {self.name}; allowed: {self.coupling.key}")
-        if fixed:
-            raise BeamdumpInputError(f"--fix: {', '.join(fixed)}: {self.name} has the one coupling {self.coupling.key}")
+        check_single_coupling(self.name, self.coupling, scan, fixed)
         return self
 
     def final_states(self) -> Mapping[str, FinalState]:
@@ -222,12 +219,9 @@ class HiggsMixedScalar:
 
     def branching_fraction(self, m: ArrayLike, final_state: str) -> NDArray[np.float64]:
         """Branching fraction to ``final_state`` (a key of final_states())."""
-        if final_state not in _FINAL_STATES:
-            raise BeamdumpInputError(
-                f"final_state: {final_state!r} is not known for {self.name}; known final states: {', '.join(_FINAL_STATES)}"
-            )
+        check_final_state(self.name, final_state, _FINAL_STATES)
         return self.partial_widths(m)[final_state] / self.total_width(m)
 
     def ctau(self, m: ArrayLike, coupling: ArrayLike = 1.0) -> NDArray[np.float64]:
         """cτ in metres: ħc/Γ."""
-        return HBARC_GEV_M / self.total_width(m, coupling)
+        return ctau_from_width(self.total_width(m, coupling))

@@ -30,7 +30,8 @@ from ..constants import ALPHA_EM
 from ..datafiles import load_toml
 from ..errors import BeamdumpInputError
 from ..pdg import mass_gev
-from .base import HBARC_GEV_M, Coupling, FinalState, ProductionCouplings, coupling_values, masses_gev
+from .base import (Coupling, FinalState, ProductionCouplings, check_final_state, check_single_coupling, coupling_values,
+                   ctau_from_width, masses_gev)
 from .r_ratio import HadronCouplings, RRatio, default_r_ratio
 from .vector_charges import LEPTONS, NEUTRINOS, VectorCharges, meson_flavours
 
@@ -57,12 +58,7 @@ class VectorBoson:
 
     def with_couplings(self, scan: str, fixed: Mapping[str, float]) -> "VectorBoson":
         """One coupling, nothing to fix: ``scan`` must be the model's key and ``fixed`` empty."""
-        if scan != self.coupling.key:
-            raise BeamdumpInputError(f"--coupling: {scan!r} is not a coupling of {self.name}; allowed: {self.coupling.key}")
-        if fixed:
-            raise BeamdumpInputError(
-                f"--fix: {', '.join(fixed)}: {self.name} has the one coupling {self.coupling.key} (its charges are fixed ratios)"
-            )
+        check_single_coupling(self.name, self.coupling, scan, fixed, "its charges are fixed ratios")
         return self
 
     @property
@@ -117,12 +113,8 @@ class VectorBoson:
         return self._final_states
 
     def _final_state(self, final_state: str) -> FinalState:
-        known = self._final_states
-        if final_state not in known:
-            raise BeamdumpInputError(
-                f"final_state: {final_state!r} is not known for {self.name}; known final states: {', '.join(known)}"
-            )
-        return known[final_state]
+        check_final_state(self.name, final_state, self._final_states)
+        return self._final_states[final_state]
 
     def partial_widths(self, m: ArrayLike, coupling: ArrayLike = 1.0) -> dict[str, NDArray[np.float64]]:
         """Partial widths in GeV: "ee", "mumu", "tautau", "hadrons" and, with neutrino charges,
@@ -154,8 +146,7 @@ class VectorBoson:
 
     def ctau(self, m: ArrayLike, coupling: ArrayLike = 1.0) -> NDArray[np.float64]:
         """Proper decay length cτ in metres; +inf where no channel is open."""
-        total = self.total_width(m, coupling)
-        return np.divide(HBARC_GEV_M, total, out=np.full_like(total, np.inf), where=total > 0)
+        return ctau_from_width(self.total_width(m, coupling))
 
 
 def load_vector(path: Path) -> VectorBoson:
