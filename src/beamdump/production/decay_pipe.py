@@ -39,7 +39,7 @@ from ..kinematics import FloatArray, isotropic_directions
 from ..models.base import HBARC_GEV_M, FlavourCouplings
 from ..pdg import mass_gev, width_gev
 from ..sources.meson_table import MesonSpectra
-from .flavour_decays import _STREAM, FlavourDecayChannel, _Species, load_definitions
+from .flavour_decays import FLAVOUR_STREAM, FlavourDecayChannel, ParentSpecies, load_definitions
 from .parent_frame import ParentFrame
 from .sample import ParticleSample
 
@@ -141,7 +141,7 @@ class PipeDecayChannel(FlavourDecayChannel):
     parents_per_bin: int = 8  # the pipe takes the forward few mrad: more parents per bin than in the dump
 
     @cached_property
-    def species(self) -> tuple[_Species, ...]:
+    def species(self) -> tuple[ParentSpecies, ...]:
         """Every parent species drawn once, weighted by P(decay in the pipe), with its decay points."""
         keep_out = thin_target_factor(self.pipe.target_interaction_lengths)
         out = []
@@ -151,7 +151,7 @@ class PipeDecayChannel(FlavourDecayChannel):
                     continue
                 draw = np.random.default_rng([self.seed, k, pdg % 7919])
                 w, p4, theta = table.sample_with_angles(pdg, n_per_bin=self.parents_per_bin, rng=draw)
-                rng = np.random.default_rng([self.seed, _STREAM, k, pdg % 7919])
+                rng = np.random.default_rng([self.seed, FLAVOUR_STREAM, k, pdg % 7919])
                 p = np.linalg.norm(p4[:, 1:], axis=1)
                 unit = p4[:, 1:] / np.maximum(p, 1e-300)[:, None]
                 ell = p / mass_gev(parent) * HBARC_GEV_M / width_gev(parent)
@@ -161,7 +161,7 @@ class PipeDecayChannel(FlavourDecayChannel):
                 along = truncated_exponential(l_in[hit], l_out[hit], ell[hit], rng.random(len(hit)))
                 frame = ParentFrame.of(w[hit] * prob[hit] * keep_out, p4[hit], theta[hit], mass_gev(parent),
                                        isotropic_directions(len(hit), rng))
-                out.append(_Species(pdg, frame, along[:, None] * unit[hit]))
+                out.append(ParentSpecies(pdg, frame, along[:, None] * unit[hit]))
         return tuple(out)
 
     def sample(self, mass: float, rng: np.random.Generator, max_theta: float = np.pi) -> ParticleSample:

@@ -42,7 +42,7 @@ from .sample import ParticleSample
 KINDS = ("P_to_P", "P_to_V", "inclusive")
 COUPLINGS = ("abs", "imag")
 K_TO_PI_AT_REST = "k_to_pi_at_rest"
-_STREAM = 0x666C6176  # keys the channels' fixed draws (directions, depths) apart from the parents'
+FLAVOUR_STREAM = 0x666C6176  # keys the channels' fixed draws (directions, depths) apart from the parents'
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ def decay_before_absorption(decay_length: FloatArray, interaction_length: float)
 
 
 @dataclass(frozen=True)
-class _Species:
+class ParentSpecies:
     """One parent species' decays: its frame (weights include P(decay before absorption)) and
     the decay points (n, 3) m."""
 
@@ -207,7 +207,7 @@ class FlavourDecayChannel:
         return (0.0, max(self.definition.max_mass(p) for p in self.tables))
 
     @cached_property
-    def species(self) -> tuple[_Species, ...]:
+    def species(self) -> tuple[ParentSpecies, ...]:
         """Every parent species drawn once, with its survival-weighted frame and decay points."""
         out = []
         for k, (parent, table) in enumerate(self.tables.items()):
@@ -216,7 +216,7 @@ class FlavourDecayChannel:
                     continue
                 draw = np.random.default_rng([self.seed, k, pdg % 7919])
                 w, p4, theta = table.sample_with_angles(pdg, n_per_bin=self.parents_per_bin, rng=draw)
-                rng = np.random.default_rng([self.seed, _STREAM, k, pdg % 7919])
+                rng = np.random.default_rng([self.seed, FLAVOUR_STREAM, k, pdg % 7919])
                 mass = mass_gev(parent)
                 p = np.linalg.norm(p4[:, 1:], axis=1)
                 ctau = HBARC_GEV_M / width_gev(parent)
@@ -224,7 +224,7 @@ class FlavourDecayChannel:
                 along = -depth * np.log1p(-rng.random(len(w)))  # exponential depth along the flight
                 origin = along[:, None] * p4[:, 1:] / np.maximum(p, 1e-300)[:, None]
                 frame = ParentFrame.of(w * prob, p4, theta, mass, isotropic_directions(len(w), rng))
-                out.append(_Species(pdg, frame, origin))
+                out.append(ParentSpecies(pdg, frame, origin))
         return tuple(out)
 
     def sample(self, mass: float, rng: np.random.Generator, max_theta: float = np.pi) -> ParticleSample:
@@ -304,7 +304,7 @@ class KaonAtRestChannel:
     @cached_property
     def _unit(self) -> FloatArray:
         """(2, n) fixed uniform numbers: 1 − cos θ as a fraction of the cone's, and the azimuth in turns."""
-        return np.random.default_rng([self.seed, _STREAM]).random((2, self.n_directions))
+        return np.random.default_rng([self.seed, FLAVOUR_STREAM]).random((2, self.n_directions))
 
     def sample(self, mass: float, rng: np.random.Generator, max_theta: float = np.pi) -> ParticleSample:
         """Weighted X of ``mass`` (GeV) per beam proton at scanned coupling 1."""
