@@ -39,7 +39,7 @@ from ..kinematics import FloatArray, isotropic_directions
 from ..models.base import HBARC_GEV_M, FlavourCouplings
 from ..pdg import mass_gev, width_gev
 from ..sources.meson_table import MesonSpectra
-from .flavour_decays import FLAVOUR_STREAM, FlavourDecayChannel, ParentSpecies, load_definitions
+from .flavour_decays import FlavourDecayChannel, ParentSpecies, load_definitions
 from .parent_frame import ParentFrame
 from .sample import ParticleSample
 
@@ -145,23 +145,17 @@ class PipeDecayChannel(FlavourDecayChannel):
         """Every parent species drawn once, weighted by P(decay in the pipe), with its decay points."""
         keep_out = thin_target_factor(self.pipe.target_interaction_lengths)
         out = []
-        for k, (parent, table) in enumerate(self.tables.items()):
-            for pdg in (parent, -parent):
-                if pdg not in table.pdg_ids or table.multiplicity(pdg) <= 0.0:
-                    continue
-                draw = np.random.default_rng([self.seed, k, pdg % 7919])
-                w, p4, theta = table.sample_with_angles(pdg, n_per_bin=self.parents_per_bin, rng=draw)
-                rng = np.random.default_rng([self.seed, FLAVOUR_STREAM, k, pdg % 7919])
-                p = np.linalg.norm(p4[:, 1:], axis=1)
-                unit = p4[:, 1:] / np.maximum(p, 1e-300)[:, None]
-                ell = p / mass_gev(parent) * HBARC_GEV_M / width_gev(parent)
-                l_in, l_out = pipe_segment(np.zeros_like(unit), unit, self.pipe)
-                prob = decay_in_pipe(l_in, l_out, ell)
-                hit = np.flatnonzero(prob > 0.0)
-                along = truncated_exponential(l_in[hit], l_out[hit], ell[hit], rng.random(len(hit)))
-                frame = ParentFrame.of(w[hit] * prob[hit] * keep_out, p4[hit], theta[hit], mass_gev(parent),
-                                       isotropic_directions(len(hit), rng))
-                out.append(ParentSpecies(pdg, frame, along[:, None] * unit[hit]))
+        for parent, pdg, w, p4, theta, rng in self.parent_draws():
+            p = np.linalg.norm(p4[:, 1:], axis=1)
+            unit = p4[:, 1:] / np.maximum(p, 1e-300)[:, None]
+            ell = p / mass_gev(parent) * HBARC_GEV_M / width_gev(parent)
+            l_in, l_out = pipe_segment(np.zeros_like(unit), unit, self.pipe)
+            prob = decay_in_pipe(l_in, l_out, ell)
+            hit = np.flatnonzero(prob > 0.0)
+            along = truncated_exponential(l_in[hit], l_out[hit], ell[hit], rng.random(len(hit)))
+            frame = ParentFrame.of(w[hit] * prob[hit] * keep_out, p4[hit], theta[hit], mass_gev(parent),
+                                   isotropic_directions(len(hit), rng))
+            out.append(ParentSpecies(pdg, frame, along[:, None] * unit[hit]))
         return tuple(out)
 
     def sample(self, mass: float, rng: np.random.Generator, max_theta: float = np.pi) -> ParticleSample:

@@ -21,6 +21,7 @@ coupling 1, scaling as coupling**rate_power.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Mapping
@@ -206,25 +207,30 @@ class FlavourDecayChannel:
     def mass_range(self) -> tuple[float, float]:
         return (0.0, max(self.definition.max_mass(p) for p in self.tables))
 
-    @cached_property
-    def species(self) -> tuple[ParentSpecies, ...]:
-        """Every parent species drawn once, with its survival-weighted frame and decay points."""
-        out = []
+    def parent_draws(self) -> Iterator[tuple[int, int, FloatArray, FloatArray, FloatArray, np.random.Generator]]:
+        """(parent, signed pdg, weights, four-momenta, polar angles, the species' own stream for
+        its fixed draws) of every tabulated parent species and its antiparticle, drawn once."""
         for k, (parent, table) in enumerate(self.tables.items()):
             for pdg in (parent, -parent):
                 if pdg not in table.pdg_ids or table.multiplicity(pdg) <= 0.0:
                     continue
                 draw = np.random.default_rng([self.seed, k, pdg % 7919])
                 w, p4, theta = table.sample_with_angles(pdg, n_per_bin=self.parents_per_bin, rng=draw)
-                rng = np.random.default_rng([self.seed, FLAVOUR_STREAM, k, pdg % 7919])
-                mass = mass_gev(parent)
-                p = np.linalg.norm(p4[:, 1:], axis=1)
-                ctau = HBARC_GEV_M / width_gev(parent)
-                prob, depth = decay_before_absorption(p / mass * ctau, self.interaction_length)
-                along = -depth * np.log1p(-rng.random(len(w)))  # exponential depth along the flight
-                origin = along[:, None] * p4[:, 1:] / np.maximum(p, 1e-300)[:, None]
-                frame = ParentFrame.of(w * prob, p4, theta, mass, isotropic_directions(len(w), rng))
-                out.append(ParentSpecies(pdg, frame, origin))
+                yield parent, pdg, w, p4, theta, np.random.default_rng([self.seed, FLAVOUR_STREAM, k, pdg % 7919])
+
+    @cached_property
+    def species(self) -> tuple[ParentSpecies, ...]:
+        """Every parent species drawn once, with its survival-weighted frame and decay points."""
+        out = []
+        for parent, pdg, w, p4, theta, rng in self.parent_draws():
+            mass = mass_gev(parent)
+            p = np.linalg.norm(p4[:, 1:], axis=1)
+            ctau = HBARC_GEV_M / width_gev(parent)
+            prob, depth = decay_before_absorption(p / mass * ctau, self.interaction_length)
+            along = -depth * np.log1p(-rng.random(len(w)))  # exponential depth along the flight
+            origin = along[:, None] * p4[:, 1:] / np.maximum(p, 1e-300)[:, None]
+            frame = ParentFrame.of(w * prob, p4, theta, mass, isotropic_directions(len(w), rng))
+            out.append(ParentSpecies(pdg, frame, origin))
         return tuple(out)
 
     def sample(self, mass: float, rng: np.random.Generator, max_theta: float = np.pi) -> ParticleSample:
