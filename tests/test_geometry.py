@@ -733,7 +733,7 @@ def test_acceptance_along_lines_equals_acceptance_at_points(
         pt = rng.normal(0.0, 0.3, (n, 2))
         pz = rng.uniform(-1.0, 30.0, n)
         ps.append(np.column_stack([np.sqrt(pt[:, 0] ** 2 + pt[:, 1] ** 2 + pz**2 + 0.1057**2), pt, pz]))
-    along = acc.accepts_along(origin, direction, lengths, ps[0], ps[1], charges=charges)
+    along = acc.accepts_along(origin, direction, lengths, (ps[0], ps[1]), charges=charges)
     at_points = acc.accepts(points_along(origin, direction, lengths), ps[0][:, None, :], ps[1][:, None, :], charges=charges)
     assert along.shape == (n, k)
     np.testing.assert_array_equal(along, at_points)

@@ -118,8 +118,11 @@ def decay_terms(
     # rest-frame decay per flight line serves all its segments, and the acceptance tracks each
     # daughter once for its k vertices origin + L·direction
     fixed = None if directions is None else np.asarray(directions, dtype=float)[i_part]
-    d1, d2 = final_state.decay(sample.p4[i_part], sample.mass, rng, directions=fixed)
-    acc = acceptance.accepts_along(sample.origin[i_part], flights.direction, mids, d1, d2, charges=final_state.charges)
+    daughters = final_state.decay(sample.p4[i_part], sample.mass, rng, directions=fixed)
+    seen_by = final_state.tracked  # the detector follows every daughter but the neutrinos
+    acc = acceptance.accepts_along(
+        sample.origin[i_part], flights.direction, mids, [daughters[i] for i in seen_by], [final_state.charges[i] for i in seen_by]
+    )
     # a line with no accepted segment has only zero terms: leave it out
     seen = np.flatnonzero(any_vertex(acc))
     acc = acc[seen].astype(float)

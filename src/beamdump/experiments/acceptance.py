@@ -1,4 +1,4 @@
-"""Daughter acceptance: both decay daughters through every detector plane and above the energy cuts."""
+"""Daughter acceptance: every tracked decay daughter through every detector plane and above the energy cuts."""
 
 from __future__ import annotations
 
@@ -21,11 +21,12 @@ _COMPACT_BELOW = 0.6  # DaughterAcceptance tracks a daughter only for the decays
 
 @dataclass(frozen=True)
 class DaughterAcceptance:
-    """Both decay daughters must cross every plane inside its aperture (straight tracks from the
-    vertex, kicked by the optional dipole) and pass the energy cuts (GeV): each E ≥
-    ``min_energy_each`` and E1 + E2 ≥ ``min_energy_sum``; with ``min_separation`` (m) their impact
-    points on the most downstream plane (the calorimeter) must lie at least that far apart (two
-    clusters). No planes and no cuts accept everything.
+    """Every tracked decay daughter (both of a two-body decay; the charged ones of ℓℓν) must cross
+    every plane inside its aperture (straight tracks from the vertex, kicked by the optional
+    dipole) and pass the energy cuts (GeV): each E ≥ ``min_energy_each`` and their sum ≥
+    ``min_energy_sum``; with ``min_separation`` (m) the first two's impact points on the most
+    downstream plane (the calorimeter) must lie at least that far apart (two clusters). No
+    planes and no cuts accept everything.
     """
 
     planes: Sequence[Aperture] = ()
@@ -84,8 +85,8 @@ class DaughterAcceptance:
         q1, q2 = (np.asarray(q, dtype=float) for q in charges)
         shape = np.broadcast_shapes(v.shape[:-1], p1.shape[:-1], p2.shape[:-1], q1.shape, q2.shape)
         v = flat_rows(v, shape, (3,))
-        ok = self.accepts_along(v, np.zeros_like(v), np.zeros((len(v), 1)), flat_rows(p1, shape, (4,)),
-                                flat_rows(p2, shape, (4,)), (flat_rows(q1, shape), flat_rows(q2, shape)))
+        ok = self.accepts_along(v, np.zeros_like(v), np.zeros((len(v), 1)), (flat_rows(p1, shape, (4,)),
+                                flat_rows(p2, shape, (4,))), (flat_rows(q1, shape), flat_rows(q2, shape)))
         return ok.reshape(shape)
 
     def accepts_along(
@@ -93,28 +94,33 @@ class DaughterAcceptance:
         origin: ArrayLike,
         direction: ArrayLike,
         lengths: ArrayLike,
-        p1: ArrayLike,
-        p2: ArrayLike,
-        charges: tuple[ArrayLike, ArrayLike] = (1.0, -1.0),
+        daughters: Sequence[ArrayLike],
+        charges: Sequence[ArrayLike] = (1.0, -1.0),
     ) -> BoolArray:
         """Boolean (n, k) acceptance of decays at the k vertices origin + L·direction of each of
-        n flight lines (origin, unit direction (n, 3) in m, lengths L ≥ 0 (n, k) in m) into the
-        daughters ``p1``, ``p2`` (n, 4, GeV) of that line, with ``charges`` (each a number or (n,)).
+        n flight lines (origin, unit direction (n, 3) in m, lengths L ≥ 0 (n, k) in m) whose
+        tracked daughters are ``daughters`` (one (n, 4) array each, GeV; one or more), with
+        ``charges`` (one per daughter, each a number or (n,)).
 
-        The energy cuts come first; the daughters are tracked only for the lines still accepted
-        (after the cuts, and for the second daughter after the first) once fewer than 60% are."""
+        Every daughter must pass each plane and ``min_energy_each``; their energies summed must
+        pass ``min_energy_sum``; ``min_separation`` applies to the first two. The energy cuts come
+        first; each daughter is tracked only for the lines still accepted (after the cuts and the
+        daughters before it) once fewer than 60% are."""
         o = np.asarray(origin, dtype=float)
         d = np.asarray(direction, dtype=float)
         L = np.asarray(lengths, dtype=float)
-        daughters = [np.asarray(p1, dtype=float), np.asarray(p2, dtype=float)]
+        daughters = [np.asarray(p, dtype=float) for p in daughters]
+        if not daughters or len(charges) != len(daughters):
+            raise ValueError(f"accepts_along: {len(daughters)} daughters and {len(charges)} charges; one charge per daughter, at least one")
         n = len(L)
         qs = [float(q) if np.ndim(q) == 0 else np.broadcast_to(np.asarray(q, dtype=float), (n,)) for q in charges]
-        e1, e2 = daughters[0][:, 0], daughters[1][:, 0]
+        energies = [p[:, 0] for p in daughters]
         ok = np.ones(n, dtype=bool)
         if self.min_energy_each > 0.0:
-            ok &= (e1 >= self.min_energy_each) & (e2 >= self.min_energy_each)
+            for e in energies:
+                ok &= e >= self.min_energy_each
         if self.min_energy_sum > 0.0:
-            ok &= e1 + e2 >= self.min_energy_sum
+            ok &= np.sum(energies, axis=0) >= self.min_energy_sum
         if not self.planes:
             return np.broadcast_to(ok[:, None], L.shape).copy()
         by_z = self._planes_by_z
@@ -128,8 +134,8 @@ class DaughterAcceptance:
             alive = alive[rows]
         last = int(np.argmax(zs))  # the calorimeter: where two clusters must be apart
         first: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-        for i in range(2):
-            if i and len(rows):  # the second daughter only where the first left a vertex accepted
+        for i in range(len(daughters)):
+            if i and len(rows):  # a later daughter only where those before left a vertex accepted
                 left = any_vertex(alive)
                 if np.count_nonzero(left) < _COMPACT_BELOW * len(rows):
                     still = np.flatnonzero(left)
@@ -138,7 +144,7 @@ class DaughterAcceptance:
             ol, dl, Ll = lines[:3]
             x, y, passed = crossings_along(ol, dl, Ll, lines[3 + i], charge[i], zs, self.dipole)
             alive &= np.logical_and.reduce(passed, axis=0)
-            if self.min_separation > 0.0:
+            if self.min_separation > 0.0 and len(daughters) > 1 and i < 2:
                 if i == 0:
                     first = (rows.copy(), x[last].copy(), y[last].copy())
                 else:  # the rows tracked now are a subset, in order, of the first daughter's

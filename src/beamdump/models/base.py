@@ -17,6 +17,7 @@ from hepunits.constants import hbarc
 from hepunits.units import GeV, meter
 from numpy.typing import ArrayLike, NDArray
 
+from ..dalitz import three_body_lab
 from ..errors import BeamdumpInputError
 from ..kinematics import FloatArray, two_body_decay
 from ..pdg import charge, mass_gev
@@ -129,14 +130,20 @@ class Coupling:
         return f"{self.key} [{self.unit}]" if self.unit else self.key
 
 
+#: PDG ids of the neutrinos: daughters the detector never sees
+NEUTRINOS = frozenset({12, -12, 14, -14, 16, -16})
+
+
 @dataclass(frozen=True)
 class FinalState:
     """A decay final state: its daughters (PDG ids), whether it is visible, and its decay sampler.
 
-    ``daughters`` are the particles the detector sees; for an inclusive state (``hadrons``,
-    ``visible``) they are the representative two-body kinematics the acceptance uses, and
-    ``representative`` is True. Invisible states (νν̄) count in the total width only.
-    Charged daughters are bent by a dipole, neutral ones (γ, ν) are not.
+    ``daughters`` are the particles the decay makes, two or three; the detector must see the
+    ``tracked`` ones (every daughter but the neutrinos). For an inclusive state (``hadrons``,
+    ``visible``) they are the representative kinematics the acceptance uses, and
+    ``representative`` is True. Invisible states (νν̄, 3ν) count in the total width only.
+    Charged daughters are bent by a dipole, neutral ones (γ, π⁰, ν) are not. A three-body state
+    decays by its ``matrix_element`` (terms of :mod:`beamdump.dalitz`; none: flat phase space).
     """
 
     key: str
@@ -146,16 +153,30 @@ class FinalState:
     representative: bool = False
     #: the representative kinematics below this one's threshold (e.g. π⁰γ below π⁺π⁻)
     below: "FinalState | None" = None
+    #: |M|² of a three-body decay as terms (i, j, k, l, c) = c (p_i·p_j)(p_k·p_l), 0 the parent
+    matrix_element: tuple[tuple[int, int, int, int, float], ...] = ()
     masses: tuple[float, ...] = field(init=False, repr=False, compare=False)
     charges: tuple[float, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if self.visible and len(self.daughters) != 2:
+        if self.visible and len(self.daughters) not in (2, 3):
             raise BeamdumpInputError(
-                f"final state {self.key}: {len(self.daughters)} daughters; the decay sampler is two-body (2 daughters)"
+                f"final state {self.key}: {len(self.daughters)} daughters; the decay sampler takes 2 or 3 daughters"
             )
+        if self.visible and all(p in NEUTRINOS for p in self.daughters):
+            raise BeamdumpInputError(f"final state {self.key}: only neutrinos; a visible state needs a daughter the detector sees")
+        if self.matrix_element and len(self.daughters) != 3:
+            raise BeamdumpInputError(f"final state {self.key}: a matrix element needs three daughters")
+        for term in self.matrix_element:
+            if len(term) != 5 or any(not 0 <= int(i) <= 3 for i in term[:4]):
+                raise BeamdumpInputError(f"final state {self.key}: matrix-element term {term!r}; allowed (i, j, k, l, c), 0 <= i, j, k, l <= 3")
         object.__setattr__(self, "masses", tuple(mass_gev(p) for p in self.daughters))
         object.__setattr__(self, "charges", tuple(charge(p) for p in self.daughters))
+
+    @property
+    def tracked(self) -> tuple[int, ...]:
+        """Indices of the daughters the detector must see (all but neutrinos)."""
+        return tuple(i for i, p in enumerate(self.daughters) if p not in NEUTRINOS)
 
     @property
     def threshold(self) -> float:
@@ -173,8 +194,9 @@ class FinalState:
     def decay(
         self, parent: FloatArray, parent_mass: float, rng: np.random.Generator, directions: FloatArray | None = None
     ) -> tuple[FloatArray, ...]:
-        """Lab four-momenta (n, 4) of each daughter of parents ``parent`` (n, 4, GeV), isotropic
-        in the rest frame (``directions`` (n, 3) fixes the first daughter's rest-frame direction)."""
+        """Lab four-momenta (n, 4) of each daughter of parents ``parent`` (n, 4, GeV): two-body
+        isotropic in the rest frame, three-body by the matrix element over the Dalitz plot
+        (``directions`` (n, 3) fixes the first daughter's rest-frame direction)."""
         if not self.visible:
             raise BeamdumpInputError(f"final state {self.key}: invisible, nothing to decay into the detector")
         if parent_mass <= float(sum(self.masses)):
@@ -182,6 +204,8 @@ class FinalState:
                 f"final state {self.key}: a parent of {parent_mass:.4g} GeV cannot decay to {self.daughters} "
                 f"(threshold {sum(self.masses):.4g} GeV)"
             )
+        if len(self.masses) == 3:
+            return three_body_lab(parent, parent_mass, self.masses, rng, self.matrix_element, directions)
         m1, m2 = self.masses
         return two_body_decay(parent, m1, m2, rng, directions=directions, parent_mass=parent_mass)
 
@@ -249,6 +273,40 @@ class ProductionCouplings:
     #: the flavour-changing quark couplings of a spin-0 particle (K → πX, B → KX, ...), read by
     #: the flavour-changing meson-decay channels; ``None`` for a particle without them
     flavour: "FlavourCouplings | None" = None
+    #: the mixings U_α² of a heavy neutral lepton with the active neutrinos, read by the HNL
+    #: production channels (meson and τ decays); ``None`` for a particle that is not an HNL
+    mixing: "MixingCouplings | None" = None
+
+
+#: the lepton flavours of :class:`MixingCouplings`
+FLAVOURS = ("e", "mu", "tau")
+
+
+@dataclass(frozen=True)
+class MixingCouplings:
+    """A heavy neutral lepton's mixings with the active neutrinos, per unit of the scanned
+    coupling: ``u2`` maps a flavour of :data:`FLAVOURS` to U_α² at scanned coupling 1 (a missing
+    flavour is 0). Every production rate is linear in the U_α² (rate_power 1): a channel's
+    width is Σ_α U_α² Γ_α with Γ_α its width at U_α² = 1. ``majorana``: the HNL is its own
+    antiparticle (production rates are the same for both kinds; only the decay width doubles).
+    """
+
+    u2: Mapping[str, float] = field(default_factory=dict)
+    majorana: bool = True
+    rate_power: int = 1
+
+    def __post_init__(self) -> None:
+        bad = [k for k in self.u2 if k not in FLAVOURS]
+        if bad:
+            raise BeamdumpInputError(f"mixing: {', '.join(bad)} not known; allowed: {', '.join(FLAVOURS)}")
+        if any(not (np.isfinite(v) and v >= 0.0) for v in self.u2.values()) or not any(v > 0 for v in self.u2.values()):
+            raise BeamdumpInputError("mixing: every U_alpha^2 must be finite and >= 0, and one > 0")
+        if self.rate_power != 1:
+            raise BeamdumpInputError(f"mixing rate_power: {self.rate_power}; allowed: 1 (rates are linear in U^2)")
+
+    def of(self, flavour: str) -> float:
+        """U²_flavour at scanned coupling 1 (0 where the HNL does not mix with it)."""
+        return float(self.u2.get(flavour, 0.0))
 
 
 #: the quark transitions of :class:`FlavourCouplings`: b → s, b → d, s → d

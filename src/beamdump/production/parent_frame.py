@@ -77,15 +77,22 @@ class ParentFrame:
         ``partner_mass`` in the parents' two-body decays (see :meth:`boosted`)."""
         return self.boosted(mass, float(two_body_momentum(self.mass, mass, partner_mass)), rotation, keep)
 
-    def boosted(self, mass: float, q: float, rotation: FloatArray, keep: np.ndarray | None = None) -> FloatArray:
+    def boosted(self, mass: float, q: float | FloatArray, rotation: FloatArray, keep: np.ndarray | None = None) -> FloatArray:
         """Lab four-momenta (n, 4) of a daughter of ``mass`` (GeV) with rest-frame momentum ``q``
-        (GeV) from the parents (those at indices ``keep``, or all), its rest-frame directions
-        turned by ``rotation`` (3, 3): the boost of (e*, q R u) by each parent's velocity β,
+        (GeV; one number, or one per parent (n,) for a three-body decay) from the parents (those
+        at indices ``keep``, or all), its rest-frame directions turned by ``rotation`` (3, 3):
+        the boost of (e*, q R u) by each parent's velocity β,
         E = γ(e* + q β·Ru), p = q R u + (q γ²/(γ + 1) β·Ru + γ e*) β."""
-        e_star = float(np.sqrt(q * q + mass * mass))
         b = self.beta
         out = np.empty((4, len(self.gamma)))
-        np.matmul(rotation * q, self.direction, out=out[1:])  # q R u, (3, n)
+        if np.ndim(q) == 0:
+            e_star: float | FloatArray = float(np.sqrt(q * q + mass * mass))
+            np.matmul(rotation * q, self.direction, out=out[1:])  # q R u, (3, n)
+        else:
+            q = np.asarray(q, dtype=float)
+            e_star = np.sqrt(q * q + mass * mass)
+            np.matmul(rotation, self.direction, out=out[1:])
+            out[1:] *= q
         bu = b[0] * out[1] + b[1] * out[2] + b[2] * out[3]  # q β·Ru
         out[0] = self.gamma * (e_star + bu)
         out[1:] += (self.coef * bu + e_star * self.gamma) * b
