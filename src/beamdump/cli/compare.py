@@ -11,7 +11,7 @@ import typer
 
 from ..errors import BeamdumpInputError
 from .app import app
-from .options import check_seed, grids_and_out
+from .options import check_seed, grids_and_out, model_option
 from .progress import run_with_progress
 
 
@@ -23,6 +23,8 @@ def compare(
     masses: Optional[str] = typer.Option(None, help="MIN:MAX:N log-spaced masses in GeV (default: each preset's range, 100)"),
     couplings: Optional[str] = typer.Option(None, help="MIN:MAX:N log-spaced couplings (default: the model's range, 20 per decade)"),
     seed: int = typer.Option(20231, help="random seed of the flux sampling"),
+    mixing: Optional[str] = typer.Option(None, "--mixing", help="heavy neutral leptons: E:MU:TAU ratios U_e^2:U_mu^2:U_tau^2 (e.g. 1:1:0); the scanned coupling is then U2, their sum"),
+    dirac: bool = typer.Option(False, "--dirac", help="heavy neutral leptons: a Dirac HNL (half the Majorana width; the same production)"),
 ) -> None:
     """The excluded bands of several presets in one figure (compare.png) and one table (compare.csv)."""
     from ..engine.analysis import make_reach
@@ -39,8 +41,9 @@ def compare(
     if len(set(names)) < len(names):
         twice = sorted({n for n in names if names.count(n) > 1})
         raise BeamdumpInputError(f"experiments: {', '.join(twice)} given twice; each preset name may appear once")
-    model = model or exps[0].model
-    engines = [make_reach(e, model, seed=seed) for e in exps]
+    chosen = model_option(model, None, None, exps[0].model, mixing, dirac)
+    model = chosen.name
+    engines = [make_reach(e, chosen, seed=seed) for e in exps]
     m_grid, g_grid = grids_and_out(out, masses, couplings)
     if g_grid is not None:
         engines[0].model.coupling.check(g_grid)

@@ -49,12 +49,40 @@ def parse_fixed(items: list[str] | None) -> dict[str, float]:
     return out
 
 
-def model_option(name: str | None, coupling: str | None, fix: list[str] | None, preset_model: str = "dark-photon"):
+def parse_mixing(text: str) -> dict[str, float]:
+    """'E:MU:TAU' (--mixing, e.g. 1:1:0) → {"e": .., "mu": .., "tau": ..}: three numbers >= 0, one > 0."""
+    parts = text.split(":")
+    try:
+        if len(parts) != 3:
+            raise ValueError
+        values = [float(p) for p in parts]
+    except ValueError:
+        raise BeamdumpInputError(f"--mixing: {text!r} must be E:MU:TAU, three ratios U_e^2:U_mu^2:U_tau^2 (e.g. 1:1:0)") from None
+    if not all(v >= 0.0 and v < float("inf") for v in values) or not any(v > 0.0 for v in values):
+        raise BeamdumpInputError(f"--mixing: {text!r}; allowed three finite ratios >= 0, at least one > 0")
+    return dict(zip(("e", "mu", "tau"), values))
+
+
+def model_option(
+    name: str | None, coupling: str | None, fix: list[str] | None, preset_model: str = "dark-photon",
+    mixing: str | None = None, dirac: bool = False,
+):
     """The model for --model (none given: the preset's own, ``preset_model``), scanning --coupling
-    with the --fix values held."""
+    with the --fix values held; for a heavy neutral lepton --mixing E:MU:TAU sets the ratios
+    U_e²:U_μ²:U_τ² (the scanned coupling is then U2 = their sum) and --dirac makes it a Dirac HNL."""
     from ..models import get_model
 
-    return get_model(name or preset_model, scan=coupling, fixed=parse_fixed(fix))
+    model = get_model(name or preset_model, scan=coupling, fixed=parse_fixed(fix))
+    if mixing is None and not dirac:
+        return model
+    from ..models.hnl import HeavyNeutralLepton
+
+    if not isinstance(model, HeavyNeutralLepton):
+        option = "--mixing" if mixing is not None else "--dirac"
+        raise BeamdumpInputError(f"{option}: applies to heavy neutral leptons (--model hnl, hnl-e, hnl-mu, hnl-tau); {model.name} is not one")
+    if mixing is not None:
+        model = model.with_mixing(parse_mixing(mixing))
+    return model.as_dirac() if dirac else model
 
 
 def check_seed(seed: int) -> None:

@@ -22,6 +22,8 @@ def reach(
     model: Optional[str] = typer.Option(None, help="new-particle model (see `beamdump list`; default: the preset's, mostly dark-photon)"),
     coupling: Optional[str] = typer.Option(None, "--coupling", help="the model's coupling to scan (default: its main one)"),
     fix: Optional[list[str]] = typer.Option(None, "--fix", help="KEY=VALUE: hold another coupling of a several-coupling model (repeat)"),
+    mixing: Optional[str] = typer.Option(None, "--mixing", help="heavy neutral leptons: E:MU:TAU ratios U_e^2:U_mu^2:U_tau^2 (e.g. 1:1:0); the scanned coupling is then U2, their sum"),
+    dirac: bool = typer.Option(False, "--dirac", help="heavy neutral leptons: a Dirac HNL (half the Majorana width; the same production)"),
     out: Path = typer.Option(Path("out"), help="output directory"),
     final_state: Optional[str] = typer.Option(None, help="final state(s), '+'-separated (default: the preset's)"),
     masses: Optional[str] = typer.Option(None, help="MIN:MAX:N log-spaced masses in GeV (default: the channels' range, 100)"),
@@ -58,7 +60,7 @@ def reach(
     fs = final_state.split("+") if final_state else None
     z_lo, z_hi = parse_pair(brems_z, "--brems-z") if brems_z else (None, None)
     brems = default_brems_settings(z_min=z_lo, z_max=z_hi, pt_max=brems_pt_max, form_factor=form_factor)
-    engine = make_reach(exp, model_option(model, coupling, fix, exp.model), final_states=fs, channels=channel, seed=seed, brems=brems)
+    engine = make_reach(exp, model_option(model, coupling, fix, exp.model, mixing, dirac), final_states=fs, channels=channel, seed=seed, brems=brems)
     has_brems = any(c.name == "proton_brems" for c in engine.channels)
     if not has_brems and (brems_z or brems_pt_max is not None or form_factor):
         warnings.warn("--brems-z, --brems-pt-max and --form-factor are ignored: proton_brems is not among the channels")
