@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable
+from typing import Callable, Iterable
 
 import numpy as np
 
@@ -39,7 +39,7 @@ from ..kinematics import FloatArray, isotropic_directions
 from ..models.base import HBARC_GEV_M, FlavourCouplings
 from ..pdg import mass_gev, width_gev
 from ..sources.meson_table import MesonSpectra
-from .flavour_decays import FlavourDecayChannel, ParentSpecies, load_definitions
+from .flavour_decays import FlavourDecayChannel, ParentDraw, ParentSpecies, load_definitions
 from .parent_frame import ParentFrame
 from .sample import ParticleSample
 
@@ -130,6 +130,27 @@ def thin_target_factor(t: float | None) -> float:
     return 1.0 if t is None else float(t * np.exp(-t))
 
 
+def species_in_pipe(draws: Iterable[ParentDraw], pipe: DecayPipe) -> tuple[ParentSpecies, ...]:
+    """The drawn parents (leaving the target at the origin) decaying in flight in ``pipe``: weights
+    × P(decay in the pipe) × the thin-target factor, decay points truncated-exponential on each
+    line's pipe segment, fixed isotropic rest-frame directions; parents whose line misses the
+    pipe are dropped."""
+    keep_out = thin_target_factor(pipe.target_interaction_lengths)
+    out = []
+    for parent, pdg, w, p4, theta, rng in draws:
+        p = np.linalg.norm(p4[:, 1:], axis=1)
+        unit = p4[:, 1:] / np.maximum(p, 1e-300)[:, None]
+        ell = p / mass_gev(parent) * HBARC_GEV_M / width_gev(parent)
+        l_in, l_out = pipe_segment(np.zeros_like(unit), unit, pipe)
+        prob = decay_in_pipe(l_in, l_out, ell)
+        hit = np.flatnonzero(prob > 0.0)
+        along = truncated_exponential(l_in[hit], l_out[hit], ell[hit], rng.random(len(hit)))
+        frame = ParentFrame.of(w[hit] * prob[hit] * keep_out, p4[hit], theta[hit], mass_gev(parent),
+                               isotropic_directions(len(hit), rng))
+        out.append(ParentSpecies(pdg, frame, along[:, None] * unit[hit]))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class PipeDecayChannel(FlavourDecayChannel):
     """One mode (:class:`~.flavour_decays.FlavourDecayDefinition`) of kaons decaying in flight in
@@ -143,20 +164,7 @@ class PipeDecayChannel(FlavourDecayChannel):
     @cached_property
     def species(self) -> tuple[ParentSpecies, ...]:
         """Every parent species drawn once, weighted by P(decay in the pipe), with its decay points."""
-        keep_out = thin_target_factor(self.pipe.target_interaction_lengths)
-        out = []
-        for parent, pdg, w, p4, theta, rng in self.parent_draws():
-            p = np.linalg.norm(p4[:, 1:], axis=1)
-            unit = p4[:, 1:] / np.maximum(p, 1e-300)[:, None]
-            ell = p / mass_gev(parent) * HBARC_GEV_M / width_gev(parent)
-            l_in, l_out = pipe_segment(np.zeros_like(unit), unit, self.pipe)
-            prob = decay_in_pipe(l_in, l_out, ell)
-            hit = np.flatnonzero(prob > 0.0)
-            along = truncated_exponential(l_in[hit], l_out[hit], ell[hit], rng.random(len(hit)))
-            frame = ParentFrame.of(w[hit] * prob[hit] * keep_out, p4[hit], theta[hit], mass_gev(parent),
-                                   isotropic_directions(len(hit), rng))
-            out.append(ParentSpecies(pdg, frame, along[:, None] * unit[hit]))
-        return tuple(out)
+        return species_in_pipe(self.parent_draws(), self.pipe)
 
     def sample(self, mass: float, rng: np.random.Generator, max_theta: float = np.pi) -> ParticleSample:
         """Weighted X of ``mass`` (GeV) per beam proton at scanned coupling 1. ``max_theta`` is

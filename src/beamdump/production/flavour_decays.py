@@ -21,7 +21,7 @@ coupling 1, scaling as coupling**rate_power.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Mapping
@@ -162,6 +162,41 @@ class ParentSpecies:
     origin: FloatArray
 
 
+#: one drawn parent species: (parent id > 0, signed pdg, weights (n,), lab four-momenta (n, 4) GeV,
+#: polar angles (n,) rad, the species' own stream for its fixed draws)
+ParentDraw = tuple[int, int, FloatArray, FloatArray, FloatArray, np.random.Generator]
+
+
+def parent_draws(tables: Mapping[int, MesonSpectra], parents_per_bin: int, seed: int) -> Iterator[ParentDraw]:
+    """Every species of ``tables`` (parent PDG id > 0 → its table; the id and its antiparticle, where
+    tabulated) drawn once, ``parents_per_bin`` per bin, from streams keyed by ``seed``, the table's
+    position and the species."""
+    for k, (parent, table) in enumerate(tables.items()):
+        for pdg in (parent, -parent):
+            if pdg not in table.pdg_ids or table.multiplicity(pdg) <= 0.0:
+                continue
+            draw = np.random.default_rng([seed, k, pdg % 7919])
+            w, p4, theta = table.sample_with_angles(pdg, n_per_bin=parents_per_bin, rng=draw)
+            yield parent, pdg, w, p4, theta, np.random.default_rng([seed, FLAVOUR_STREAM, k, pdg % 7919])
+
+
+def species_in_dump(draws: Iterable[ParentDraw], interaction_length: float) -> tuple[ParentSpecies, ...]:
+    """The drawn parents decaying in flight in a medium of ``interaction_length`` (m; ``inf``: none):
+    weights × P(decay before absorption) (:func:`decay_before_absorption`, cτ from the PDG width),
+    decay points at an exponential depth along the flight, fixed isotropic rest-frame directions."""
+    out = []
+    for parent, pdg, w, p4, theta, rng in draws:
+        mass = mass_gev(parent)
+        p = np.linalg.norm(p4[:, 1:], axis=1)
+        ctau = HBARC_GEV_M / width_gev(parent)
+        prob, depth = decay_before_absorption(p / mass * ctau, interaction_length)
+        along = -depth * np.log1p(-rng.random(len(w)))  # exponential depth along the flight
+        origin = along[:, None] * p4[:, 1:] / np.maximum(p, 1e-300)[:, None]
+        frame = ParentFrame.of(w * prob, p4, theta, mass, isotropic_directions(len(w), rng))
+        out.append(ParentSpecies(pdg, frame, origin))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class FlavourDecayChannel:
     """X from flavour-changing decays in flight of the parents of ``tables`` (parent PDG id of the
@@ -207,31 +242,15 @@ class FlavourDecayChannel:
     def mass_range(self) -> tuple[float, float]:
         return (0.0, max(self.definition.max_mass(p) for p in self.tables))
 
-    def parent_draws(self) -> Iterator[tuple[int, int, FloatArray, FloatArray, FloatArray, np.random.Generator]]:
+    def parent_draws(self) -> Iterator[ParentDraw]:
         """(parent, signed pdg, weights, four-momenta, polar angles, the species' own stream for
         its fixed draws) of every tabulated parent species and its antiparticle, drawn once."""
-        for k, (parent, table) in enumerate(self.tables.items()):
-            for pdg in (parent, -parent):
-                if pdg not in table.pdg_ids or table.multiplicity(pdg) <= 0.0:
-                    continue
-                draw = np.random.default_rng([self.seed, k, pdg % 7919])
-                w, p4, theta = table.sample_with_angles(pdg, n_per_bin=self.parents_per_bin, rng=draw)
-                yield parent, pdg, w, p4, theta, np.random.default_rng([self.seed, FLAVOUR_STREAM, k, pdg % 7919])
+        return parent_draws(self.tables, self.parents_per_bin, self.seed)
 
     @cached_property
     def species(self) -> tuple[ParentSpecies, ...]:
         """Every parent species drawn once, with its survival-weighted frame and decay points."""
-        out = []
-        for parent, pdg, w, p4, theta, rng in self.parent_draws():
-            mass = mass_gev(parent)
-            p = np.linalg.norm(p4[:, 1:], axis=1)
-            ctau = HBARC_GEV_M / width_gev(parent)
-            prob, depth = decay_before_absorption(p / mass * ctau, self.interaction_length)
-            along = -depth * np.log1p(-rng.random(len(w)))  # exponential depth along the flight
-            origin = along[:, None] * p4[:, 1:] / np.maximum(p, 1e-300)[:, None]
-            frame = ParentFrame.of(w * prob, p4, theta, mass, isotropic_directions(len(w), rng))
-            out.append(ParentSpecies(pdg, frame, origin))
-        return tuple(out)
+        return species_in_dump(self.parent_draws(), self.interaction_length)
 
     def sample(self, mass: float, rng: np.random.Generator, max_theta: float = np.pi) -> ParticleSample:
         """Weighted X of ``mass`` (GeV) per beam proton at scanned coupling 1; parents that cannot
