@@ -13,6 +13,7 @@ from .decay_pipe import DecayPipe
 from .electron_brems import ElectronBremsChannel
 from .flavour_channels import FLAVOUR_CHANNELS, build_flavour_channels, flavour_descriptions
 from .flavour_decays import StoppedKaons
+from .hnl_channels import HNL_CHANNELS, build_hnl_channels, hnl_descriptions
 from .meson_decays import MesonDecayChannel, load_definitions
 from .positron_annihilation import PositronAnnihilationChannel
 from .primakoff_photons import Converter, PrimakoffPhotonChannel
@@ -42,7 +43,10 @@ def applicable(names: Sequence[str], model: Model) -> list[str]:
     photon = model.production.photon is not None
     vector = model.production.vector is not None
     flavour = model.production.flavour is not None
-    return [n for n in names if (flavour if n in FLAVOUR_CHANNELS else photon if n in PHOTON_CHANNELS else vector)]
+    mixing = model.production.mixing is not None  # a heavy neutral lepton: the hnl_* channels only
+    if mixing:
+        return [n for n in names if n in HNL_CHANNELS]
+    return [n for n in names if n not in HNL_CHANNELS and (flavour if n in FLAVOUR_CHANNELS else photon if n in PHOTON_CHANNELS else vector)]
 
 
 def channel_descriptions() -> dict[str, str]:
@@ -73,6 +77,7 @@ def channel_descriptions() -> dict[str, str]:
         "(electron beams; arXiv:1802.04756, arXiv:1802.03794)"
     )
     out.update(flavour_descriptions())
+    out.update(hnl_descriptions())
     return out
 
 
@@ -120,12 +125,28 @@ def build_channels(
     ``channel_parents`` (channel → parent PDG ids) keeps only those parents of a channel (the
     species an analysis reconstructs, e.g. B⁺ → K⁺X alone of ``b_to_k``); ``k_to_pi_in_pipe``
     needs ``decay_pipe`` (kaons leaving a thin target and decaying in a neutrino beam's decay pipe).
+    The heavy neutral lepton's channels (:data:`~.hnl_channels.HNL_CHANNELS`) read
+    ``model.production.mixing`` and take the same parent tables (π, K, D, B; τ from D_s), the
+    ``hnl_*_in_pipe`` ones ``decay_pipe``.
     """
     defs = load_definitions()
     known = channel_descriptions()
     unknown = [n for n in names if n not in known]
     if unknown:
         raise BeamdumpInputError(f"channel: {', '.join(map(repr, unknown))} not known; known channels: {', '.join(known)}")
+    hnl_names = [n for n in names if n in HNL_CHANNELS]
+    if hnl_names:
+        made = coupled(build_hnl_channels(
+            hnl_names, beam_particle, beam_energy_gev, model, target, collider_tune, meson_production,
+            parent_tables, channel_parents, decay_pipe,
+        ), model)
+        rest = [n for n in names if n not in HNL_CHANNELS]
+        if rest:
+            made += build_channels(
+                rest, beam_particle, beam_energy_gev, model, spectra, brems, target, target_length, collider_tune,
+                meson_production, converter, min_energy, stopped_kaons, parent_tables, channel_parents, decay_pipe,
+            )
+        return made
     flavour_names = [n for n in names if n in FLAVOUR_CHANNELS]
     if flavour_names:
         made = coupled(build_flavour_channels(

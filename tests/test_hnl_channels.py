@@ -1,0 +1,259 @@
+"""Heavy-neutral-lepton production channels (production/hnl_channels.py, hnl_sources.py): weights =
+parent yield × P(decay) × BR × U², the N's rest-frame momentum and conservation, the mode choice,
+the mixing scaling, the cone, the τ chain, the decay pipe, the wiring into build_channels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from beamdump.errors import BeamdumpInputError
+from beamdump.kinematics import two_body_momentum
+from beamdump.models.base import HBARC_GEV_M, MixingCouplings, ProductionCouplings
+from beamdump.pdg import mass_gev, width_gev
+from beamdump.production.channels import applicable, build_channels, channel_descriptions
+from beamdump.production.decay_pipe import DecayPipe
+from beamdump.production.flavour_decays import interaction_length_m
+from beamdump.production.hnl_channels import HNL_CHANNELS, HNLChannel, max_rest_momentum
+from beamdump.production.hnl_sources import DumpParents, PipeParents, TauParents, ds_to_tau_nu, tau_momentum_in_ds
+from beamdump.sources.meson_table import MesonSpectra
+from beamdump.sources.spectrum_settings import SpectrumSettings
+
+MU = MixingCouplings({"mu": 1.0})
+
+
+@dataclass(frozen=True)
+class FakeMode:
+    """A production mode with the HNLMode interface and a constant BR (a test double): two-body
+    (one partner) at the fixed momentum, or three-body with |p*| uniform below the bound."""
+
+    parent: int
+    flavour: str
+    partners: tuple[int, ...]
+    br: float
+    name: str = "fake"
+    kind: str = "leptonic"
+    source: str = "test"
+
+    def max_mass(self) -> float:
+        return mass_gev(self.parent) - sum(mass_gev(abs(p)) for p in self.partners)
+
+    def branching(self, m):
+        return np.where(np.asarray(m) < self.max_mass(), self.br, 0.0)
+
+    def width(self, m):
+        return self.branching(m) * width_gev(self.parent)
+
+    def rest_momenta(self, m: float, n: int, rng: np.random.Generator):
+        q = float(two_body_momentum(mass_gev(self.parent), m, sum(mass_gev(abs(p)) for p in self.partners)))
+        return np.full(n, q) if len(self.partners) == 1 else q * rng.random(n)
+
+
+def one_bin_table(pdg_ids=(321, -321), p_gev=10.0, theta=1e-6, per_proton=0.1, energy=400.0, width=1e-6) -> MesonSpectra:
+    """Every species with ``per_proton`` per proton at one momentum and angle (a bin ``width`` wide
+    in log10 θ, 1e-6 in log10 p)."""
+    settings = SpectrumSettings(beam_energy_gev=energy, n_events=1000, pdg_ids=tuple(pdg_ids))
+    lt = np.log10(theta) + np.array([0.0, width])
+    lp = np.log10(p_gev) + np.array([0.0, 1e-6])
+    y = np.full((len(pdg_ids), 1, 1), per_proton)
+    return MesonSpectra(settings, tuple(pdg_ids), lt, lp, y, np.full(y.shape, 1000, dtype=np.int64), 1000)
+
+
+def channel(modes, source, mixing=MU, **kw) -> HNLChannel:
+    by_parent: dict[int, tuple] = {}
+    for m in modes:
+        by_parent[m.parent] = by_parent.get(m.parent, ()) + (m,)
+    return HNLChannel("hnl_test", "test", source, by_parent, mixing, **kw)
+
+
+def _unboost(parent: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Boost ``n`` (k, 4) by −β of ``parent`` (k, 4), row by row (the explicit Lorentz transformation)."""
+    beta = parent[:, 1:] / parent[:, :1]
+    b2 = np.sum(beta * beta, axis=1)
+    g = 1.0 / np.sqrt(1.0 - b2)
+    bp = np.sum(beta * n[:, 1:], axis=1)
+    e = g * (n[:, 0] - bp)
+    coef = np.where(b2 > 0, (g - 1.0) * bp / np.where(b2 > 0, b2, 1.0), 0.0)
+    p = n[:, 1:] + (coef - g * n[:, 0])[:, None] * beta
+    return np.column_stack([e, p])
+
+
+# ------------------------------------------------------------------ weights
+def test_weight_is_yield_times_decay_probability_times_br_times_u2():
+    """K± of 10 GeV in copper: N per proton = 2 × 0.1 × λ/(λ + βγcτ) × BR × U_μ²."""
+    m, br, u2 = 0.2, 3e-3, 0.25
+    lam = interaction_length_m("copper")
+    ch = channel([FakeMode(321, "mu", (-13,), br)], DumpParents({321: one_bin_table()}, lam), MixingCouplings({"mu": u2, "e": 1 - u2}))
+    ell = 10.0 / mass_gev(321) * HBARC_GEV_M / width_gev(321)
+    s = ch.sample(m, np.random.default_rng(1))
+    assert s.coupling_power == 1 and s.channel == "hnl_test"
+    assert s.total == pytest.approx(2 * 0.1 * lam / (lam + ell) * br * u2, rel=1e-5)
+    assert ch.sample(0.5, np.random.default_rng(1)).total == 0.0  # above m_K − m_μ
+    assert ch.mass_range() == (0.0, pytest.approx(mass_gev(321) - mass_gev(13)))
+
+
+def test_mixing_ratios_scale_the_channel_exactly():
+    modes = [FakeMode(321, "mu", (-13,), 3e-3), FakeMode(321, "e", (-11,), 1e-3), FakeMode(321, "e", (111, -11), 2e-3)]
+    src = DumpParents({321: one_bin_table()}, 0.15)
+    t = {f: channel(modes, src, MixingCouplings({f: 1.0})).sample(0.2, np.random.default_rng(4)).total for f in ("e", "mu")}
+    mixed = channel(modes, src, MixingCouplings({"e": 0.3, "mu": 0.7})).sample(0.2, np.random.default_rng(4)).total
+    assert mixed == pytest.approx(0.3 * t["e"] + 0.7 * t["mu"], rel=1e-12)
+    assert t["e"] / t["mu"] == pytest.approx(3e-3 / 3e-3, rel=1e-12)
+    assert not channel(modes, src, MixingCouplings({"tau": 1.0})).couples()
+    assert channel(modes, src, MixingCouplings({"tau": 1.0})).sample(0.2, np.random.default_rng(4)).total == 0.0
+
+
+def test_mode_is_drawn_with_probability_br_times_u2_and_the_weight_is_the_sum():
+    """Two two-body modes of different momenta: every row carries w Σ BR·U², and the share of rows
+    with mode 1's momentum is BR₁U₁²/Σ (binomial, within 5σ)."""
+    modes = [FakeMode(321, "mu", (-13,), 3e-3), FakeMode(321, "e", (-11,), 1e-3)]
+    mix = MixingCouplings({"e": 0.5, "mu": 0.5})
+    table = one_bin_table(p_gev=30.0)
+    src = DumpParents({321: table}, np.inf, parents_per_bin=20000)
+    s = channel(modes, src, mix).sample(0.1, np.random.default_rng(2))
+    assert np.allclose(s.weights, s.weights[0])
+    ell = 30.0 / mass_gev(321) * HBARC_GEV_M / width_gev(321)
+    assert s.total == pytest.approx(2 * 0.1 * 0.5 * 4e-3, rel=1e-9)  # λ = ∞: every kaon decays
+    parents = np.concatenate([sp.frame.gamma for sp in src.species])
+    assert len(parents) == len(s) and ell > 0
+    q = np.array([two_body_momentum(mass_gev(321), 0.1, mass_gev(x)) for x in (13, 11)])
+    p_star = _star_momenta(src, s)
+    share = np.mean(np.isclose(p_star, q[0], rtol=1e-6))
+    assert np.all(np.isclose(p_star, q[0], rtol=1e-6) | np.isclose(p_star, q[1], rtol=1e-6))
+    f = 0.75
+    assert abs(share - f) < 5 * np.sqrt(f * (1 - f) / len(s))
+
+
+def _star_momenta(src, s) -> np.ndarray:
+    """|p*| of each N of ``s`` (all parents kept, in species order) in its parent's frame."""
+    parents = []
+    for sp in src.species:
+        f = sp.frame
+        e = f.gamma * f.mass
+        parents.append(np.column_stack([e, (f.beta * e).T]))
+    return np.linalg.norm(_unboost(np.concatenate(parents), s.p4)[:, 1:], axis=1)
+
+
+# ------------------------------------------------------------------ kinematics
+@pytest.mark.parametrize("partners", [(-13,), (111, -13)])
+def test_n_momentum_in_the_parent_frame(partners):
+    """Boosted back to its parent's frame, the N has the two-body momentum (or one below the
+    three-body bound), its mass, and isotropic directions; two-body: (p_K − p_N)² = m_μ²."""
+    m = 0.15
+    mode = FakeMode(321, "mu", partners, 1e-2)
+    table = one_bin_table(p_gev=50.0, theta=0.05)
+    src = DumpParents({321: table}, np.inf, parents_per_bin=4000)
+    s = channel([mode], src).sample(m, np.random.default_rng(3))
+    star = _unboost(np.concatenate([np.column_stack([sp.frame.gamma * sp.frame.mass, (sp.frame.beta * sp.frame.gamma * sp.frame.mass).T]) for sp in src.species]), s.p4)
+    np.testing.assert_allclose(s.p4[:, 0] ** 2 - np.sum(s.p4[:, 1:] ** 2, axis=1), m * m, rtol=1e-7)
+    q = np.linalg.norm(star[:, 1:], axis=1)
+    q_max = max_rest_momentum(mode, m)
+    if len(partners) == 1:
+        np.testing.assert_allclose(q, q_max, rtol=1e-7)
+        parent = np.concatenate([np.column_stack([sp.frame.gamma * sp.frame.mass, (sp.frame.beta * sp.frame.gamma * sp.frame.mass).T]) for sp in src.species])
+        rest = parent - s.p4
+        np.testing.assert_allclose(rest[:, 0] ** 2 - np.sum(rest[:, 1:] ** 2, axis=1), mass_gev(13) ** 2, rtol=1e-4, atol=1e-8)
+    else:
+        assert np.all(q <= q_max * (1 + 1e-9)) and q.std() > 0.1 * q_max
+    u = star[:, 1:] / q[:, None]
+    assert np.all(np.abs(u.mean(axis=0)) < 5 * np.sqrt(1 / 3 / len(u)))
+
+
+def test_cone_drops_only_parents_whose_n_cannot_reach_the_angle():
+    """With a cut at θ_max the channel keeps exactly the N of the uncut sample that fly within θ_max
+    (same rotation; two-body: no random momenta), and drops rows."""
+    table = one_bin_table(pdg_ids=(321, -321), p_gev=40.0, theta=0.005, width=1.0)
+    src = DumpParents({321: table}, 0.2, parents_per_bin=3000)
+    ch = channel([FakeMode(321, "mu", (-13,), 1e-2)], src)
+    m, top = 0.3, 0.02
+    full = ch.sample(m, np.random.default_rng(9))
+    cut = ch.sample(m, np.random.default_rng(9), max_theta=top)
+    ang = lambda p4: np.arccos(p4[:, 3] / np.linalg.norm(p4[:, 1:], axis=1))  # noqa: E731
+    assert len(cut) < len(full)
+    inside_full, inside_cut = ang(full.p4) <= top, ang(cut.p4) <= top
+    assert inside_full.sum() == inside_cut.sum() > 0
+    np.testing.assert_allclose(np.sort(full.weights[inside_full]), np.sort(cut.weights[inside_cut]))
+    np.testing.assert_allclose(np.sort(full.p4[inside_full, 0]), np.sort(cut.p4[inside_cut, 0]))
+
+
+# ------------------------------------------------------------------ the τ chain
+def test_tau_from_ds_has_the_two_body_momentum_in_the_ds_frame():
+    """τ of D_s → τν: p* = (M_Ds² − m_τ²)/(2M_Ds) in the D_s frame, weight = D_s weight × BR, τ⁺ from D_s⁺."""
+    ds_table = one_bin_table(pdg_ids=(431, -431), p_gev=60.0, theta=0.01, per_proton=1e-4)
+    dump = DumpParents({431: ds_table}, interaction_length_m("molybdenum"), parents_per_bin=2000)
+    taus = TauParents(dump)
+    assert taus.parents == (15,) and ds_to_tau_nu() == pytest.approx(0.0536, rel=0.05)
+    q = (mass_gev(431) ** 2 - mass_gev(15) ** 2) / (2 * mass_gev(431))
+    assert tau_momentum_in_ds() == pytest.approx(q, rel=1e-12)
+    for ds, tau in zip(dump.species, taus.species):
+        assert tau.pdg == (-15 if ds.pdg > 0 else 15)
+        f = tau.frame
+        tau_p4 = np.column_stack([f.gamma * f.mass, (f.beta * f.gamma * f.mass).T])
+        ds_p4 = np.column_stack([ds.frame.gamma * ds.frame.mass, (ds.frame.beta * ds.frame.gamma * ds.frame.mass).T])
+        star = _unboost(ds_p4, tau_p4)
+        np.testing.assert_allclose(np.linalg.norm(star[:, 1:], axis=1), q, rtol=1e-7)
+        np.testing.assert_allclose(f.weights, ds.frame.weights * ds_to_tau_nu(), rtol=1e-12)
+        # the τ flies a free exponential βγcτ (< mm) beyond the D_s decay point
+        step = np.linalg.norm(tau.origin - ds.origin, axis=1)
+        ell = np.linalg.norm(tau_p4[:, 1:], axis=1) / mass_gev(15) * HBARC_GEV_M / width_gev(15)
+        assert np.mean(step / ell) == pytest.approx(1.0, abs=0.1)
+
+
+def test_tau_channel_weight():
+    """N from τ of D_s: Σ = D_s per proton × P_Ds × BR(D_s → τν) × BR(τ → N X) × U_τ²."""
+    ds_table = one_bin_table(pdg_ids=(431, -431), p_gev=60.0, theta=0.01, per_proton=1e-4)
+    lam = interaction_length_m("molybdenum")
+    taus = TauParents(DumpParents({431: ds_table}, lam))
+    ch = channel([FakeMode(15, "tau", (-211,), 0.1)], taus, MixingCouplings({"tau": 1.0}))
+    ell = 60.0 / mass_gev(431) * HBARC_GEV_M / width_gev(431)
+    assert ch.sample(1.0, np.random.default_rng(0)).total == pytest.approx(2e-4 * lam / (lam + ell) * ds_to_tau_nu() * 0.1, rel=1e-5)
+
+
+# ------------------------------------------------------------------ the decay pipe
+def test_pipe_channel_on_axis_against_the_closed_form():
+    """K± on the axis (θ = 1 μrad, 10 GeV), a NuMI-like pipe: N per proton = 2 × 0.1 × t e^−t ×
+    (e^{−z0/ℓ} − e^{−z1/ℓ}) × BR × U², the decay points inside the pipe."""
+    pipe = DecayPipe(50.0, 725.0, 1.0, target_interaction_lengths=0.5)
+    ch = channel([FakeMode(321, "mu", (-13,), 5e-3)], PipeParents({321: one_bin_table()}, pipe), cone=False)
+    ell = 10.0 / mass_gev(321) * HBARC_GEV_M / width_gev(321)
+    s = ch.sample(0.2, np.random.default_rng(0), max_theta=1e-4)  # the angle cut does not apply to the pipe
+    want = 2 * 0.1 * 0.5 * np.exp(-0.5) * (np.exp(-50.0 / ell) - np.exp(-725.0 / ell)) * 5e-3
+    assert s.total == pytest.approx(want, rel=1e-5)
+    assert np.all((s.origin[:, 2] >= 50.0) & (s.origin[:, 2] <= 725.0))
+
+
+# ------------------------------------------------------------------ wiring
+def hnl_like() -> SimpleNamespace:
+    return SimpleNamespace(name="hnl-test", production=ProductionCouplings(mixing=MU))
+
+
+def test_applicable_routes_hnl_channels_to_mixing_models_only():
+    from beamdump.models import get_model
+
+    listed = ["k_to_pi", "proton_brems", "primakoff_proton", *HNL_CHANNELS]
+    assert applicable(listed, hnl_like()) == list(HNL_CHANNELS)
+    for name in ("scalar", "dark-photon", "alp-photon"):
+        assert not set(applicable(listed, get_model(name))) & set(HNL_CHANNELS)
+    assert set(HNL_CHANNELS) <= set(channel_descriptions())
+
+
+def test_build_errors_are_one_line():
+    from beamdump.models import get_model
+
+    cases = [
+        (dict(names=["hnl_kaon"], model=get_model("scalar")), "mixing"),
+        (dict(names=["hnl_kaon_in_pipe"], model=hnl_like()), "decay_pipe"),
+        (dict(names=["hnl_kaon"], model=hnl_like(), beam_particle="electron"), "proton beam"),
+        (dict(names=["hnl_kaon"], model=hnl_like(), parents={"hnl_kaon": [411]}), "parents.hnl_kaon"),
+    ]
+    for kw, match in cases:
+        args = dict(beam_particle="proton", beam_energy_gev=400.0, target="copper")
+        args.update(kw)
+        parents = args.pop("parents", None)
+        with pytest.raises(BeamdumpInputError, match=match) as err:
+            build_channels(args.pop("names"), args.pop("beam_particle"), args.pop("beam_energy_gev"), args.pop("model"),
+                           channel_parents=parents, **args)
+        assert "\n" not in str(err.value)
