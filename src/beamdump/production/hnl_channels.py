@@ -63,6 +63,8 @@ LABELS = {
     HNL_PION: "π± → ℓ± N", HNL_KAON: "K → (π) ℓ N", HNL_CHARM: "D → (X) ℓ N", HNL_TAU: "D_s → τν, τ → N X",
     HNL_BEAUTY: "B → (X) ℓ N", HNL_PION_IN_PIPE: "π± → ℓ± N in a decay pipe", HNL_KAON_IN_PIPE: "K → (π) ℓ N in a decay pipe",
 }
+#: D_s drawn per table bin for hnl_tau: the τ's own direction in the D_s frame spreads each bin
+TAU_PARENTS_PER_BIN = 4
 HNL_MODE_STREAM = 0x686E6C6D  # keys the fixed uniform numbers that choose each parent's mode
 
 
@@ -142,8 +144,11 @@ class HNLChannel:
         power = self.mixing.rate_power
         rotation = random_rotation(rng)
         parts = []
+        by_parent: dict[int, tuple[tuple[HNLMode, ...], FloatArray]] = {}
         for s, u in zip(self.source.species, self._choice):
-            modes, rates = self.rates(s.pdg, mass)
+            if abs(s.pdg) not in by_parent:  # a parent and its antiparticle: the same rates
+                by_parent[abs(s.pdg)] = self.rates(s.pdg, mass)
+            modes, rates = by_parent[abs(s.pdg)]
             total = float(rates.sum()) if len(rates) else 0.0
             if not total > 0.0:
                 continue
@@ -242,7 +247,8 @@ def build_hnl_channels(
             raise BeamdumpInputError(f"channel: {n} follows mesons until they are absorbed in a dump (beam.target); a collider has none")
         length = interaction_length_m(target) if target else float("inf")
         cascade = meson_production == "cascade"
-        dump = DumpParents({p: table(p, cascade) for p in parents}, interaction_length=length)
+        per_bin = TAU_PARENTS_PER_BIN if n == HNL_TAU else DumpParents.parents_per_bin
+        dump = DumpParents({p: table(p, cascade) for p in parents}, interaction_length=length, parents_per_bin=per_bin)
         source = TauParents(dump) if n == HNL_TAU else dump
         out.append(HNLChannel(n, LABELS[n], source, _modes_by_parent(source.parents), mixing))
     return out
