@@ -21,6 +21,7 @@ from ..errors import BeamdumpInputError
 from .base import Model
 from .alp import PhotonALP
 from .alp_fermion import FermionALP
+from .hnl import HeavyNeutralLepton
 from .scalar import HiggsMixedScalar
 from .vector import load_vector
 
@@ -29,7 +30,13 @@ ENTRY_POINT_GROUP = "beamdump.models"
 
 #: the particle kinds that are modules of their own (not vector data files), by name
 _MODULE_MODELS: Mapping[str, Callable[[], Model]] = MappingProxyType(
-    {"alp-photon": PhotonALP, "alp-fermion": FermionALP, "scalar": HiggsMixedScalar}
+    {"alp-photon": PhotonALP, "alp-fermion": FermionALP, "scalar": HiggsMixedScalar,
+     "hnl-e": lambda: HeavyNeutralLepton({"e": 1.0}), "hnl-mu": lambda: HeavyNeutralLepton({"mu": 1.0}),
+     "hnl-tau": lambda: HeavyNeutralLepton({"tau": 1.0}),
+     "hnl-e-dirac": lambda: HeavyNeutralLepton({"e": 1.0}, majorana=False),
+     "hnl-mu-dirac": lambda: HeavyNeutralLepton({"mu": 1.0}, majorana=False),
+     "hnl-tau-dirac": lambda: HeavyNeutralLepton({"tau": 1.0}, majorana=False),
+     "hnl": lambda: HeavyNeutralLepton({"e": 1.0, "mu": 1.0, "tau": 1.0})}
 )
 
 
