@@ -42,6 +42,8 @@ from .hnl_decays import (CHARGED_MESONS, LEPTON, NEUTRAL_MESONS, NEUTRINO, PAIR_
 
 #: the mass grid (GeV) the widths are tabulated on, interpolated in log–log
 _GRID = np.geomspace(1e-4, 7.0, 1400)
+#: masses below this factor times a width's threshold are computed directly, not interpolated
+_NEAR_THRESHOLD = 1.5
 
 
 def _ratios(ratios: Mapping[str, float] | None) -> dict[str, float]:
@@ -182,29 +184,39 @@ class HeavyNeutralLepton:
 
     def _unit_widths(self, m: ArrayLike) -> dict[str, NDArray[np.float64]]:
         """Every partial width at scanned coupling 1 (GeV): log–log interpolation on the grid, and
-        the direct formulas in a grid cell that straddles a threshold and outside the grid."""
+        the direct formulas outside the grid, in a cell where a width opens or closes, and below
+        1.5 × each threshold (where the power-law rise is not log–log linear)."""
         m = masses_gev(m)
         lg = np.log(_GRID)
         logm = np.log(m)
         idx = np.clip(np.searchsorted(lg, logm) - 1, 0, len(_GRID) - 2)
         t = (logm - lg[idx]) / (lg[idx + 1] - lg[idx])
         outside = (m < _GRID[0]) | (m > _GRID[-1])
-        out = {}
+        out, direct = {}, {}
         for key, (logw, open_) in self._table.items():
-            val = np.where(open_[idx] & open_[idx + 1], np.exp(logw[idx] + t * (logw[idx + 1] - logw[idx])), 0.0)
-            direct = outside | (open_[idx] != open_[idx + 1])
-            if np.any(direct):
-                val[direct] = self._direct(m[direct], key)
-            out[key] = val
+            out[key] = np.where(open_[idx] & open_[idx + 1], np.exp(logw[idx] + t * (logw[idx + 1] - logw[idx])), 0.0)
+            direct[key] = outside | (open_[idx] != open_[idx + 1]) | (m < _NEAR_THRESHOLD * self._thresholds[key])
+        union = np.logical_or.reduce(list(direct.values())) if direct else np.zeros_like(m, dtype=bool)
+        if np.any(union):
+            exact = self._direct(m[union])
+            for key, mask in direct.items():
+                out[key][mask] = exact[key][mask[union]]
         return out
 
-    def _direct(self, m: NDArray[np.float64], key: str) -> NDArray[np.float64]:
-        """The width of ``key`` at scanned coupling 1 from the formulas (GeV)."""
-        total = np.zeros_like(m)
+    def _direct(self, m: NDArray[np.float64]) -> dict[str, NDArray[np.float64]]:
+        """Every width at scanned coupling 1 from the formulas (GeV), by key."""
+        total: dict[str, NDArray[np.float64]] = {key: np.zeros_like(m) for key in self._table}
         for flavour, r in self.ratios.items():
             if r > 0:
-                total = total + self._factor * r * dirac_widths(m, flavour, self.constants).get(key, 0.0)
+                for key, w in dirac_widths(m, flavour, self.constants).items():
+                    if key in total:
+                        total[key] = total[key] + self._factor * r * w
         return total
+
+    @cached_property
+    def _thresholds(self) -> dict[str, float]:
+        """The grid mass just below the first at which each key's width is open (GeV)."""
+        return {key: float(_GRID[max(int(np.argmax(open_)) - 1, 0)]) for key, (_, open_) in self._table.items()}
 
     @cached_property
     def _final_states(self) -> Mapping[str, FinalState]:

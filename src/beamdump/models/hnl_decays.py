@@ -25,10 +25,12 @@ s ∈ [(y + z)², (1 − x)²] (the (y, z) pair's mass² over M²), evaluated by
 The three-body |M|² these widths integrate is in :mod:`beamdump.models.hnl` (the FinalState terms);
 tests/test_hnl_model.py integrates it over the Dalitz plot and compares.
 
-Hadrons: the single-meson channels above are used at every mass. Above ``join_gev`` each hadronic
-class — ℓ_α + hadrons (W) and ν + hadrons (Z) — is taken as max(Σ exclusive, Σ quarks × (1 + Δ_QCD)),
-Δ_QCD = a + 5.2a² + 26.4a³, a = α_s(M)/π (1805.08567 sec. 4.3), the excess going to the inclusive
-keys ``<ℓ>_hadrons`` and ``nu_hadrons``. Quark pairs: W: ud̄, us̄, cd̄, cs̄ (b̄ left out, |V_ub|², |V_cb|²
+Hadrons: the single-meson channels above are used at every mass. Above ``join_high_gev`` (1.5 GeV)
+each hadronic class — ℓ_α + hadrons (W) and ν + hadrons (Z) — is max(Σ exclusive, Σ quarks ×
+(1 + Δ_QCD)), Δ_QCD = a + 5.2a² + 26.4a³, a = α_s(M)/π (1805.08567 sec. 4.3), the excess going to
+the inclusive keys ``<ℓ>_hadrons`` and ``nu_hadrons``; below ``join_low_gev`` (1 GeV) the single
+mesons alone; in between the excess is scaled linearly from 0 to 1 (:func:`join_weight`), so every
+width is continuous. Quark pairs: W: ud̄, us̄, cd̄, cs̄ (b̄ left out, |V_ub|², |V_cb|²
 ≲ 2e-3); Z: u, d, s, c (bb̄ opens above 8 GeV).
 """
 
@@ -88,7 +90,8 @@ class HNLConstants:
     quark_masses: Mapping[str, float]
     qcd: QcdRunning
     delta_qcd: tuple[float, ...]
-    join_gev: float
+    join_low_gev: float
+    join_high_gev: float
 
 
 def _value(table: Mapping, key: str, file: str = "hnl.toml"):
@@ -112,13 +115,13 @@ def hnl_constants() -> HNLConstants:
     masses = {"u": 0.0, "d": 0.0, "s": float(_value(qk, "m_s")), "c": float(_value(qk, "m_c"))}
     running = QcdRunning(float(_value(qcd, "alpha_s_mz")), float(_value(qcd, "z_mass_gev")), masses["c"],
                          float(_value(qk, "m_b")), {"u": 0.0, "d": 0.0, "s": masses["s"]})
-    join = float(_value(had, "join_gev"))
-    if not join > 0.0:
-        raise BeamdumpInputError(f"hnl.toml [hadrons]: join_gev {join:g}; allowed > 0")
+    lo, hi = float(_value(had, "join_low_gev")), float(_value(had, "join_high_gev"))
+    if not 0.0 < lo < hi:
+        raise BeamdumpInputError(f"hnl.toml [hadrons]: join_low_gev {lo:g}, join_high_gev {hi:g}; allowed 0 < low < high")
     return HNLConstants(
         float(_value(ew, "fermi_constant_gev2")), float(_value(ew, "sin2_theta_w")),
         MappingProxyType({k: float(_value(ckm, k)) for k in ckm}), MappingProxyType(constants),
-        MappingProxyType(masses), running, tuple(float(c) for c in _value(qcd, "delta_qcd_coefficients")), join,
+        MappingProxyType(masses), running, tuple(float(c) for c in _value(qcd, "delta_qcd_coefficients")), lo, hi,
     )
 
 
@@ -216,6 +219,12 @@ def qcd_factor(m: Array, k: HNLConstants) -> Array:
     return 1.0 + sum(c * a ** (n + 1) for n, c in enumerate(k.delta_qcd))
 
 
+def join_weight(m: Array, k: HNLConstants) -> Array:
+    """The share of the inclusive excess over the single mesons that is used: 0 below
+    ``join_low_gev``, 1 above ``join_high_gev``, linear in between (continuous widths)."""
+    return np.clip((m - k.join_low_gev) / (k.join_high_gev - k.join_low_gev), 0.0, 1.0)
+
+
 def quark_cc_width(m: Array, lepton_mass: float, k: HNLConstants) -> Array:
     """Σ_{U,D} Γ(N → ℓ⁻ U D̄) (GeV) at tree level (no QCD factor), Dirac, U² = 1."""
     q = k.quark_masses
@@ -262,11 +271,13 @@ def dirac_widths(m: Array, flavour: str, k: HNLConstants | None = None) -> dict[
             other = b if flavour == a else a
             out[key] = cc_lepton_width(m, ml, mass_gev(LEPTON[other]), k.fermi)
     out["nununu"] = invisible_width(m, k.fermi)
-    above = m > k.join_gev
+    weight = join_weight(m, k)
     qcd = qcd_factor(m, k)
     # the inclusive states need at least two pions beside the lepton (their representative kinematics)
-    cc_open = above & (m > ml + mass_gev(211) + mass_gev(111))
-    nc_open = above & (m > 2.0 * mass_gev(211))
-    out[f"{flavour}_hadrons"] = np.where(cc_open, np.clip(quark_cc_width(m, ml, k) * qcd - charged, 0.0, None), 0.0)
-    out["nu_hadrons"] = np.where(nc_open, np.clip(quark_nc_width(m, k) * qcd - neutral, 0.0, None), 0.0)
+    cc_open = m > ml + mass_gev(211) + mass_gev(111)
+    nc_open = m > 2.0 * mass_gev(211)
+    cc = weight * np.clip(quark_cc_width(m, ml, k) * qcd - charged, 0.0, None)
+    nc = weight * np.clip(quark_nc_width(m, k) * qcd - neutral, 0.0, None)
+    out[f"{flavour}_hadrons"] = np.where(cc_open, cc, 0.0)
+    out["nu_hadrons"] = np.where(nc_open, nc, 0.0)
     return out
