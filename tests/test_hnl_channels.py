@@ -257,3 +257,44 @@ def test_build_errors_are_one_line():
             build_channels(args.pop("names"), args.pop("beam_particle"), args.pop("beam_energy_gev"), args.pop("model"),
                            channel_parents=parents, **args)
         assert "\n" not in str(err.value)
+
+
+def test_hnl_pion_needs_the_pion_table():
+    """Without the π± parent table hnl_pion is a one-line error naming it; with it, a channel of π±."""
+    from beamdump.sources.flavour_spectra import FLAVOURS
+
+    if "pions" not in FLAVOURS:
+        with pytest.raises(BeamdumpInputError, match="pions") as err:
+            build_channels(["hnl_pion"], "proton", 400.0, hnl_like(), target="copper")
+        assert "\n" not in str(err.value)
+    else:
+        (ch,) = build_channels(["hnl_pion"], "proton", 400.0, hnl_like(), target="copper")
+        assert ch.name == "hnl_pion" and ch.mass_range()[1] == pytest.approx(mass_gev(211) - mass_gev(13))
+
+
+# ------------------------------------------------------------------ end to end
+_SHIP_HNL = 'extends = "ship"\nname = "ship-hnl-test"\nchannels = [{channels}]\nfinal_states = ["mu_pi", "gg"]\n'
+
+
+def ship_hnl(tmp_path, channels=("hnl_charm",)):
+    from beamdump.experiments.experiment import load_experiment
+
+    path = tmp_path / "ship-hnl.toml"
+    path.write_text(_SHIP_HNL.format(channels=", ".join(f'"{c}"' for c in channels)))
+    return load_experiment(path)
+
+
+def test_reach_events_scale_as_u4_far_below_the_lower_edge(tmp_path):
+    """An HNL made ∝ U² and decaying in the volume ∝ U²: N ∝ U⁴ where its decay length is far
+    beyond SHiP (a D⁰ → K μ N test mode through the engine, the real hnl-mu model)."""
+    from beamdump.engine.reach import Reach
+    from beamdump.models import get_model
+    from beamdump.sources.flavour_spectra import parent_spectra
+
+    model = get_model("hnl-mu")
+    src = DumpParents({421: parent_spectra(400.0, 421, target="Mo")}, interaction_length_m("Mo"))
+    ch = channel([FakeMode(421, "mu", (-321, -13), 0.03)], src, model.production.mixing)
+    grid, _ = Reach(ship_hnl(tmp_path), model, [ch], ["mu_pi"]).grid(np.array([0.3, 1.0]), np.array([1e-14, 1e-13, 1e-3]))
+    n = grid.total
+    assert np.all(n[:, 0] > 0)
+    np.testing.assert_allclose(n[:, 1] / n[:, 0], 100.0, rtol=1e-6)
