@@ -241,3 +241,24 @@ def test_speed_path_is_vectorised() -> None:
     model = get_model("hnl-tau")
     m = np.geomspace(0.01, 6.0, 200)
     np.testing.assert_allclose(model.ctau(m)[::40], [float(model.ctau(x)) for x in m[::40]], rtol=1e-13)
+
+
+def test_breit_wigner_vector_variation() -> None:
+    """The line-shape option: weights sum to 1; N → μρ opens at the ππ⁰ threshold (not m_μ + m_ρ)
+    and tends to the narrow width well above; the final state falls back to μ π π⁰ kinematics."""
+    from dataclasses import replace
+
+    from beamdump.models.hnl_lineshape import lineshape
+
+    for pdg in (213, 113, 323):
+        roots, weights = lineshape(pdg)
+        assert weights.sum() == pytest.approx(1.0, rel=1e-12) and np.all(weights > 0)
+    k = hd.hnl_constants()
+    assert not k.broad_vectors  # the data file's default is 1805.08567's narrow mesons
+    broad = replace(k, broad_vectors=True)
+    m = np.array([0.5, 0.8, 6.0])
+    wb, wn = hd.dirac_widths(m, "mu", broad)["mu_rho"], hd.dirac_widths(m, "mu", k)["mu_rho"]
+    assert wn[0] == wn[1] == 0.0 and wb[0] > 0 and wb[1] > 0
+    assert wb[2] == pytest.approx(wn[2], rel=0.03)
+    fs = get_model("hnl-mu").final_states()["mu_rho"]
+    assert fs.at(0.6).daughters == (13, 211, 111) and fs.at(1.2).daughters == (13, 213)

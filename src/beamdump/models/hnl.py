@@ -62,8 +62,17 @@ def _ratios(ratios: Mapping[str, float] | None) -> dict[str, float]:
     return {k: v / total for k, v in vals.items()}
 
 
+#: the two-pseudoscalar kinematics of a broad vector below its nominal threshold (the line-shape
+#: option of hnl_lineshape opens N → ℓρ at the ππ threshold)
+_VECTOR_PAIRS = {213: (211, 111), 113: (211, -211), 323: (321, 111)}
+
+
 def _meson_state(key: str, lepton: int, meson: int) -> FinalState:
-    return FinalState(key, f"{_name(lepton)} {_name(meson)} (both charge states)", (lepton, meson))
+    below = None
+    if meson in _VECTOR_PAIRS:
+        below = FinalState(key, f"{_name(lepton)} + the {_name(meson)} decay pair below its mass",
+                           (lepton, *_VECTOR_PAIRS[meson]), representative=True)
+    return FinalState(key, f"{_name(lepton)} {_name(meson)} (both charge states)", (lepton, meson), below=below)
 
 
 def _name(pdg: int) -> str:
@@ -235,7 +244,7 @@ class HeavyNeutralLepton:
                 f"{flavour}_hadrons", f"{_name(lep)} + hadrons via the W (inclusive quarks beyond the single mesons; "
                 f"{_name(lep)} pi+ pi0 kinematics)", (lep, 211, 111), representative=True, below=two)
         for key, (pdg, _) in NEUTRAL_MESONS.items():
-            states[key] = FinalState(key, f"nu {_name(pdg)} (the meson is seen)", (nu, pdg))
+            states[key] = _meson_state(key, nu, pdg)
         for (a, b), key in PAIR_KEYS.items():
             if a != b and r[a] == 0.0 and r[b] == 0.0:
                 continue

@@ -14,7 +14,9 @@ cross-checked with HNLCalc, arXiv:2405.07330), x_i = m_i/M:
     Γ(N → ν_α ν_β ν̄_β) summed over β = G_F² M⁵/(192π³)
     Γ(N → ℓ_α⁻ U D̄)  = N_c G_F² |V_UD|² M⁵/(192π³) I(x_ℓ, x_U, x_D) (1 + Δ_QCD)
 
-with f_V defined by ⟨0|q̄′γ^μq|V⟩ = f_V m_V ε^μ (g_V = f_V m_V of 1805.08567). The Z couplings of f
+with f_V defined by ⟨0|q̄′γ^μq|V⟩ = f_V m_V ε^μ (g_V = f_V m_V of 1805.08567). The broad ρ±, ρ⁰ and
+K*± widths are averaged over their Breit–Wigner line shape (:mod:`beamdump.models.hnl_lineshape`;
+``[vectors] lineshape = "narrow"`` in the data file gives 1805.08567's narrow mesons). The Z couplings of f
 are C_L = T₃ − Q s_W² (+1 for ℓ_α, the Fierzed W exchange), C_R = −Q s_W²; for the neutral
 vectors κ_ρ = 1 − 2s_W², κ_ω = −(2/3)s_W², κ_φ = −√2(½ − (2/3)s_W²) in this normalisation of f_V
 (HNLCalc's; 1805.08567 writes κ_ω = 4s_W²/3, κ_φ = 4s_W²/3 − 1 with g_ω, g_φ defined with an
@@ -48,6 +50,7 @@ from ..datafiles import load_toml, package_data
 from ..errors import BeamdumpInputError
 from ..kinematics import kallen
 from ..pdg import mass_gev
+from .hnl_lineshape import BROAD_VECTORS, lineshape
 from .scalar_qcd import QcdRunning
 
 Array = NDArray[np.float64]
@@ -92,6 +95,8 @@ class HNLConstants:
     delta_qcd: tuple[float, ...]
     join_low_gev: float
     join_high_gev: float
+    #: average the broad vectors' (ρ, K*) widths over their line shape (else narrow, as 1805.08567)
+    broad_vectors: bool = True
 
 
 def _value(table: Mapping, key: str, file: str = "hnl.toml"):
@@ -111,7 +116,10 @@ def hnl_constants() -> HNLConstants:
                                                              "quarks", "hadrons"))
     except KeyError as exc:
         raise BeamdumpInputError(f"hnl.toml: missing table [{exc.args[0]}]") from None
-    constants = {k: float(_value(ps, k)) for k in ps} | {k: float(_value(vec, k)) for k in vec}
+    shape = str(_value(vec, "lineshape"))
+    if shape not in ("breit-wigner", "narrow"):
+        raise BeamdumpInputError(f"hnl.toml [vectors] lineshape: {shape!r}; allowed: breit-wigner, narrow")
+    constants = {k: float(_value(ps, k)) for k in ps} | {k: float(_value(vec, k)) for k in vec if k != "lineshape"}
     masses = {"u": 0.0, "d": 0.0, "s": float(_value(qk, "m_s")), "c": float(_value(qk, "m_c"))}
     running = QcdRunning(float(_value(qcd, "alpha_s_mz")), float(_value(qcd, "z_mass_gev")), masses["c"],
                          float(_value(qk, "m_b")), {"u": 0.0, "d": 0.0, "s": masses["s"]})
@@ -122,6 +130,7 @@ def hnl_constants() -> HNLConstants:
         float(_value(ew, "fermi_constant_gev2")), float(_value(ew, "sin2_theta_w")),
         MappingProxyType({k: float(_value(ckm, k)) for k in ckm}), MappingProxyType(constants),
         MappingProxyType(masses), running, tuple(float(c) for c in _value(qcd, "delta_qcd_coefficients")), lo, hi,
+        shape == "breit-wigner",
     )
 
 
@@ -165,24 +174,39 @@ def pair_functions(x: Array) -> tuple[Array, Array]:
 
 # --- widths at U_alpha^2 = 1, Dirac -------------------------------------------------------------------
 
-def charged_meson_width(m: Array, lepton_mass: float, meson: int, f: float, ckm: float, fermi: float) -> Array:
-    """Γ(N → ℓ⁻ M⁺) (GeV), M a pseudoscalar (f_P) or vector (f_V) meson, Dirac, U² = 1."""
-    xl2, xm2 = (lepton_mass / m) ** 2, (mass_gev(meson) / m) ** 2
-    lam = sqrt_kallen(np.ones_like(m), xm2, xl2)
+def _meson_masses(meson: int, broad: bool) -> tuple[Array, Array]:
+    """(masses, weights) the two-body widths are averaged over: the line shape of a broad vector
+    (:mod:`beamdump.models.hnl_lineshape`) when ``broad``, else the PDG mass alone."""
+    if broad:
+        return lineshape(meson)
+    return np.array([mass_gev(meson)]), np.array([1.0])
+
+
+def charged_meson_width(m: Array, lepton_mass: float, meson: int, f: float, ckm: float, fermi: float,
+                        broad: bool = False) -> Array:
+    """Γ(N → ℓ⁻ M⁺) (GeV), M a pseudoscalar (f_P) or vector (f_V) meson, Dirac, U² = 1; ``broad``
+    averages a broad vector's width over its line shape."""
+    masses, weights = _meson_masses(meson, broad)
+    mm = np.asarray(m, dtype=float)[..., None]
+    xl2, xm2 = (lepton_mass / mm) ** 2, (masses / mm) ** 2
+    lam = sqrt_kallen(np.ones_like(xm2), xm2, xl2)
     if meson in _VECTORS:
         shape = (1.0 - xl2) ** 2 + xm2 * (1.0 + xl2) - 2.0 * xm2**2
     else:
         shape = (1.0 - xl2) ** 2 - xm2 * (1.0 + xl2)
-    width = fermi**2 * f**2 * ckm**2 * m**3 / (16.0 * np.pi) * shape * lam
-    return np.where(m > lepton_mass + mass_gev(meson), width, 0.0)
+    width = np.where(mm > lepton_mass + masses, fermi**2 * f**2 * ckm**2 * mm**3 / (16.0 * np.pi) * shape * lam, 0.0)
+    return width @ weights
 
 
-def neutral_meson_width(m: Array, meson: int, f: float, kappa: float, fermi: float) -> Array:
-    """Γ(N → ν M⁰) (GeV), Dirac, U² = 1; ``kappa`` 1 for the pseudoscalars, κ_V for vectors."""
-    x2 = (mass_gev(meson) / m) ** 2
+def neutral_meson_width(m: Array, meson: int, f: float, kappa: float, fermi: float, broad: bool = False) -> Array:
+    """Γ(N → ν M⁰) (GeV), Dirac, U² = 1; ``kappa`` 1 for the pseudoscalars, κ_V for vectors;
+    ``broad`` averages a broad vector's width over its line shape."""
+    masses, weights = _meson_masses(meson, broad)
+    mm = np.asarray(m, dtype=float)[..., None]
+    x2 = (masses / mm) ** 2
     shape = (1.0 + 2.0 * x2) * (1.0 - x2) ** 2 if meson in _VECTORS else (1.0 - x2) ** 2
-    width = fermi**2 * kappa**2 * f**2 * m**3 / (32.0 * np.pi) * shape
-    return np.where(m > mass_gev(meson), width, 0.0)
+    width = np.where(mm > masses, fermi**2 * kappa**2 * f**2 * mm**3 / (32.0 * np.pi) * shape, 0.0)
+    return width @ weights
 
 
 def vector_kappas(sin2w: float) -> dict[int, float]:
@@ -254,13 +278,15 @@ def dirac_widths(m: Array, flavour: str, k: HNLConstants | None = None) -> dict[
     out: dict[str, Array] = {}
     charged = np.zeros_like(m)
     for suffix, (pdg, f, v) in CHARGED_MESONS.items():
-        w = charged_meson_width(m, ml, pdg, k.decay_constants[f], k.ckm[v], k.fermi)
+        w = charged_meson_width(m, ml, pdg, k.decay_constants[f], k.ckm[v], k.fermi,
+                                k.broad_vectors and pdg in BROAD_VECTORS)
         out[f"{flavour}_{suffix}"] = w
         charged = charged + w
     kappas = vector_kappas(k.sin2w)
     neutral = np.zeros_like(m)
     for key, (pdg, f) in NEUTRAL_MESONS.items():
-        w = neutral_meson_width(m, pdg, k.decay_constants[f], kappas[pdg], k.fermi)
+        w = neutral_meson_width(m, pdg, k.decay_constants[f], kappas[pdg], k.fermi,
+                                k.broad_vectors and pdg in BROAD_VECTORS)
         out[key] = w
         neutral = neutral + w
     for (a, b), key in PAIR_KEYS.items():
