@@ -262,3 +262,22 @@ def test_breit_wigner_vector_variation() -> None:
     assert wb[2] == pytest.approx(wn[2], rel=0.03)
     fs = get_model("hnl-mu").final_states()["mu_rho"]
     assert fs.at(0.6).daughters == (13, 211, 111) and fs.at(1.2).daughters == (13, 213)
+
+
+@pytest.mark.parametrize("name", ["hnl-e", "hnl-mu", "hnl-tau", "hnl"])
+def test_every_open_state_decays_with_conserved_momentum(name: str) -> None:
+    """Wherever a visible state's width is > 0 its kinematics (or fallback) can decay the HNL."""
+    model = get_model(name)
+    rng = np.random.default_rng(11)
+    masses = np.geomspace(0.002, 6.3, 60)
+    widths = model.partial_widths(masses)
+    parent = np.array([[30.0, 0.0, 0.0, 0.0]])
+    for key, fs in model.final_states().items():
+        if not fs.visible:
+            continue
+        for m in masses[widths[key] > 0][::7]:
+            p = parent.copy()
+            p[:, 0] = np.hypot(30.0, m)
+            p[:, 3] = 30.0
+            daughters = fs.at(m).decay(np.repeat(p, 5, axis=0), m, rng)
+            np.testing.assert_allclose(sum(daughters), np.repeat(p, 5, axis=0), atol=1e-9, err_msg=f"{key} {m}")
