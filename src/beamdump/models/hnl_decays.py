@@ -120,8 +120,8 @@ def hnl_constants() -> HNLConstants:
     if shape not in ("breit-wigner", "narrow"):
         raise BeamdumpInputError(f"hnl.toml [vectors] lineshape: {shape!r}; allowed: breit-wigner, narrow")
     constants = {k: float(_value(ps, k)) for k in ps} | {k: float(_value(vec, k)) for k in vec if k != "lineshape"}
-    masses = {"u": 0.0, "d": 0.0, "s": float(_value(qk, "m_s")), "c": float(_value(qk, "m_c"))}
-    running = QcdRunning(float(_value(qcd, "alpha_s_mz")), float(_value(qcd, "z_mass_gev")), masses["c"],
+    masses = {"u": 0.0, "d": 0.0, "s": float(_value(qk, "m_s")), "c": float(_value(qk, "m_c_pole"))}
+    running = QcdRunning(float(_value(qcd, "alpha_s_mz")), float(_value(qcd, "z_mass_gev")), float(_value(qk, "m_c")),
                          float(_value(qk, "m_b")), {"u": 0.0, "d": 0.0, "s": masses["s"]})
     lo, hi = float(_value(had, "join_low_gev")), float(_value(had, "join_high_gev"))
     if not 0.0 < lo < hi:
