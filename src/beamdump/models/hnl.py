@@ -32,6 +32,7 @@ from types import MappingProxyType
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from particle import Particle
 
 from ..errors import BeamdumpInputError
 from ..pdg import mass_gev
@@ -68,6 +69,7 @@ _VECTOR_PAIRS = {213: (211, 111), 113: (211, -211), 323: (321, 111)}
 
 
 def _meson_state(key: str, lepton: int, meson: int) -> FinalState:
+    """The two-body state ℓ/ν + meson (a broad vector falls back to its decay pair below its mass)."""
     below = None
     if meson in _VECTOR_PAIRS:
         below = FinalState(key, f"{_name(lepton)} + the {_name(meson)} decay pair below its mass",
@@ -76,7 +78,7 @@ def _meson_state(key: str, lepton: int, meson: int) -> FinalState:
 
 
 def _name(pdg: int) -> str:
-    from particle import Particle
+    """The particle's PDG name (``mu-``, ``pi+``) for descriptions."""
     return Particle.from_pdgid(pdg).name
 
 
@@ -99,8 +101,15 @@ def _pair_terms(ratios: Mapping[str, float], a: str, b: str, k: HNLConstants, fa
     return tuple(terms)
 
 
+def _single(ratios: Mapping[str, float]) -> str | None:
+    """The one flavour the HNL mixes with, or None for a mixture."""
+    mixed = [f for f in FLAVOURS if ratios[f] > 0.0]
+    return mixed[0] if len(mixed) == 1 else None
+
+
 def _default_coupling(ratios: Mapping[str, float]) -> Coupling:
-    single = [f for f, r in ratios.items() if r == 1.0]
+    """U2_<α> for one flavour, U2 (the sum) for a mixture."""
+    single = [f for f in (_single(ratios),) if f]
     if single:
         f = single[0]
         sym = {"e": "e", "mu": "\\mu", "tau": "\\tau"}[f]
@@ -127,7 +136,7 @@ class HeavyNeutralLepton:
     def __post_init__(self) -> None:
         r = _ratios(self.ratios)
         object.__setattr__(self, "ratios", MappingProxyType(r))
-        single = [f for f, v in r.items() if v == 1.0]
+        single = [f for f in (_single(r),) if f]
         kind = "Majorana" if self.majorana else "Dirac"
         base = f"hnl-{single[0]}" if single else "hnl"
         object.__setattr__(self, "name", base + ("" if self.majorana else "-dirac"))
