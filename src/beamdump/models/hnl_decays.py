@@ -9,14 +9,14 @@ cross-checked with HNLCalc, arXiv:2405.07330), x_i = m_i/M:
     Γ(N → ν_α P⁰) = G_F² f_P² M³/(32π) (1 − x_P²)²
     Γ(N → ℓ_α⁻V⁺) = G_F² f_V² |V|² M³/(16π) [(1 − x_ℓ²)² + x_V²(1 + x_ℓ²) − 2x_V⁴] λ^½(1, x_V², x_ℓ²)
     Γ(N → ν_α V⁰) = G_F² κ_V² f_V² M³/(32π) (1 + 2x_V²)(1 − x_V²)²
-    Γ(N → ℓ_α⁻ℓ_β⁺ν_β) = G_F² M⁵/(192π³) I(x_α, x_β, 0)                     (β ≠ α, W only)
+    Γ(N → ℓ_α⁻ℓ_β⁺ν_β) = G_F² M⁵/(192π³) I(0, x_α, x_β)                     (β ≠ α, W only)
     Γ(N → ν_α f f̄)   = N_c G_F² M⁵/(192π³) [(C_L² + C_R²) f₁(x_f) + C_L C_R f₂(x_f)]   (Z, + W if f = ℓ_α)
     Γ(N → ν_α ν_β ν̄_β) summed over β = G_F² M⁵/(192π³)
     Γ(N → ℓ_α⁻ U D̄)  = N_c G_F² |V_UD|² M⁵/(192π³) I(x_ℓ, x_U, x_D) (1 + Δ_QCD)
 
-with f_V defined by ⟨0|q̄′γ^μq|V⟩ = f_V m_V ε^μ (g_V = f_V m_V of 1805.08567). The broad ρ±, ρ⁰ and
-K*± widths are averaged over their Breit–Wigner line shape (:mod:`beamdump.models.hnl_lineshape`;
-``[vectors] lineshape = "narrow"`` in the data file gives 1805.08567's narrow mesons). The Z couplings of f
+with f_V defined by ⟨0|q̄′γ^μq|V⟩ = f_V m_V ε^μ (g_V = f_V m_V of 1805.08567). Mesons are narrow (PDG
+masses), as in 1805.08567; ``[vectors] lineshape = "breit-wigner"`` in the data file averages the
+broad ρ±, ρ⁰ and K*± widths over their line shape instead (:mod:`beamdump.models.hnl_lineshape`). The Z couplings of f
 are C_L = T₃ − Q s_W² (+1 for ℓ_α, the Fierzed W exchange), C_R = −Q s_W²; for the neutral
 vectors κ_ρ = 1 − 2s_W², κ_ω = −(2/3)s_W², κ_φ = −√2(½ − (2/3)s_W²) in this normalisation of f_V
 (HNLCalc's; 1805.08567 writes κ_ω = 4s_W²/3, κ_φ = 4s_W²/3 − 1 with g_ω, g_φ defined with an
@@ -33,7 +33,8 @@ each hadronic class — ℓ_α + hadrons (W) and ν + hadrons (Z) — is max(Σ 
 the inclusive keys ``<ℓ>_hadrons`` and ``nu_hadrons``; below ``join_low_gev`` (1 GeV) the single
 mesons alone; in between the excess is scaled linearly from 0 to 1 (:func:`join_weight`), so every
 width is continuous. Quark pairs: W: ud̄, us̄, cd̄, cs̄ (b̄ left out, |V_ub|², |V_cb|²
-≲ 2e-3); Z: u, d, s, c (bb̄ opens above 8 GeV).
+≲ 2e-3); Z: u, d, s, c (bb̄ opens above 8 GeV); u, d massless, m_s(2 GeV) and the charm pole mass in
+the kinematics (the MSbar m_c would open charm 0.5 GeV below the D threshold).
 """
 
 from __future__ import annotations
