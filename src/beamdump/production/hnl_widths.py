@@ -1,0 +1,255 @@
+"""Widths of the decays that produce a heavy neutral lepton N, at U² = 1 (GeV), and the N's energy
+spectrum in the parent frame.
+
+Sources: Bondarenko, Boyarsky, Gorbunov, Ruchayskiy arXiv:1805.08567 (sec. 3, appendix C) and
+Gorbunov & Shaposhnikov arXiv:0705.1729; every mass in GeV, y_i = m_i/M.
+
+* P⁺ → ℓ⁺N (1805.08567 eq. (3.4)):
+  Γ = G_F² f_P² |V|² M³/(8π) · [y_N² + y_ℓ² − (y_N² − y_ℓ²)²] · λ^½(1, y_N², y_ℓ²) — symmetric in
+  m_N ↔ m_ℓ; at m_N = 0 the SM Γ(P → ℓν) = G_F² f_P² |V|² M m_ℓ² (1 − y_ℓ²)²/(8π).
+* τ → N P⁻ (eq. (3.6)): Γ = G_F² f_P² |V|² m_τ³/(16π) · [(1 − y_N²)² − y_P²(1 + y_N²)] λ^½(1, y_N², y_P²).
+* τ → N V⁻ (eq. (3.7)), ⟨0|q̄′γ^μq|V⟩ = f_V m_V ε^μ:
+  Γ = G_F² f_V² |V|² m_τ³/(16π) · [(1 − y_N²)² + y_V²(1 + y_N² − 2y_V²)] λ^½(1, y_N², y_V²).
+* Three-body decays (P → P′ℓN, P → VℓN, τ → Nℓν̄, τ → ν_τℓN̄): computed from the spin-summed
+  squared matrix element on the Dalitz plane, dΓ = |M|²/(256π³M³) ds₁₂ ds₂₃ (PDG eq. 49.22), with
+  the daughters ordered (1, 2, 3) = (hadron or lepton, lepton, N) so that E_N = (M² + m_N² − s₁₂)/2M:
+  :func:`three_body_spectrum` integrates s₂₃ (Gauss–Legendre) at each s₁₂ and returns dΓ/dE_N,
+  its CDF and Γ. The matrix elements:
+
+  - P → P′ℓN with ⟨P′|q̄′γ^μq|P⟩ = f₊(p + p′)^μ + f₋q^μ, f₋ = (M² − M′²)(f₀ − f₊)/q² (1805.08567
+    appendix C.1, eq. (C.3)–(C.4)); the V−A lepton trace has no mass term, so
+    |M|² = 4 G_F² |V|² C² [2(H·p_N)(H·p_ℓ) − H²(p_ℓ·p_N)] with H = f₊(p + p′) + f₋q (exact in m_ℓ, m_N,
+    symmetric in ℓ ↔ N; it integrates to the q² formula of eq. (C.6));
+  - τ⁻ → N ℓ⁻ ν̄_ℓ (U_τ):  |M|² = 64 G_F² (p_τ·p_ν̄)(p_ℓ·p_N);  τ⁻ → ν_τ ℓ⁻ N̄ (U_ℓ): 64 G_F² (p_τ·p_N)(p_ℓ·p_ν)
+    (the muon-decay matrix element with one neutrino massive; 1805.08567 sec. 3.3, eq. (3.8)–(3.9)).
+
+The numbers (decay constants, |V_CKM|, form factors) are those of ``data/production/hnl_production.toml``
+and, for G_F, |V_ud|, |V_us|, |V_cd|, |V_cs|, f_π, f_K, f_ρ, f_K*, of ``data/models/hnl.toml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Callable, Mapping
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ..dalitz import dalitz_limits, dot_products
+from ..datafiles import load_toml, package_data
+from ..errors import BeamdumpInputError
+from ..kinematics import FloatArray, kallen
+from ..models.hnl_decays import hnl_constants
+
+FILE = "hnl_production.toml"
+FORM_FACTOR_KINDS = ("taylor", "pole", "pole_alpha")
+#: Gauss–Legendre nodes of the inner (s₂₃) integral and the number of E_N nodes of the spectrum
+INNER_NODES = 24
+SPECTRUM_NODES = 129
+#: dΓ/ds₁₂ ds₂₃ = |M|² × PHASE_SPACE / M³
+PHASE_SPACE = 1.0 / (256.0 * np.pi**3)
+
+Dots = Mapping[tuple[int, int], FloatArray]
+#: |M|² (GeV⁰·G_F²) at the Dalitz points: a function of the p_i·p_j (0 = parent) and of q² = s₂₃ … callers close over masses
+Amplitude2 = Callable[[Dots, FloatArray, FloatArray], FloatArray]
+
+
+# --- constants -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FormFactor:
+    """A transition form factor F(q²) (q² in GeV²) of ``hnl_production.toml`` (kinds: taylor, pole,
+    pole_alpha; see the file's header)."""
+
+    name: str
+    kind: str
+    value0: float
+    coefficients: tuple[float, ...] = ()
+    scale_gev: float = 1.0
+    pole_gev: float = 0.0
+    alpha: float = 0.0
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in FORM_FACTOR_KINDS:
+            raise BeamdumpInputError(f"{FILE} [form_factors.{self.name}].kind: {self.kind!r}; allowed: {', '.join(FORM_FACTOR_KINDS)}")
+        if self.kind != "taylor" and self.pole_gev <= 0.0:
+            raise BeamdumpInputError(f"{FILE} [form_factors.{self.name}].pole_gev: {self.pole_gev!r}; allowed: > 0")
+
+    def __call__(self, q2: ArrayLike) -> FloatArray:
+        """F(q²) at ``q2`` (GeV²)."""
+        q2 = np.asarray(q2, dtype=float)
+        if self.kind == "taylor":
+            t = q2 / self.scale_gev**2
+            return self.value0 * (1.0 + sum(c * t ** (k + 1) for k, c in enumerate(self.coefficients)))
+        x = q2 / self.pole_gev**2
+        if self.kind == "pole":
+            return self.value0 / (1.0 - x)
+        return self.value0 / ((1.0 - x) * (1.0 - self.alpha * x))
+
+
+@dataclass(frozen=True)
+class ProductionConstants:
+    """G_F (GeV⁻²), |V_qq′| by name (V_ud, V_us, V_cd, V_cs, V_ub, V_cb), decay constants f_X (GeV) by
+    name (f_pi, f_K, f_D, f_Ds, f_B, f_Bs, f_Bc, f_rho, f_Kstar) and the form factors by name."""
+
+    fermi: float
+    ckm: Mapping[str, float]
+    decay_constants: Mapping[str, float]
+    form_factors: Mapping[str, FormFactor]
+
+
+def _value(table: Mapping, key: str, where: str) -> float:
+    try:
+        entry = table[key]
+    except KeyError:
+        raise BeamdumpInputError(f"{FILE} [{where}]: missing {key!r}") from None
+    return float(entry["value"] if isinstance(entry, Mapping) else entry)
+
+
+def _form_factor(name: str, d: Mapping) -> FormFactor:
+    try:
+        return FormFactor(
+            name, str(d["kind"]), float(d["value0"]), tuple(float(c) for c in d.get("coefficients", ())),
+            float(d.get("scale_gev", 1.0)), float(d.get("pole_gev", 0.0)), float(d.get("alpha", 0.0)), str(d["source"]),
+        )
+    except KeyError as exc:
+        raise BeamdumpInputError(f"{FILE} [form_factors.{name}]: missing {exc.args[0]!r}") from None
+
+
+@lru_cache(maxsize=1)
+def production_constants() -> ProductionConstants:
+    """The constants of HNL production (``hnl_production.toml`` + the shared ones of ``hnl.toml``)."""
+    raw = load_toml(package_data("production", FILE))
+    for table in ("ckm", "decay_constants", "form_factors"):
+        if table not in raw:
+            raise BeamdumpInputError(f"{FILE}: missing table [{table}]")
+    model = hnl_constants()
+    ckm = {k: model.ckm[k] for k in ("V_ud", "V_us", "V_cd", "V_cs")} | {k: _value(raw["ckm"], k, "ckm") for k in raw["ckm"]}
+    fs = {k: model.decay_constants[k] for k in ("f_pi", "f_K", "f_rho", "f_Kstar")}
+    fs |= {k: _value(raw["decay_constants"], k, "decay_constants") for k in raw["decay_constants"]}
+    ffs = {name: _form_factor(name, d) for name, d in raw["form_factors"].items()}
+    return ProductionConstants(model.fermi, MappingProxyType(ckm), MappingProxyType(fs), MappingProxyType(ffs))
+
+
+# --- two-body widths -------------------------------------------------------------------------------
+
+def _sqrt_kallen1(x: FloatArray, y: FloatArray | float) -> FloatArray:
+    """λ^½(1, x, y), 0 where closed."""
+    return np.sqrt(np.clip(kallen(1.0, x, y), 0.0, None))
+
+
+def leptonic_width(m: ArrayLike, M: float, m_lepton: float, f: float, ckm: float, fermi: float) -> FloatArray:
+    """Γ(P → ℓN) (GeV) at U² = 1 for N masses ``m`` (1805.08567 eq. (3.4)); 0 at and above M − m_ℓ."""
+    m = np.asarray(m, dtype=float)
+    yn, yl = (m / M) ** 2, (m_lepton / M) ** 2
+    kin = (yn + yl - (yn - yl) ** 2) * _sqrt_kallen1(yn, yl)
+    out = fermi**2 * f**2 * ckm**2 * M**3 / (8.0 * np.pi) * kin
+    return np.where(m < M - m_lepton, out, 0.0)
+
+
+def tau_to_pseudoscalar_width(m: ArrayLike, m_tau: float, m_meson: float, f: float, ckm: float, fermi: float) -> FloatArray:
+    """Γ(τ → N P) (GeV) at U_τ² = 1 (1805.08567 eq. (3.6)); 0 at and above m_τ − m_P."""
+    m = np.asarray(m, dtype=float)
+    yn, yp = (m / m_tau) ** 2, (m_meson / m_tau) ** 2
+    kin = ((1.0 - yn) ** 2 - yp * (1.0 + yn)) * _sqrt_kallen1(yn, yp)
+    out = fermi**2 * f**2 * ckm**2 * m_tau**3 / (16.0 * np.pi) * kin
+    return np.where(m < m_tau - m_meson, out, 0.0)
+
+
+def tau_to_vector_width(m: ArrayLike, m_tau: float, m_meson: float, f: float, ckm: float, fermi: float) -> FloatArray:
+    """Γ(τ → N V) (GeV) at U_τ² = 1, ⟨0|q̄′γ^μq|V⟩ = f_V m_V ε^μ (1805.08567 eq. (3.7)); 0 at and above m_τ − m_V."""
+    m = np.asarray(m, dtype=float)
+    yn, yv = (m / m_tau) ** 2, (m_meson / m_tau) ** 2
+    kin = ((1.0 - yn) ** 2 + yv * (1.0 + yn - 2.0 * yv)) * _sqrt_kallen1(yn, yv)
+    out = fermi**2 * f**2 * ckm**2 * m_tau**3 / (16.0 * np.pi) * kin
+    return np.where(m < m_tau - m_meson, out, 0.0)
+
+
+# --- three-body matrix elements --------------------------------------------------------------------
+
+def pseudoscalar_amp2(M: float, M_prime: float, f_plus: FormFactor, f_zero: FormFactor, coupling2: float) -> Amplitude2:
+    """|M|² of P → P′ℓN (daughters 1 = P′, 2 = ℓ, 3 = N) for ``coupling2`` = G_F²|V|²C² (GeV⁻⁴):
+    4 coupling2 [2(H·p_N)(H·p_ℓ) − H²(p_ℓ·p_N)], H = f₊(p + p′) + f₋q, q = p − p′."""
+    dm2 = M * M - M_prime * M_prime
+
+    def amp2(d: Dots, s12: FloatArray, q2: FloatArray) -> FloatArray:
+        fp, f0 = f_plus(q2), f_zero(q2)
+        fm = dm2 * (f0 - fp) / np.where(q2 > 0.0, q2, 1.0)  # f0(0) = f+(0): no pole at q² = 0
+        h_n = fp * (d[(0, 3)] + d[(1, 3)]) + fm * (d[(0, 3)] - d[(1, 3)])
+        h_l = fp * (d[(0, 2)] + d[(1, 2)]) + fm * (d[(0, 2)] - d[(1, 2)])
+        h2 = fp * fp * (2.0 * M * M + 2.0 * M_prime * M_prime - q2) + 2.0 * fp * fm * dm2 + fm * fm * q2
+        return 4.0 * coupling2 * (2.0 * h_n * h_l - h2 * d[(2, 3)])
+
+    return amp2
+
+
+def tau_leptonic_amp2(fermi: float, n_from_tau: bool) -> Amplitude2:
+    """|M|² of τ⁻ → (1, 2, 3 = N) averaged over the τ spin at U² = 1: ``n_from_tau`` (U_τ, τ⁻ → ν̄_ℓ ℓ⁻ N,
+    daughters 1 = ν̄_ℓ, 2 = ℓ): 64 G_F² (p_τ·p_ν̄)(p_ℓ·p_N); else (U_ℓ, τ⁻ → ν_τ ℓ⁻ N̄, 1 = ν_τ, 2 = ℓ):
+    64 G_F² (p_τ·p_N)(p_ℓ·p_ν)."""
+    g2 = 64.0 * fermi * fermi
+    if n_from_tau:
+        return lambda d, s12, q2: g2 * d[(0, 1)] * d[(2, 3)]
+    return lambda d, s12, q2: g2 * d[(0, 3)] * d[(1, 2)]
+
+
+# --- three-body integration ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Spectrum:
+    """dΓ/dE_N of a three-body decay at one N mass: ``energies`` (GeV, increasing), ``density``
+    (dΓ/dE_N, GeV⁰), ``cdf`` (0 … 1 on ``energies``), ``width`` (GeV) and ``mean_energy`` (GeV)."""
+
+    energies: FloatArray
+    density: FloatArray
+    cdf: FloatArray
+    width: float
+    mean_energy: float
+
+
+_GL_X, _GL_W = np.polynomial.legendre.leggauss(INNER_NODES)
+
+
+def three_body_spectrum(M: float, masses: tuple[float, float, float], amp2: Amplitude2) -> Spectrum:
+    """dΓ/dE_N, its CDF and Γ (GeV) of M → 1 2 3 with daughter 3 the N, from |M|² ``amp2`` on the Dalitz
+    plane: dΓ/ds₁₂ = ∫ ds₂₃ |M|²/(256π³M³) (Gauss–Legendre, INNER_NODES) on SPECTRUM_NODES values of
+    s₁₂ clustered at both ends (s₁₂ = lo + (hi − lo)(1 − cos θ)/2, θ uniform), E_N = (M² + m_N² − s₁₂)/2M,
+    Γ and the CDF by the trapezoidal rule in θ. A closed decay has zero width (and a one-point spectrum)."""
+    m1, m2, m3 = masses
+    lo, hi = (m1 + m2) ** 2, (M - m3) ** 2
+    if hi <= lo:
+        e0 = np.array([m3])
+        return Spectrum(e0, np.zeros(1), np.ones(1), 0.0, float(m3))
+    theta = np.linspace(0.0, np.pi, SPECTRUM_NODES)
+    s12 = lo + 0.5 * (hi - lo) * (1.0 - np.cos(theta))
+    ds12_dtheta = 0.5 * (hi - lo) * np.sin(theta)
+    with np.errstate(divide="ignore", invalid="ignore"):  # s₁₂ = 0 at an end point of massless 1, 2
+        a, b = dalitz_limits(M, m1, m2, m3, s12)
+        half = 0.5 * np.clip(b - a, 0.0, None)
+        s23 = 0.5 * (a + b)[:, None] + half[:, None] * _GL_X[None, :]
+        s12g = np.broadcast_to(s12[:, None], s23.shape)
+        values = amp2(dot_products(M, masses, s12g, s23), s12g, s23)
+        dgam_ds12 = PHASE_SPACE / M**3 * half * (values @ _GL_W)
+    dgam_ds12 = np.where(np.isfinite(dgam_ds12), dgam_ds12, 0.0)  # end points: zero phase space
+    integrand = np.clip(dgam_ds12, 0.0, None) * ds12_dtheta
+    steps = 0.5 * (integrand[1:] + integrand[:-1]) * np.diff(theta)
+    cum = np.concatenate([[0.0], np.cumsum(steps)])
+    width = float(cum[-1])
+    energy = (M * M + m3 * m3 - s12) / (2.0 * M)
+    weighted = integrand * energy
+    first = float(np.sum(0.5 * (weighted[1:] + weighted[:-1]) * np.diff(theta)))
+    mean = first / width if width > 0 else float(m3)
+    cdf = cum / width if width > 0 else np.linspace(0.0, 1.0, len(cum))
+    # E_N decreases with s12: flip to increasing energy and CDF in energy
+    return Spectrum(energy[::-1].copy(), (2.0 * M * dgam_ds12)[::-1].copy(), (1.0 - cdf)[::-1].copy(), width, mean)
+
+
+def sample_energies(spectrum: Spectrum, n: int, rng: np.random.Generator) -> FloatArray:
+    """n N energies (GeV) drawn from ``spectrum`` by inverting its tabulated CDF (linear interpolation)."""
+    cdf, keep = np.unique(spectrum.cdf, return_index=True)
+    if len(cdf) < 2:
+        return np.full(n, float(spectrum.energies[0]))
+    return np.interp(rng.random(n), cdf, spectrum.energies[keep])

@@ -1,0 +1,187 @@
+"""HNL production modes (beamdump.production.hnl_modes, hnl_widths): widths against closed forms, the
+SM limits at m_N -> 0 (PDG branching fractions), thresholds, and the N's rest-frame momenta."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from beamdump.errors import BeamdumpInputError
+from beamdump.kinematics import two_body_momentum
+from beamdump.pdg import mass_gev, width_gev
+from beamdump.production import hnl_widths as hw
+from beamdump.production.hnl_modes import HNLMode, hnl_modes, modes_of
+
+MODES = hnl_modes()
+K = hw.production_constants()
+PARENTS = (211, 321, 130, 411, 421, 431, 511, 521, 531, 541, 15)
+
+
+def br(name: str, m: float = 0.0) -> float:
+    return float(MODES[name].branching(m))
+
+
+# --- two-body --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, f, v, lepton", [
+    ("pi+ -> mu+ N", "f_pi", "V_ud", 13), ("K+ -> e+ N", "f_K", "V_us", 11), ("Ds+ -> tau+ N", "f_Ds", "V_cs", 15),
+    ("B+ -> mu+ N", "f_B", "V_ub", 13),
+])
+def test_leptonic_width_closed_form_and_sm_limit(name, f, v, lepton):
+    mode = MODES[name]
+    M, ml = mode.parent_mass, mass_gev(lepton)
+    g = K.fermi**2 * K.decay_constants[f] ** 2 * K.ckm[v] ** 2
+    # m_N -> 0: the SM rate G^2 f^2 |V|^2 M m_l^2 (1 - m_l^2/M^2)^2 / 8pi
+    sm = g * M * ml**2 * (1 - ml**2 / M**2) ** 2 / (8 * np.pi)
+    assert float(mode.width(0.0)) == pytest.approx(sm, rel=1e-12)
+    # closed form at m_N > 0 written with momenta: Gamma = g p (M^2(m_l^2 + m_N^2) - (m_l^2 - m_N^2)^2) / (4 pi M^2)
+    m = 0.3 * mode.max_mass()
+    p = float(two_body_momentum(M, m, ml))
+    closed = g * p * (M**2 * (ml**2 + m**2) - (ml**2 - m**2) ** 2) / (4 * np.pi * M**2)
+    assert float(mode.width(m)) == pytest.approx(closed, rel=1e-12)
+
+
+def test_leptonic_formula_is_symmetric_in_lepton_and_n_masses():
+    M, fpi = mass_gev(431), 0.25
+    a = hw.leptonic_width(0.3, M, 1.1, fpi, 1.0, 1.0)
+    b = hw.leptonic_width(1.1, M, 0.3, fpi, 1.0, 1.0)
+    assert float(a) == pytest.approx(float(b), rel=1e-13)
+
+
+@pytest.mark.parametrize("name, pdg_br, tol", [
+    # tree level, no radiative corrections (S_EW ~ +1.8%); f_pi (1%), f_K known to 0.2% -> a few %
+    ("pi+ -> mu+ N", 0.99988, 0.03), ("K+ -> mu+ N", 0.6356, 0.03), ("pi+ -> e+ N", 1.230e-4, 0.03),
+    ("K+ -> e+ N", 1.582e-5, 0.03), ("Ds+ -> tau+ N", 0.0536, 0.05), ("Ds+ -> mu+ N", 5.43e-3, 0.05),
+    ("tau- -> pi- N", 0.1082, 0.03), ("tau- -> K- N", 6.96e-3, 0.05), ("tau- -> rho- N", 0.2549, 0.03),
+])
+def test_two_body_sm_branching_fractions(name, pdg_br, tol):
+    assert br(name) == pytest.approx(pdg_br, rel=tol)
+
+
+def test_two_body_widths_vanish_at_threshold_and_above():
+    for mode in MODES.values():
+        top = mode.max_mass()
+        m = np.array([top * (1 - 1e-9), top, top + 0.01])
+        w = mode.width(m)
+        assert w[1] == 0.0 and w[2] == 0.0, mode.name
+        assert w[0] <= 1e-3 * float(np.max(mode.width(np.linspace(0, top, 60)))), mode.name
+
+
+def test_two_body_rest_momentum_is_fixed():
+    mode = MODES["Ds+ -> mu+ N"]
+    q = mode.rest_momenta(1.2, 10, np.random.default_rng(0))
+    assert np.allclose(q, two_body_momentum(mass_gev(431), 1.2, mass_gev(13)))
+    t = MODES["tau- -> rho- N"].rest_momenta(0.5, 3, np.random.default_rng(0))
+    assert np.allclose(t, two_body_momentum(mass_gev(15), 0.5, mass_gev(213)))
+
+
+# --- three-body ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, pdg_br, tol", [
+    # K_l3: tree level without S_EW (+2.3%) and, for K+, the K+pi0 isospin breaking (~ +5% in the rate):
+    # K+ ~7% low, K_L ~3% low
+    ("K+ -> pi0 e+ N", 0.0507, 0.09), ("K+ -> pi0 mu+ N", 0.03352, 0.09),
+])
+def test_kl3_sm_limit(name, pdg_br, tol):
+    assert br(name) == pytest.approx(pdg_br, rel=tol)
+
+
+def test_k_long_semileptonic_sums_both_charges():
+    ke3 = br("K_L -> pi- e+ N") + br("K_L -> pi+ e- N")
+    km3 = br("K_L -> pi- mu+ N") + br("K_L -> pi+ mu- N")
+    assert br("K_L -> pi- e+ N") == pytest.approx(br("K_L -> pi+ e- N"), rel=1e-12)
+    assert ke3 == pytest.approx(0.4055, rel=0.05)
+    assert km3 == pytest.approx(0.2704, rel=0.05)
+
+
+def test_tau_leptonic_sm_limit_is_muon_decay():
+    # m_N -> 0 and m_l -> 0: G_F^2 m_tau^5 / 192 pi^3 for both matrix elements
+    m_tau = mass_gev(15)
+    for n_from_tau in (True, False):
+        s = hw.three_body_spectrum(m_tau, (0.0, 0.0, 0.0), hw.tau_leptonic_amp2(K.fermi, n_from_tau))
+        assert s.width == pytest.approx(K.fermi**2 * m_tau**5 / (192 * np.pi**3), rel=1e-4)
+    assert br("tau- -> N e- nubar_e") == pytest.approx(0.1782, rel=0.02)
+    assert br("tau- -> nu_tau mu- N") == pytest.approx(0.1739, rel=0.02)
+
+
+def test_tau_leptonic_spectra_of_the_two_matrix_elements():
+    # massless limit: N in place of nu_tau has the hard spectrum x^2(3 - 2x) (<x> = 0.7), in place of
+    # nubar_l the soft 6x^2(1 - x) (<x> = 0.6), x = 2E/m_tau
+    m_tau = mass_gev(15)
+    hard = hw.three_body_spectrum(m_tau, (0.0, 0.0, 0.0), hw.tau_leptonic_amp2(K.fermi, True))
+    soft = hw.three_body_spectrum(m_tau, (0.0, 0.0, 0.0), hw.tau_leptonic_amp2(K.fermi, False))
+    assert 2 * hard.mean_energy / m_tau == pytest.approx(0.7, rel=1e-3)
+    assert 2 * soft.mean_energy / m_tau == pytest.approx(0.6, rel=1e-3)
+
+
+def test_three_body_widths_vanish_at_threshold():
+    for mode in MODES.values():
+        if mode.kind in ("leptonic", "tau_hadronic"):
+            continue
+        top = mode.max_mass()
+        peak = float(np.max(mode.width(np.linspace(0, top, 20)[:-1])))
+        assert float(mode.width(top)) == 0.0 and float(mode.width(top + 0.1)) == 0.0
+        assert float(mode.width(top * (1 - 1e-3))) < 1e-4 * peak, mode.name
+
+
+@pytest.mark.parametrize("name, m", [("K+ -> pi0 e+ N", 0.15), ("K_L -> pi- mu+ N", 0.1), ("tau- -> nu_tau e- N", 1.0),
+                                     ("tau- -> N mu- nubar_mu", 0.8)])
+def test_three_body_rest_momenta_bounds_and_mean(name, m):
+    mode = MODES[name]
+    q = mode.rest_momenta(m, 200_000, np.random.default_rng(3))
+    assert np.all(q >= 0) and np.all(q <= two_body_momentum(mode.parent_mass, m, sum(mass_gev(abs(p)) for p in mode.partners)) + 1e-12)
+    e = np.sqrt(q * q + m * m)
+    spec = mode.spectrum(m)
+    assert e.mean() == pytest.approx(spec.mean_energy, rel=3e-3)
+    # the width is the integral of the tabulated dGamma/dE_N
+    assert np.trapezoid(spec.density, spec.energies) == pytest.approx(spec.width, rel=2e-2)
+
+
+def test_pseudoscalar_matrix_element_is_symmetric_in_lepton_and_n():
+    # with f+ only, exchanging the masses of l and N leaves the width unchanged
+    ff = hw.FormFactor("flat", "taylor", 1.0)
+    M, Mp = 1.87, 0.49
+    amp = hw.pseudoscalar_amp2(M, Mp, ff, ff, 1.0)
+    a = hw.three_body_spectrum(M, (Mp, 0.1, 0.6), amp).width
+    b = hw.three_body_spectrum(M, (Mp, 0.6, 0.1), amp).width
+    assert a == pytest.approx(b, rel=1e-6)
+
+
+def test_pseudoscalar_massless_width_closed_form():
+    # f+ = 1, massless leptons: dGamma/dq^2 = G^2 |p'|^3 / (24 pi^3), so Gamma = G^2 M^5 / (192 pi^3) *
+    # int_0^(1-sqrt r)^2 lambda^3/2(1, r, x) dx = G^2 M^5 / (192 pi^3) (1 - 8r + 8r^3 - r^4 - 12 r^2 ln r) / 4
+    ff = hw.FormFactor("flat", "taylor", 1.0)
+    M, Mp = 1.0, 0.3
+    r = (Mp / M) ** 2
+    got = hw.three_body_spectrum(M, (Mp, 0.0, 0.0), hw.pseudoscalar_amp2(M, Mp, ff, ff, 1.0)).width
+    expect = M**5 / (192 * np.pi**3) * (1 - 8 * r + 8 * r**3 - r**4 - 12 * r * r * np.log(r)) / 4
+    assert got == pytest.approx(expect, rel=1e-4)
+
+
+# --- the table -------------------------------------------------------------------------------------
+
+def test_modes_of_every_parent():
+    for p in PARENTS:
+        for mode in modes_of(p):
+            assert isinstance(mode, HNLMode) and mode.parent == p and mode.flavour in ("e", "mu", "tau")
+    assert {m.flavour for m in modes_of(15)} == {"e", "mu", "tau"}
+    assert modes_of(22) == ()
+    # charge conservation: parent charge = sum of partner charges (N neutral)
+    from beamdump.pdg import charge
+    for mode in MODES.values():
+        assert charge(mode.parent) == pytest.approx(sum(charge(p) for p in mode.partners)), mode.name
+
+
+def test_bad_mass_is_one_line_error():
+    with pytest.raises(BeamdumpInputError, match="mass"):
+        MODES["K+ -> mu+ N"].rest_momenta(0.45, 3, np.random.default_rng(0))
+    with pytest.raises(BeamdumpInputError, match="mass"):
+        MODES["K+ -> mu+ N"].width(-1.0)
+
+
+def test_width_is_vectorised_and_pure():
+    mode = MODES["K+ -> pi0 mu+ N"]
+    m = np.linspace(0.0, 0.3, 7).reshape(7, 1)
+    w = mode.width(m)
+    assert w.shape == (7, 1)
+    assert w[3, 0] == float(mode.width(float(m[3, 0])))
