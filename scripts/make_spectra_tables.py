@@ -19,13 +19,22 @@ The later collisions of the hadronic cascade in a Cu dump (PythiaCascade, hadron
 
     python scripts/make_spectra_tables.py --energies 400 --nucleus Cu --cascade 5 --events 200000 --chunk-size 10000 --workers 2
 
-Kaon, charm and beauty parent tables (:mod:`beamdump.sources.flavour_spectra`; bins of 0.1
+Pion, kaon, charm and beauty parent tables (:mod:`beamdump.sources.flavour_spectra`; bins of 0.1
 decade; collider tables θ < 0.316 rad)::
 
+    python scripts/make_spectra_tables.py --flavour pions --energies 400 120 800 450 19.2 --events 300000 --chunk-size 50000
     python scripts/make_spectra_tables.py --flavour kaons --energies 400 120 --events 300000 --chunk-size 50000
+    python scripts/make_spectra_tables.py --flavour kaons --energies 19.2 800 450 --events 300000 --chunk-size 50000
     python scripts/make_spectra_tables.py --flavour charm --energies 400 120 800 --events 200000 --chunk-size 50000
     python scripts/make_spectra_tables.py --flavour beauty --collider 13600 7000 --tunes forward default \
         --events 40000 --chunk-size 10000
+    python scripts/make_spectra_tables.py --flavour charm --energies 450 --events 200000 --chunk-size 25000
+    python scripts/make_spectra_tables.py --flavour charm --collider 14000 --tunes forward --events 40000 --chunk-size 10000
+
+The pion and kaon tables on protons only (pp, as NA61/SHINE and NA49 measure; cached, not
+shipped), printed next to the shipped isoscalar ones::
+
+    python scripts/make_spectra_tables.py --flavour pions --energies 19.2 158 400 --events 100000 --chunk-size 50000 --pp-check
 
 The charm and beauty tables against a second generator setting (SoftQCD:inelastic on a fixed
 target, SoftQCD:nonDiffractive at a collider: pair creation, flavour excitation, gluon splitting
@@ -76,11 +85,18 @@ def main(argv: list[str] | None = None) -> None:
                     help="with --nucleus: the whole hadronic cascade, hadrons followed down to EKIN GeV (PythiaCascade)")
     ap.add_argument("--flavour", choices=list(FLAVOURS), default=None,
                     help="parent tables instead: kaons (SoftQCD:inelastic), charm or beauty (HardQCD:hardccbar/hardbbbar)")
+    ap.add_argument("--pp-check", action="store_true",
+                    help="with --flavour pions/kaons: generate the same table on protons only (pp, cached, not shipped) and "
+                         "print its multiplicities per inelastic pp collision next to the shipped isoscalar table's")
     ap.add_argument("--second-setting", action="store_true",
                     help="with --flavour charm/beauty: generate the SoftQCD comparison table (cached) and compare")
     args = ap.parse_args(argv)
     if args.second_setting and args.flavour not in ("charm", "beauty"):
         ap.error("--second-setting needs --flavour charm or beauty")
+    if args.pp_check and args.flavour not in ("pions", "kaons"):
+        ap.error("--pp-check needs --flavour pions or kaons")
+    if args.pp_check and args.collider:
+        ap.error("--pp-check is for fixed-target tables, not with --collider")
     if args.flavour and args.nucleus:
         ap.error("--flavour tables are on isoscalar nucleons or pp, not with --nucleus")
     if args.nucleus and args.collider:
@@ -101,6 +117,9 @@ def main(argv: list[str] | None = None) -> None:
             name = flavour_table_name(energy, args.flavour, tune)
             if args.second_setting:
                 _second_setting(settings, args.out / name, args.workers)
+                continue
+            if args.pp_check:
+                _pp_check(settings, args.out / name, args.workers)
                 continue
         elif args.collider:
             settings = collider_settings(energy, tunes[k], n_events=n, seed=args.seed, chunk_size=args.chunk_size)
@@ -129,6 +148,23 @@ def main(argv: list[str] | None = None) -> None:
             )
         if 221 in spectra.pdg_ids and 111 in spectra.pdg_ids:
             print(f"eta/pi0 = {spectra.multiplicity(221) / spectra.multiplicity(111):.4f}")
+
+
+def _pp_check(settings: SpectrumSettings, shipped_path: Path, workers: int) -> None:
+    """Generate a soft table of the same species on protons only (pp; the measurements are pp),
+    cached, and print the multiplicities per inelastic collision of it and of the shipped isoscalar table."""
+    from dataclasses import replace
+
+    from beamdump.sources.meson_generator import cached_spectra
+
+    pp = cached_spectra(replace(settings, target="pp"), workers=workers)
+    rows = [("pp (cached)", pp)]
+    if shipped_path.exists():
+        rows.append(("1/2 pp + 1/2 pn (shipped)", MesonSpectra.load(shipped_path)))
+    for label, t in rows:
+        mult = ", ".join(f"{pdg}: {t.multiplicity(pdg):.4f}" for pdg in t.pdg_ids)
+        print(f"{settings.beam_energy_gev:g} GeV, {label:<26} per inelastic collision: {mult}"
+              f"  ({t.n_events} events, sigma_gen {t.metadata.get('sigma_gen_mb')} mb)")
 
 
 def _summary(t: MesonSpectra, sigma_mb: float, theta_fwd: float) -> dict[str, float]:

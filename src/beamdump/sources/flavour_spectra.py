@@ -75,6 +75,7 @@ class Flavour:
 
 
 FLAVOURS: Mapping[str, Flavour] = MappingProxyType({
+    "pions": Flavour("pions", ("SoftQCD:inelastic",), (211, -211), None),
     "kaons": Flavour("kaons", ("SoftQCD:inelastic",), (321, -321, 130), None),
     "charm": Flavour("charm", ("HardQCD:hardccbar",), (421, -421, 411, -411, 431, -431, 4122, -4122), "c"),
     "beauty": Flavour("beauty", ("HardQCD:hardbbbar",), (521, -521, 511, -511, 531, -531, 541, -541, 5122, -5122), "b"),
@@ -108,11 +109,20 @@ def flavour_settings(beam_energy_gev: float, flavour: str, *, collider_tune: str
                             **common)
 
 
+def _energy_label(energy_gev: float) -> str:
+    """An energy (GeV) as written in a table name: "400" for a whole number, else "19p2" (one decimal)."""
+    e = float(energy_gev)
+    if math.isclose(e, round(e), rel_tol=0.0, abs_tol=1e-9):
+        return f"{e:.0f}"
+    return f"{e:.1f}".replace(".", "p")
+
+
 def flavour_table_name(beam_energy_gev: float, flavour: str, collider_tune: str | None = None) -> str:
-    """File name of a shipped parent table (√s for a collider)."""
+    """File name of a shipped parent table (√s for a collider); a fractional energy keeps its first
+    decimal ("pythia8_p19p2gev_pions.npz" for the 19.2 GeV PS beam)."""
     if collider_tune is None:
-        return f"pythia8_p{float(beam_energy_gev):.0f}gev_{flavour}.npz"
-    return f"pythia8_pp{float(beam_energy_gev):.0f}gev_{collider_tune}_{flavour}.npz"
+        return f"pythia8_p{_energy_label(beam_energy_gev)}gev_{flavour}.npz"
+    return f"pythia8_pp{_energy_label(beam_energy_gev)}gev_{collider_tune}_{flavour}.npz"
 
 
 def shipped_flavour_tables() -> list[str]:
