@@ -235,6 +235,8 @@ def test_applicable_routes_hnl_channels_to_mixing_models_only():
 
     listed = ["k_to_pi", "proton_brems", "primakoff_proton", *HNL_CHANNELS]
     assert applicable(listed, hnl_like()) == list(HNL_CHANNELS)
+    for name in ("hnl-mu", "hnl-e-dirac", "hnl"):
+        assert applicable(listed, get_model(name)) == list(HNL_CHANNELS)
     for name in ("scalar", "dark-photon", "alp-photon"):
         assert not set(applicable(listed, get_model(name))) & set(HNL_CHANNELS)
     assert set(HNL_CHANNELS) <= set(channel_descriptions())
@@ -298,3 +300,66 @@ def test_reach_events_scale_as_u4_far_below_the_lower_edge(tmp_path):
     n = grid.total
     assert np.all(n[:, 0] > 0)
     np.testing.assert_allclose(n[:, 1] / n[:, 0], 100.0, rtol=1e-6)
+
+
+# ------------------------------------------------------------------ with the production modes of hnl_modes
+def test_every_mode_stays_inside_the_cone_bound():
+    """The cone pre-selection uses p*_max = p(M; m, Σ m_partners): no drawn |p*| exceeds it."""
+    from beamdump.production.hnl_modes import hnl_modes
+
+    rng = np.random.default_rng(7)
+    for mode in hnl_modes().values():
+        for frac in (0.05, 0.5, 0.95):
+            m = frac * mode.max_mass()
+            q = mode.rest_momenta(m, 200, rng)
+            assert np.all(q <= max_rest_momentum(mode, m) * (1 + 1e-9)), (mode.name, m)
+
+
+def test_kaon_channel_is_the_direct_sum_over_the_kplus_modes():
+    """hnl_kaon of one K± bin, hnl-mu: 2 × 0.1 × P(decay) × [BR(K⁺ → μ⁺N) + BR(K⁺ → π⁰μ⁺N)] (U_μ² = 1);
+    U_e² alone gives the e modes' sum."""
+    from beamdump.production.hnl_channels import HNL_KAON, LABELS
+    from beamdump.production.hnl_modes import modes_of
+
+    lam = interaction_length_m("copper")
+    src = DumpParents({321: one_bin_table()}, lam)
+    ell = 10.0 / mass_gev(321) * HBARC_GEV_M / width_gev(321)
+    m = 0.2
+    for flavour in ("mu", "e"):
+        ch = HNLChannel(HNL_KAON, LABELS[HNL_KAON], src, {321: modes_of(321)}, MixingCouplings({flavour: 1.0}))
+        want = sum(float(md.branching(m)) for md in modes_of(321) if md.flavour == flavour)
+        assert want > 0
+        assert ch.sample(m, np.random.default_rng(0)).total == pytest.approx(2 * 0.1 * lam / (lam + ell) * want, rel=1e-5)
+
+
+def test_pipe_parents_are_those_of_the_kaon_pipe_channel():
+    """hnl_kaon_in_pipe draws the same kaons with the same P(decay in the pipe) as k_to_pi_in_pipe."""
+    from beamdump.production.decay_pipe import PipeDecayChannel
+    from beamdump.production.flavour_decays import load_definitions
+    from beamdump.models.base import FlavourCouplings
+
+    pipe = DecayPipe(50.0, 725.0, 1.0)
+    table = one_bin_table(p_gev=15.0, theta=1e-3, width=0.5)
+    old = PipeDecayChannel(load_definitions()["k_to_pi"], {321: table}, FlavourCouplings(vector={"sd": 1e-9}, axial={}), pipe=pipe)
+    new = PipeParents({321: table}, pipe)
+    for a, b in zip(old.species, new.species):
+        assert a.pdg == b.pdg
+        np.testing.assert_array_equal(a.frame.weights, b.frame.weights)
+        np.testing.assert_array_equal(a.origin, b.origin)
+
+
+def test_make_reach_of_a_ship_like_preset_gives_n_proportional_to_u4(tmp_path):
+    """make_reach with the hnl_* channels of a SHiP-like preset and hnl-mu: every channel that can
+    make the mass contributes, and N ∝ U⁴ far below the lower edge."""
+    from beamdump.engine.analysis import make_reach, run_reach
+
+    chans = ("hnl_kaon", "hnl_charm", "hnl_tau", "hnl_beauty")
+    reach = make_reach(ship_hnl(tmp_path, chans), "hnl-mu")
+    assert [c.name for c in reach.channels] == list(chans)
+    r = run_reach(reach, masses=np.array([0.3, 1.0, 2.0]), couplings=np.array([1e-14, 1e-13, 1e-2]))
+    n = r.grid.total
+    assert np.all(n[:, 0] > 0)
+    np.testing.assert_allclose(n[:, 1] / n[:, 0], 100.0, rtol=1e-6)
+    by = r.grid.by_channel
+    assert by["hnl_kaon"][0, 0] > 0 and by["hnl_charm"][1, 0] > 0 and by["hnl_tau"][1, 0] > 0 and by["hnl_beauty"][2, 0] > 0
+    assert by["hnl_kaon"][1, 0] == 0 and by["hnl_charm"][2, 0] == 0
