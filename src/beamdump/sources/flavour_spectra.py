@@ -1,13 +1,19 @@
-"""Kaon, charm and beauty parent spectra: shipped Pythia 8 tables normalised per beam proton.
+"""Pion, kaon, charm and beauty parent spectra: shipped Pythia 8 tables normalised per beam proton.
 
 Units: beam energies and √s in GeV, cross-sections in μb (charm) and nb (beauty) as in
 ``data/production/heavy_flavour.toml``, angles in rad, momenta in GeV.
 
-Three kinds of table (:data:`FLAVOURS`), each made by :func:`flavour_settings` and shipped as
+Four kinds of table (:data:`FLAVOURS`), each made by :func:`flavour_settings` and shipped as
 ``pythia8_p<E>gev_<flavour>.npz`` (fixed target, isoscalar nucleons) or
 ``pythia8_pp<√s>gev_<tune>_<flavour>.npz`` (pp collider, +z hemisphere, θ < 10^-0.5 rad, which
 covers FASER2's few mrad and LHCb's 2 < η < 5):
 
+* ``pions``: π⁺ (211), π⁻ (−211) from ``SoftQCD:inelastic``, per inelastic pN collision, made and
+  normalised exactly as the kaons (factor 1). Pions from K_S, Λ, Σ, ρ, ω, η and every other
+  hadron Pythia decays are counted; K± and K_L are stable in Pythia (their K → π decays in the
+  dump belong to the kaon channels). At the PS (19.2 GeV, √s = 6.1 GeV) the same
+  ``SoftQCD:inelastic`` runs and matches ⟨π⁻⟩ in pp within ~20%, where Pythia's low-energy
+  framework (``LowEnergyQCD``) makes half the measured π⁻ (docs/heavy_flavour.md).
 * ``kaons``: K⁺ (321), K⁻ (−321), K_L (130) from ``SoftQCD:inelastic``, per inelastic pN
   collision (the default tables' convention). Particle and antiparticle are separate species
   (signed PDG ids). Kaons from φ → KK̄, K* → Kπ and every other decaying hadron are counted
@@ -192,7 +198,7 @@ def normalisation(table: MesonSpectra, *, target: str | None = None, cascade: bo
     """Factor from a parent table's yields (per generated event) to parents per beam proton (per
     inelastic pp collision at a collider), with the numbers used.
 
-    Kaons: 1 (the table is per inelastic pN collision; the cascade's later collisions are not in it).
+    Pions and kaons: 1 (the table is per inelastic pN collision; the cascade's later collisions are not in it).
     Fixed target: χ = σ_QQ̄/σ_inel, σ_QQ̄ per nucleon (measured, ∝ A) over σ_inel per nucleon: the
     pN value (``target=None``: isoscalar nucleons, as the other tables) or σ_inel(pA)/A of the
     material ``target`` (:func:`sigma_inel_per_nucleon_mb`; smaller, so χ is larger: SHiP's
@@ -204,7 +210,7 @@ def normalisation(table: MesonSpectra, *, target: str | None = None, cascade: bo
     st = table.settings
     f = _table_flavour(st)
     if f is None:
-        raise BeamdumpInputError("table: not a parent table (kaons, charm, beauty) of flavour_spectra")
+        raise BeamdumpInputError("table: not a parent table (pions, kaons, charm, beauty) of flavour_spectra")
     if f.quark is None:
         return {"flavour": f.name, "factor": 1.0, "chi": 1.0, "cascade": 1.0,
                 "note": "SoftQCD:inelastic table: per inelastic pN collision; the cascade's later collisions not included"}
@@ -234,7 +240,7 @@ def normalisation(table: MesonSpectra, *, target: str | None = None, cascade: bo
 
 def parent_spectra(beam_energy_gev: float, pdg: int, *, collider_tune: str | None = None, target: str | None = None,
                    cascade: bool = True) -> MesonSpectra:
-    """The shipped table holding species ``pdg`` (kaons, D, B; :data:`FLAVOURS`), with yields per
+    """The shipped table holding species ``pdg`` (π±, kaons, D, B; :data:`FLAVOURS`), with yields per
     beam proton on a thick target (``collider_tune``: per inelastic pp collision at
     √s = ``beam_energy_gev``, +z hemisphere, θ < 0.316 rad), normalised to the measured σ_QQ̄
     (:func:`normalisation`; ``target`` a material such as "Mo", else isoscalar nucleons) and with
