@@ -125,7 +125,9 @@ def test_three_body_widths_vanish_at_threshold():
 
 
 @pytest.mark.parametrize("name, m", [("K+ -> pi0 e+ N", 0.15), ("K_L -> pi- mu+ N", 0.1), ("tau- -> nu_tau e- N", 1.0),
-                                     ("tau- -> N mu- nubar_mu", 0.8)])
+                                     ("tau- -> N mu- nubar_mu", 0.8),
+                                     ("D0 -> K*- mu+ N", 0.5), ("B0 -> D*- tau+ N", 0.7), ("B+ -> D0bar e+ N", 2.0),
+                                     ("B0 -> pi- mu+ N", 3.0)])
 def test_three_body_rest_momenta_bounds_and_mean(name, m):
     mode = MODES[name]
     q = mode.rest_momenta(m, 200_000, np.random.default_rng(3))
@@ -139,7 +141,7 @@ def test_three_body_rest_momenta_bounds_and_mean(name, m):
 
 def test_pseudoscalar_matrix_element_is_symmetric_in_lepton_and_n():
     # with f+ only, exchanging the masses of l and N leaves the width unchanged
-    ff = hw.FormFactor("flat", "taylor", 1.0)
+    ff = hw.FormFactor("flat", "taylor", {"value0": 1.0})
     M, Mp = 1.87, 0.49
     amp = hw.pseudoscalar_amp2(M, Mp, ff, ff, 1.0)
     a = hw.three_body_spectrum(M, (Mp, 0.1, 0.6), amp).width
@@ -150,12 +152,77 @@ def test_pseudoscalar_matrix_element_is_symmetric_in_lepton_and_n():
 def test_pseudoscalar_massless_width_closed_form():
     # f+ = 1, massless leptons: dGamma/dq^2 = G^2 |p'|^3 / (24 pi^3), so Gamma = G^2 M^5 / (192 pi^3) *
     # int_0^(1-sqrt r)^2 lambda^3/2(1, r, x) dx = G^2 M^5 / (192 pi^3) (1 - 8r + 8r^3 - r^4 - 12 r^2 ln r) / 4
-    ff = hw.FormFactor("flat", "taylor", 1.0)
+    ff = hw.FormFactor("flat", "taylor", {"value0": 1.0})
     M, Mp = 1.0, 0.3
     r = (Mp / M) ** 2
     got = hw.three_body_spectrum(M, (Mp, 0.0, 0.0), hw.pseudoscalar_amp2(M, Mp, ff, ff, 1.0)).width
     expect = M**5 / (192 * np.pi**3) * (1 - 8 * r + 8 * r**3 - r**4 - 12 * r * r * np.log(r)) / 4
     assert got == pytest.approx(expect, rel=1e-4)
+
+
+@pytest.mark.parametrize("name, pdg_br, tol", [
+    # lattice f+(0) (FLAG 2019) with CLEO-c shapes: D -> K to ~3%, D -> pi f+(0) to 6% (12% in the rate)
+    ("D0 -> K- e+ N", 0.03549, 0.06), ("D+ -> K0bar e+ N", 0.0872, 0.06), ("D0 -> pi- e+ N", 0.00291, 0.18),
+    # Melikhov-Stech quark-model D -> K* form factors (~10-15%)
+    ("D0 -> K*- e+ N", 0.0215, 0.18), ("D+ -> K*0bar e+ N", 0.0540, 0.18),
+    # CLN B -> D, B -> D* with |V_cb| = 41.1e-3 (incl./excl. average: exclusive-only 39.4e-3 is 8% lower in the rate)
+    ("B+ -> D0bar e+ N", 0.0235, 0.10), ("B0 -> D- mu+ N", 0.0231, 0.10),
+    ("B0 -> D*- e+ N", 0.0505, 0.12), ("B+ -> D*0bar mu+ N", 0.0558, 0.12),
+    # Ball-Zwicky LCSR B -> pi (f+(0) to ~12%: 25% in the rate)
+    ("B0 -> pi- e+ N", 1.50e-4, 0.25),
+])
+def test_heavy_semileptonic_sm_limit(name, pdg_br, tol):
+    assert br(name) == pytest.approx(pdg_br, rel=tol)
+
+
+def test_sm_ratios_r_d_and_r_dstar():
+    # tau / light lepton, the SM predictions R(D) = 0.298(4), R(D*) = 0.254(5) (HFLAV 2019)
+    assert br("B0 -> D- tau+ N") / br("B0 -> D- mu+ N") == pytest.approx(0.298, rel=0.05)
+    assert br("B0 -> D*- tau+ N") / br("B0 -> D*- mu+ N") == pytest.approx(0.254, rel=0.05)
+
+
+def test_pseudoscalar_matrix_element_matches_the_double_differential_formula():
+    # dGamma/dq^2 dE_N of arXiv:1805.08567 appendix C.1 (as HNLCalc writes it) = the tensor contraction
+    from beamdump.dalitz import dalitz_limits, dot_products
+    fp, f0 = K.form_factors["D_K_plus"], K.form_factors["D_K_zero"]
+    M, Mp, ml, m = mass_gev(421), mass_gev(321), mass_gev(13), 0.5
+    s12 = np.array([1.0, 1.1, 1.2])
+    a, b = dalitz_limits(M, Mp, ml, m, s12)
+    q = 0.3 * a + 0.7 * b
+    got = hw.pseudoscalar_amp2(M, Mp, fp, f0, 1.0)(dot_products(M, (Mp, ml, m), s12, q), s12, q)
+    E = (M * M + m * m - s12) / (2 * M)
+    FP, F0 = fp(q), f0(q)
+    FM = (F0 - FP) * (M**2 - Mp**2) / q
+    u = 4 * E * M + ml**2 - m**2 - q
+    w = 2 * M**2 - 2 * Mp**2 - 4 * E * M - ml**2 + m**2 + q
+    x = (FM**2 * (q * (m**2 + ml**2) - (m**2 - ml**2) ** 2) + 2 * FP * FM * m**2 * w + 2 * FP * FM * ml**2 * u
+         + FP**2 * u * w - FP**2 * (2 * M**2 + 2 * Mp**2 - q) * (q - m**2 - ml**2))
+    # dGamma/dE dq^2 = |M|^2 / (128 pi^3 M^2) = G^2 |V|^2 x / (64 pi^3 M^2)
+    assert np.allclose(got / (128 * np.pi**3 * M**2), x / (64 * np.pi**3 * M**2), rtol=1e-12)
+
+
+@pytest.mark.parametrize("had, parent, daughter", [("B_Dstar", 511, 413), ("D_Kstar", 421, 323)])
+def test_vector_width_equals_the_helicity_formula(had, parent, daughter):
+    ffs = {c: K.form_factors[f"{had}_{c}"] for c in ("V", "A0", "A1", "A2")}
+    M, Mv = mass_gev(parent), mass_gev(daughter)
+    got = hw.three_body_spectrum(M, (Mv, 0.0, 0.0), hw.vector_amp2(M, Mv, ffs, 1.0)).width
+    assert got == pytest.approx(hw.vector_helicity_width(M, Mv, ffs, 1.0), rel=1e-6)
+
+
+def test_vector_mode_spectrum_has_the_heavy_quark_limit(monkeypatch):
+    # B -> D* l N at m_N, m_l -> 0: the N spectrum is close to the neutrino's in free b -> c l nubar,
+    # |M|^2 ∝ (p_b.p_nu)(p_l.p_c) (soft), and softer than the charged lepton's
+    ffs = {c: K.form_factors[f"B_Dstar_{c}"] for c in ("V", "A0", "A1", "A2")}
+    M, Mv = mass_gev(511), mass_gev(413)
+    amp = hw.vector_amp2(M, Mv, ffs, 1.0)
+    n_mean = hw.three_body_spectrum(M, (Mv, 0.0, 0.0), amp).mean_energy
+    free = hw.three_body_spectrum(M, (Mv, 0.0, 0.0), hw.tau_leptonic_amp2(1.0, False)).mean_energy
+    assert n_mean == pytest.approx(free, rel=0.03)
+    # the charged lepton's spectrum at m_l = m_N is the N's with the interference term's sign flipped
+    # (the term is odd under p_l <-> p_N, the rest even)
+    monkeypatch.setattr(hw, "VECTOR_INTERFERENCE", -hw.VECTOR_INTERFERENCE)
+    lepton_mean = hw.three_body_spectrum(M, (Mv, 0.0, 0.0), amp).mean_energy
+    assert n_mean < lepton_mean - 0.1
 
 
 # --- the table -------------------------------------------------------------------------------------

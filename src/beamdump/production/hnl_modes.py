@@ -130,7 +130,8 @@ class HNLMode:
             ffs = k.form_factors
             amp2 = hw.pseudoscalar_amp2(self.parent_mass, hadron_mass, ffs[self.hadron + "_plus"], ffs[self.hadron + "_zero"], coupling2)
             return (hadron_mass, lepton, m), amp2
-        raise BeamdumpInputError(f"HNLMode {self.name!r}: kind {self.kind!r} not implemented")
+        ffs = {c: k.form_factors[f"{self.hadron}_{c}"] for c in ("V", "A0", "A1", "A2")}
+        return (hadron_mass, lepton, m), hw.vector_amp2(self.parent_mass, hadron_mass, ffs, coupling2)
 
 
 @lru_cache(maxsize=4096)
@@ -163,18 +164,38 @@ def _leptonic() -> list[HNLMode]:
     ]
 
 
-def _semileptonic_p() -> list[HNLMode]:
-    rows = (  # (pdg, name, partner pdg, partner name, form factors, V, C^2, lepton sign, flavours)
-        (321, "K+", 111, "pi0", "K_pi", "V_us", 0.5, -1, ("e", "mu")),
-        (130, "K_L", -211, "pi-", "K_pi", "V_us", 0.5, -1, ("e", "mu")),
-        (130, "K_L", 211, "pi+", "K_pi", "V_us", 0.5, 1, ("e", "mu")),
+_C1 = "appendix C.1 (full V-A matrix element with f+, f0)"
+_C2 = "appendix C.2 (full V-A matrix element with V, A0, A1, A2)"
+
+
+def _semileptonic() -> list[HNLMode]:
+    rows = (  # (pdg, name, partner pdg, partner name, form factors, V, C^2, lepton sign, kind)
+        (321, "K+", 111, "pi0", "K_pi", "V_us", 0.5, -1, "P"),
+        (130, "K_L", -211, "pi-", "K_pi", "V_us", 0.5, -1, "P"),
+        (130, "K_L", 211, "pi+", "K_pi", "V_us", 0.5, 1, "P"),
+        (421, "D0", -321, "K-", "D_K", "V_cs", 1.0, -1, "P"),
+        (411, "D+", -311, "K0bar", "D_K", "V_cs", 1.0, -1, "P"),
+        (421, "D0", -211, "pi-", "D_pi", "V_cd", 1.0, -1, "P"),
+        (411, "D+", 111, "pi0", "D_pi", "V_cd", 0.5, -1, "P"),
+        (421, "D0", -323, "K*-", "D_Kstar", "V_cs", 1.0, -1, "V"),
+        (411, "D+", -313, "K*0bar", "D_Kstar", "V_cs", 1.0, -1, "V"),
+        (521, "B+", -421, "D0bar", "B_D", "V_cb", 1.0, -1, "P"),
+        (511, "B0", -411, "D-", "B_D", "V_cb", 1.0, -1, "P"),
+        (531, "Bs0", -431, "Ds-", "Bs_Ds", "V_cb", 1.0, -1, "P"),
+        (521, "B+", -423, "D*0bar", "B_Dstar", "V_cb", 1.0, -1, "V"),
+        (511, "B0", -413, "D*-", "B_Dstar", "V_cb", 1.0, -1, "V"),
+        (531, "Bs0", -433, "Ds*-", "Bs_Dsstar", "V_cb", 1.0, -1, "V"),
+        (521, "B+", 111, "pi0", "B_pi", "V_ub", 0.5, -1, "P"),
+        (511, "B0", -211, "pi-", "B_pi", "V_ub", 1.0, -1, "P"),
     )
     out = []
-    for pdg, name, partner, pname, ff, v, c2, sign, flavours in rows:
-        for a in flavours:
+    for pdg, name, partner, pname, ff, v, c2, sign, kind in rows:
+        for a in LEPTONS:
+            if mass_gev(pdg) <= mass_gev(abs(partner)) + mass_gev(LEPTONS[a]):
+                continue
             lep = "+" if sign < 0 else "-"
-            out.append(HNLMode(f"{name} -> {pname} {a}{lep} N", pdg, a, (partner, sign * LEPTONS[a]), "semileptonic_P",
-                               _SRC + "appendix C.1 (full V-A matrix element with f+, f0)", ff, v, c2))
+            out.append(HNLMode(f"{name} -> {pname} {a}{lep} N", pdg, a, (partner, sign * LEPTONS[a]), "semileptonic_" + kind,
+                               _SRC + (_C1 if kind == "P" else _C2), ff, v, c2))
     return out
 
 
@@ -197,7 +218,7 @@ def _tau() -> list[HNLMode]:
 @lru_cache(maxsize=1)
 def hnl_modes() -> Mapping[str, HNLMode]:
     """Every HNL production mode by name (read-only)."""
-    modes = _leptonic() + _semileptonic_p() + _tau()
+    modes = _leptonic() + _semileptonic() + _tau()
     return MappingProxyType({m.name: m for m in modes})
 
 

@@ -42,9 +42,9 @@ from ..datafiles import load_toml, package_data
 from ..errors import BeamdumpInputError
 from ..kinematics import FloatArray, kallen
 from ..models.hnl_decays import hnl_constants
+from ..pdg import mass_gev
 
 FILE = "hnl_production.toml"
-FORM_FACTOR_KINDS = ("taylor", "pole", "pole_alpha")
 #: Gauss–Legendre nodes of the inner (s₂₃) integral and the number of E_N nodes of the spectrum
 INNER_NODES = 24
 SPECTRUM_NODES = 129
@@ -58,36 +58,102 @@ Amplitude2 = Callable[[Dots, FloatArray, FloatArray], FloatArray]
 
 # --- constants -------------------------------------------------------------------------------------
 
+#: parameters each form-factor kind needs (see hnl_production.toml's header)
+FORM_FACTOR_PARAMS: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "taylor": ("value0", "coefficients", "scale_gev"),
+    "pole": ("value0", "pole_gev"),
+    "pole_alpha": ("value0", "pole_gev", "alpha"),
+    "two_poles": ("r1", "r2", "pole_gev", "pole2_gev"),
+    "melikhov_stech": ("value0", "pole_gev", "sigma1", "sigma2", "pole_power"),
+    "cln_pseudoscalar": ("parent", "daughter", "component", "g1", "rho2", "delta"),
+    "cln_vector": ("parent", "daughter", "component", "ha1", "rho2", "ratio1"),
+})
+FORM_FACTOR_KINDS = tuple(FORM_FACTOR_PARAMS)
+CLN_COMPONENTS = {"cln_pseudoscalar": ("plus", "zero"), "cln_vector": ("V", "A0", "A1", "A2")}
+#: the q-dependence of the CLN ratios R_i(w) = R_i(1) + c1 (w − 1) + c2 (w − 1)² (Caprini, Lellouch, Neubert,
+#: hep-ph/9712417 eq. (35)) [check: remembered]; R1 for V, R2 for A2, R0 for A0
+_CLN_RATIO_SLOPES = {"V": (-0.12, 0.05), "A2": (0.11, -0.06), "A0": (-0.11, 0.01)}
+
+
 @dataclass(frozen=True)
 class FormFactor:
-    """A transition form factor F(q²) (q² in GeV²) of ``hnl_production.toml`` (kinds: taylor, pole,
-    pole_alpha; see the file's header)."""
+    """A transition form factor F(q²) (q² in GeV²) of ``hnl_production.toml``; ``kind`` one of
+    FORM_FACTOR_KINDS with the parameters FORM_FACTOR_PARAMS[kind] in ``params`` (see the file's header):
+
+    * taylor: F(0)(1 + Σ_k c_k (q²/scale²)^k);  pole: F(0)/(1 − q²/m²);
+    * pole_alpha: F(0)/((1 − q²/m²)(1 − α q²/m²)) (Bečirević–Kaidalov);
+    * two_poles: r₁/(1 − q²/m²) + r₂/(1 − q²/m₂²) (Ball–Zwicky, hep-ph/0406232 eq. (59));
+    * melikhov_stech: F(0)/((1 − q²/m²)^p (1 − σ₁ q²/m² + σ₂ q⁴/m⁴)), p = pole_power ∈ {0, 1};
+    * cln_pseudoscalar / cln_vector: the heavy-quark (Caprini–Lellouch–Neubert) forms in w = v·v′ for
+      B → D (f₊, f₀) and B → D* (V, A0, A1, A2): see :meth:`_cln`.
+    """
 
     name: str
     kind: str
-    value0: float
-    coefficients: tuple[float, ...] = ()
-    scale_gev: float = 1.0
-    pole_gev: float = 0.0
-    alpha: float = 0.0
+    params: Mapping[str, float | str | tuple[float, ...]]
     source: str = ""
 
     def __post_init__(self) -> None:
+        where = f"{FILE} [form_factors.{self.name}]"
         if self.kind not in FORM_FACTOR_KINDS:
-            raise BeamdumpInputError(f"{FILE} [form_factors.{self.name}].kind: {self.kind!r}; allowed: {', '.join(FORM_FACTOR_KINDS)}")
-        if self.kind != "taylor" and self.pole_gev <= 0.0:
-            raise BeamdumpInputError(f"{FILE} [form_factors.{self.name}].pole_gev: {self.pole_gev!r}; allowed: > 0")
+            raise BeamdumpInputError(f"{where}.kind: {self.kind!r}; allowed: {', '.join(FORM_FACTOR_KINDS)}")
+        for key in FORM_FACTOR_PARAMS[self.kind]:
+            if key not in self.params and not (key in ("coefficients", "scale_gev", "delta") ):
+                raise BeamdumpInputError(f"{where}: missing {key!r} (kind {self.kind} needs {', '.join(FORM_FACTOR_PARAMS[self.kind])})")
+        if "pole_gev" in FORM_FACTOR_PARAMS[self.kind] and not float(self.params["pole_gev"]) > 0.0:
+            raise BeamdumpInputError(f"{where}.pole_gev: {self.params['pole_gev']!r}; allowed: > 0")
+        if self.kind in CLN_COMPONENTS and self.params["component"] not in CLN_COMPONENTS[self.kind]:
+            raise BeamdumpInputError(f"{where}.component: {self.params['component']!r}; allowed: {', '.join(CLN_COMPONENTS[self.kind])}")
+
+    def _p(self, key: str, default: float = 0.0) -> float:
+        return float(self.params.get(key, default))  # type: ignore[arg-type]
 
     def __call__(self, q2: ArrayLike) -> FloatArray:
         """F(q²) at ``q2`` (GeV²)."""
         q2 = np.asarray(q2, dtype=float)
         if self.kind == "taylor":
-            t = q2 / self.scale_gev**2
-            return self.value0 * (1.0 + sum(c * t ** (k + 1) for k, c in enumerate(self.coefficients)))
-        x = q2 / self.pole_gev**2
+            t = q2 / self._p("scale_gev", 1.0) ** 2
+            coefficients = tuple(self.params.get("coefficients", ()))  # type: ignore[arg-type]
+            return self._p("value0") * (1.0 + sum(c * t ** (k + 1) for k, c in enumerate(coefficients)))
+        if self.kind in CLN_COMPONENTS:
+            return self._cln(q2)
+        x = q2 / self._p("pole_gev") ** 2
         if self.kind == "pole":
-            return self.value0 / (1.0 - x)
-        return self.value0 / ((1.0 - x) * (1.0 - self.alpha * x))
+            return self._p("value0") / (1.0 - x)
+        if self.kind == "pole_alpha":
+            return self._p("value0") / ((1.0 - x) * (1.0 - self._p("alpha") * x))
+        if self.kind == "two_poles":
+            return self._p("r1") / (1.0 - x) + self._p("r2") / (1.0 - q2 / self._p("pole2_gev") ** 2)
+        pole = (1.0 - x) ** self._p("pole_power")
+        return self._p("value0") / (pole * (1.0 - self._p("sigma1") * x + self._p("sigma2") * x * x))
+
+    def _cln(self, q2: FloatArray) -> FloatArray:
+        """CLN (hep-ph/9712417) in w = (M² + M′² − q²)/(2MM′), z = (√(w+1) − √2)/(√(w+1) + √2), r = M′/M:
+
+        * B → D: V₁(w) = G(1)[1 − 8ρ²z + (51ρ² − 10)z² − (252ρ² − 84)z³], f₊ = (1 + r)/(2√r) V₁,
+          f₀ = f₊ · 2r(w + 1)/(1 + r)² · [1 + Δ(−0.019 + 0.041(w − 1) − 0.015(w − 1)²)] (eq. (29)–(31));
+        * B → D*: h_A1(w) = h_A1(1)[1 − 8ρ²z + (53ρ² − 15)z² − (231ρ² − 91)z³], R* = 2√r/(1 + r),
+          A₁ = (w + 1)/2 · R* h_A1, V = R₁(w) h_A1/R*, A₂ = R₂(w) h_A1/R*, A₀ = R₀(w) h_A1/R*
+          (eq. (35)–(36); R_i(w) = R_i(1) + c₁(w − 1) + c₂(w − 1)²)."""
+        M, Mp = mass_gev(int(self._p("parent"))), mass_gev(int(self._p("daughter")))
+        r = Mp / M
+        w = (M * M + Mp * Mp - q2) / (2.0 * M * Mp)
+        z = (np.sqrt(w + 1.0) - np.sqrt(2.0)) / (np.sqrt(w + 1.0) + np.sqrt(2.0))
+        rho2, component = self._p("rho2"), self.params["component"]
+        if self.kind == "cln_pseudoscalar":
+            v1 = self._p("g1") * (1.0 - 8.0 * rho2 * z + (51.0 * rho2 - 10.0) * z**2 - (252.0 * rho2 - 84.0) * z**3)
+            f_plus = (1.0 + r) / (2.0 * np.sqrt(r)) * v1
+            if component == "plus":
+                return f_plus
+            dw = w - 1.0
+            return f_plus * 2.0 * r * (w + 1.0) / (1.0 + r) ** 2 * (1.0 + self._p("delta") * (-0.019 + 0.041 * dw - 0.015 * dw * dw))
+        ha1 = self._p("ha1") * (1.0 - 8.0 * rho2 * z + (53.0 * rho2 - 15.0) * z**2 - (231.0 * rho2 - 91.0) * z**3)
+        r_star = 2.0 * np.sqrt(r) / (1.0 + r)
+        if component == "A1":
+            return 0.5 * (w + 1.0) * r_star * ha1
+        c1, c2 = _CLN_RATIO_SLOPES[str(component)]
+        ratio = self._p("ratio1") + c1 * (w - 1.0) + c2 * (w - 1.0) ** 2
+        return ratio * ha1 / r_star
 
 
 @dataclass(frozen=True)
@@ -110,13 +176,10 @@ def _value(table: Mapping, key: str, where: str) -> float:
 
 
 def _form_factor(name: str, d: Mapping) -> FormFactor:
-    try:
-        return FormFactor(
-            name, str(d["kind"]), float(d["value0"]), tuple(float(c) for c in d.get("coefficients", ())),
-            float(d.get("scale_gev", 1.0)), float(d.get("pole_gev", 0.0)), float(d.get("alpha", 0.0)), str(d["source"]),
-        )
-    except KeyError as exc:
-        raise BeamdumpInputError(f"{FILE} [form_factors.{name}]: missing {exc.args[0]!r}") from None
+    if "kind" not in d or "source" not in d:
+        raise BeamdumpInputError(f"{FILE} [form_factors.{name}]: needs 'kind' and 'source'")
+    params = {k: (tuple(float(c) for c in v) if isinstance(v, list) else v) for k, v in d.items() if k not in ("kind", "source")}
+    return FormFactor(name, str(d["kind"]), MappingProxyType(params), str(d["source"]))
 
 
 @lru_cache(maxsize=1)
@@ -184,6 +247,87 @@ def pseudoscalar_amp2(M: float, M_prime: float, f_plus: FormFactor, f_zero: Form
         return 4.0 * coupling2 * (2.0 * h_n * h_l - h2 * d[(2, 3)])
 
     return amp2
+
+
+_METRIC = np.array([1.0, -1.0, -1.0, -1.0])
+#: the sign η of the V–A interference term of P → VℓN, fixed by the heavy-quark limit: in B → D*ℓN at
+#: m_N, m_ℓ → 0 the N (in the neutrino's place) has the soft spectrum of the free-quark decay
+#: b → c ℓ ν̄ (|M|² ∝ (p_b·p_ν̄)(p_ℓ·p_c), like the ν̄_e of μ decay); see :func:`vector_amp2` and the test
+#: test_vector_mode_spectrum_has_the_heavy_quark_limit
+VECTOR_INTERFERENCE = -1.0
+
+
+def _mdot(a: FloatArray, b: FloatArray) -> FloatArray:
+    """Minkowski a·b over the last axis (E, px, py, pz)."""
+    return np.einsum("...i,i,...i->...", a, _METRIC, b)
+
+
+def vector_amp2(M: float, M_v: float, ffs: Mapping[str, FormFactor], coupling2: float) -> Amplitude2:
+    """|M|² of P → VℓN (daughters 1 = V, 2 = ℓ, 3 = N) for ``coupling2`` = G_F²|V|²C² (GeV⁻⁴), summed over
+    the V polarisations and the lepton spins, from the currents (1805.08567 appendix C.2, eq. (C.13)):
+
+        ⟨V|q̄′γ^μq|P⟩ ∝ 2V/(M + M_V) ε^{μνρσ} ε*_ν p_ρ p′_σ,
+        ⟨V|q̄′γ^μγ₅q|P⟩ ∝ (M + M_V)A₁ ε*^μ − A₂ (ε*·q)/(M + M_V) (p + p′)^μ − 2M_V (ε*·q)/q² (A₃ − A₀) q^μ,
+        A₃ = [(M + M_V)A₁ − (M − M_V)A₂]/(2M_V),
+
+    |M|² = 4 coupling2 Σ_ε [2(a·p_N)(a·p_ℓ) − a²(p_N·p_ℓ) + 2(v·p_N)(v·p_ℓ) − v²(p_N·p_ℓ) + 2η ε(a, p_N, v, p_ℓ)]
+    (a, v: the axial and vector currents of one real polarisation ε; η = VECTOR_INTERFERENCE; ε(a, b, c, d)
+    = det[a, b, c, d]). Evaluated numerically with explicit four-vectors in the parent frame (V along z, ℓ
+    and N in the x–z plane), where ε^{μνρσ}ε_ν p_ρ p′_σ = M (0, ε⃗ × p⃗′) up to a sign absorbed in η."""
+    msum = M + M_v
+
+    def amp2(d: Dots, s12: FloatArray, q2: FloatArray) -> FloatArray:
+        e1 = d[(0, 1)] / M
+        e2 = d[(0, 2)] / M
+        p1 = np.sqrt(np.clip(e1 * e1 - M_v * M_v, 0.0, None))
+        p2 = np.sqrt(np.clip(e2 * e2 - d[(2, 2)], 0.0, None))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cos12 = np.clip(np.where(p1 * p2 > 0, (e1 * e2 - d[(1, 2)]) / (p1 * p2), 1.0), -1.0, 1.0)
+        sin12 = np.sqrt(1.0 - cos12 * cos12)
+        zero = np.zeros_like(e1)
+        P = np.stack([np.full_like(e1, M), zero, zero, zero], axis=-1)
+        Pv = np.stack([e1, zero, zero, p1], axis=-1)
+        Pl = np.stack([e2, p2 * sin12, zero, p2 * cos12], axis=-1)
+        Pn = P - Pv - Pl
+        q = P - Pv
+        psum = P + Pv
+        a1, a2, a0, vv = (ffs[k](q2) for k in ("A1", "A2", "A0", "V"))
+        a3 = (msum * a1 - (M - M_v) * a2) / (2.0 * M_v)
+        pols = (
+            np.stack([zero, zero + 1.0, zero, zero], axis=-1),
+            np.stack([zero, zero, zero + 1.0, zero], axis=-1),
+            np.stack([p1 / M_v, zero, zero, e1 / M_v], axis=-1),
+        )
+        pn_pl = d[(2, 3)]
+        total = np.zeros_like(e1)
+        for eps in pols:
+            eq = _mdot(eps, q)
+            axial = (msum * a1)[..., None] * eps - (a2 * eq / msum)[..., None] * psum \
+                - (2.0 * M_v * eq / q2 * (a3 - a0))[..., None] * q
+            vector = np.zeros_like(eps)
+            vector[..., 1:] = (2.0 * vv * M / msum)[..., None] * np.cross(eps[..., 1:], Pv[..., 1:])
+            total += 2.0 * _mdot(axial, Pn) * _mdot(axial, Pl) - _mdot(axial, axial) * pn_pl
+            total += 2.0 * _mdot(vector, Pn) * _mdot(vector, Pl) - _mdot(vector, vector) * pn_pl
+            total += 2.0 * VECTOR_INTERFERENCE * np.linalg.det(np.stack([axial, Pn, vector, Pl], axis=-2))
+        return 4.0 * coupling2 * total
+
+    return amp2
+
+
+def vector_helicity_width(M: float, M_v: float, ffs: Mapping[str, FormFactor], coupling2: float, nodes: int = 400) -> float:
+    """Γ(P → Vℓν) (GeV) for massless leptons from the helicity amplitudes (a cross-check of
+    :func:`vector_amp2`): dΓ/dq² = coupling2 |p′| q² (H₊² + H₋² + H₀²)/(96π³M²),
+    H± = (M + M_V)A₁ ∓ 2M|p′|V/(M + M_V), H₀ = [(M² − M_V² − q²)(M + M_V)A₁ − 4M²|p′|²A₂/(M + M_V)]/(2M_V√q²)."""
+    x, wgt = np.polynomial.legendre.leggauss(nodes)
+    hi = (M - M_v) ** 2
+    q2 = 0.5 * hi * (x + 1.0)
+    p = np.sqrt(np.clip(kallen(M * M, M_v * M_v, q2), 0.0, None)) / (2.0 * M)
+    a1, a2, vv = (ffs[k](q2) for k in ("A1", "A2", "V"))
+    msum = M + M_v
+    hp, hm = msum * a1 - 2.0 * M * p * vv / msum, msum * a1 + 2.0 * M * p * vv / msum
+    h0 = ((M * M - M_v * M_v - q2) * msum * a1 - 4.0 * M * M * p * p * a2 / msum) / (2.0 * M_v * np.sqrt(q2))
+    dgam = coupling2 * p * q2 * (hp**2 + hm**2 + h0**2) / (96.0 * np.pi**3 * M * M)
+    return float(0.5 * hi * np.sum(wgt * dgam))
 
 
 def tau_leptonic_amp2(fermi: float, n_from_tau: bool) -> Amplitude2:
