@@ -164,7 +164,7 @@ def test_pseudoscalar_massless_width_closed_form():
     # lattice f+(0) (FLAG 2019) with CLEO-c shapes: D -> K to ~3%, D -> pi f+(0) to 6% (12% in the rate)
     ("D0 -> K- e+ N", 0.03549, 0.06), ("D+ -> K0bar e+ N", 0.0872, 0.06), ("D0 -> pi- e+ N", 0.00291, 0.18),
     # Melikhov-Stech quark-model D -> K* form factors (~10-15%)
-    ("D0 -> K*- e+ N", 0.0215, 0.18), ("D+ -> K*0bar e+ N", 0.0540, 0.18),
+    ("D0 -> K*- e+ N", 0.0215, 0.18), ("D+ -> K*0bar e+ N", 0.0540, 0.18), ("Ds+ -> eta e+ N", 0.0226, 0.08),
     # CLN B -> D, B -> D* with |V_cb| = 41.1e-3 (incl./excl. average: exclusive-only 39.4e-3 is 8% lower in the rate)
     ("B+ -> D0bar e+ N", 0.0235, 0.10), ("B0 -> D- mu+ N", 0.0231, 0.10),
     ("B0 -> D*- e+ N", 0.0505, 0.12), ("B+ -> D*0bar mu+ N", 0.0558, 0.12),

@@ -69,6 +69,8 @@ FORM_FACTOR_PARAMS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "cln_vector": ("parent", "daughter", "component", "ha1", "rho2", "ratio1"),
 })
 FORM_FACTOR_KINDS = tuple(FORM_FACTOR_PARAMS)
+#: parameters with defaults: no Taylor terms, scale 1 GeV, no CLN Δ correction
+_OPTIONAL_PARAMS = ("coefficients", "scale_gev", "delta")
 CLN_COMPONENTS = {"cln_pseudoscalar": ("plus", "zero"), "cln_vector": ("V", "A0", "A1", "A2")}
 #: the q-dependence of the CLN ratios R_i(w) = R_i(1) + c1 (w − 1) + c2 (w − 1)² (Caprini, Lellouch, Neubert,
 #: hep-ph/9712417 eq. (35)) [check: remembered]; R1 for V, R2 for A2, R0 for A0
@@ -97,9 +99,9 @@ class FormFactor:
         where = f"{FILE} [form_factors.{self.name}]"
         if self.kind not in FORM_FACTOR_KINDS:
             raise BeamdumpInputError(f"{where}.kind: {self.kind!r}; allowed: {', '.join(FORM_FACTOR_KINDS)}")
-        for key in FORM_FACTOR_PARAMS[self.kind]:
-            if key not in self.params and not (key in ("coefficients", "scale_gev", "delta") ):
-                raise BeamdumpInputError(f"{where}: missing {key!r} (kind {self.kind} needs {', '.join(FORM_FACTOR_PARAMS[self.kind])})")
+        missing = [k for k in FORM_FACTOR_PARAMS[self.kind] if k not in self.params and k not in _OPTIONAL_PARAMS]
+        if missing:
+            raise BeamdumpInputError(f"{where}: missing {missing[0]!r} (kind {self.kind} needs {', '.join(FORM_FACTOR_PARAMS[self.kind])})")
         if "pole_gev" in FORM_FACTOR_PARAMS[self.kind] and not float(self.params["pole_gev"]) > 0.0:
             raise BeamdumpInputError(f"{where}.pole_gev: {self.params['pole_gev']!r}; allowed: > 0")
         if self.kind in CLN_COMPONENTS and self.params["component"] not in CLN_COMPONENTS[self.kind]:
