@@ -24,7 +24,7 @@ polarised; its N is taken isotropic). Units: GeV, metres.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Mapping, Protocol, Sequence
 
 import numpy as np
@@ -38,7 +38,7 @@ from ..sources.meson_table import MesonSpectra
 from .decay_pipe import DecayPipe
 from .flavour_decays import ParentSpecies, interaction_length_m
 from .hnl_sources import D_S, DumpParents, PipeParents, TauParents
-from .parent_frame import cone
+from .parent_frame import ParentFrame, cone
 from .sample import ParticleSample, ProductionChannel
 
 if TYPE_CHECKING:
@@ -92,9 +92,9 @@ def hnl_descriptions() -> dict[str, str]:
 
 def max_rest_momentum(mode: HNLMode, mass: float) -> float:
     """The largest |p*| (GeV) of an N of ``mass`` in ``mode``'s parent frame: the two-body momentum
-    against the partners at rest relative to each other, p(M; m, Σ m_partners)."""
-    partners = sum(mass_gev(abs(p)) for p in mode.partners)
-    return float(two_body_momentum(mass_gev(mode.parent), mass, partners))
+    against the partners at rest relative to each other, p(M; m, Σ m_partners) (for a two-body
+    mode, its fixed momentum)."""
+    return float(two_body_momentum(mass_gev(mode.parent), mass, partner_mass(mode)))
 
 
 @dataclass(frozen=True, eq=False)
@@ -128,10 +128,15 @@ class HNLChannel:
         return (0.0, max(tops, default=0.0))
 
     @cached_property
-    def _choice(self) -> tuple[FloatArray, ...]:
-        """A fixed uniform number per parent of each species: which mode it decays by."""
-        return tuple(np.random.default_rng([self.seed, HNL_MODE_STREAM, k]).random(len(s.frame.weights))
-                     for k, s in enumerate(self.source.species))
+    def _groups(self) -> tuple[ParentGroup, ...]:
+        """The source's species joined by parent (a parent and its antiparticle decay alike), with a
+        fixed uniform number per parent: which mode it decays by."""
+        out = []
+        for k, parent in enumerate(dict.fromkeys(abs(s.pdg) for s in self.source.species)):
+            frame, origin = joined([s for s in self.source.species if abs(s.pdg) == parent])
+            choice = np.random.default_rng([self.seed, HNL_MODE_STREAM, k]).random(len(frame.weights))
+            out.append(ParentGroup(parent, frame, origin, choice))
+        return tuple(out)
 
     def rates(self, parent: int, mass: float) -> tuple[tuple[HNLMode, ...], FloatArray]:
         """The open modes of ``parent`` at ``mass`` (GeV) and their BR × U² at scanned coupling 1."""
@@ -144,34 +149,63 @@ class HNLChannel:
         power = self.mixing.rate_power
         rotation = random_rotation(rng)
         parts = []
-        by_parent: dict[int, tuple[tuple[HNLMode, ...], FloatArray]] = {}
-        for s, u in zip(self.source.species, self._choice):
-            if abs(s.pdg) not in by_parent:  # a parent and its antiparticle: the same rates
-                by_parent[abs(s.pdg)] = self.rates(s.pdg, mass)
-            modes, rates = by_parent[abs(s.pdg)]
+        for g in self._groups:
+            modes, rates = self.rates(g.parent, mass)
             total = float(rates.sum()) if len(rates) else 0.0
             if not total > 0.0:
                 continue
-            f = s.frame
-            pick = np.minimum(np.searchsorted(np.cumsum(rates) / total, u, side="right"), len(modes) - 1)
+            f = g.frame
+            pick = np.minimum(np.searchsorted(np.cumsum(rates) / total, g.choice, side="right"), len(modes) - 1)
+            q_max = two_body_momentum(mass_gev(g.parent), mass, np.array([partner_mass(m) for m in modes]))
+            keep = None
             if self.cone and max_theta < np.pi:
-                q_max = np.array([max_rest_momentum(m, mass) for m in modes])
                 keep = np.flatnonzero(f.theta - cone(f.speed, f.gamma, q_max[pick], mass) <= max_theta)
                 if not len(keep):
                     continue
-            else:
-                keep = np.arange(len(u))
-            q = np.zeros(len(u))
-            kept_pick = pick[keep]
+            q = q_max[pick]  # two-body modes: the fixed momentum
+            rows = np.arange(len(pick)) if keep is None else keep
+            order = rows[np.argsort(pick[rows], kind="stable")]  # the rows of each mode, mode by mode
+            ends = np.cumsum(np.bincount(pick[rows], minlength=len(modes)))
             for j, m in enumerate(modes):
-                rows = keep[kept_pick == j]
-                if len(rows):
-                    q[rows] = m.rest_momenta(mass, len(rows), rng)
+                mine = order[ends[j - 1] if j else 0 : ends[j]]
+                if len(mine) and len(m.partners) > 1:  # three-body: one draw per parent from the mode's spectrum
+                    q[mine] = m.rest_momenta(mass, len(mine), rng)
             p4 = f.boosted(mass, q, rotation, keep)
-            parts.append(ParticleSample(self.name, mass, f.weights[keep] * total, p4, s.origin[keep], power))
+            w = f.weights if keep is None else f.weights[keep]
+            parts.append(ParticleSample(self.name, mass, w * total, p4, g.origin if keep is None else g.origin[keep], power))
         if not parts:
             return ParticleSample.empty(self.name, mass, power)
         return ParticleSample.concatenate(parts, self.name)
+
+
+@dataclass(frozen=True)
+class ParentGroup:
+    """One parent's species (it and its antiparticle) joined: their frame, decay points (n, 3) m,
+    and a fixed uniform number per parent (its mode)."""
+
+    parent: int
+    frame: ParentFrame
+    origin: FloatArray
+    choice: FloatArray
+
+
+def joined(species: Sequence[ParentSpecies]) -> tuple[ParentFrame, FloatArray]:
+    """The frames (one parent mass) and decay points of ``species`` as one."""
+    fs = [s.frame for s in species]
+    if len(fs) == 1:
+        return fs[0], species[0].origin
+
+    def cat(name: str) -> FloatArray:
+        return np.concatenate([getattr(f, name) for f in fs], axis=-1)
+
+    frame = ParentFrame(cat("weights"), cat("theta"), fs[0].mass, cat("beta"), cat("speed"), cat("gamma"), cat("coef"), cat("direction"))
+    return frame, np.concatenate([s.origin for s in species])
+
+
+@lru_cache(maxsize=None)
+def partner_mass(mode: HNLMode) -> float:
+    """Σ of the partners' masses (GeV) of ``mode``."""
+    return float(sum(mass_gev(abs(p)) for p in mode.partners))
 
 
 def _modes_by_parent(parents: Sequence[int]) -> dict[int, tuple[HNLMode, ...]]:
