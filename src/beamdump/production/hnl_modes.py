@@ -159,13 +159,13 @@ def _leptonic() -> list[HNLMode]:
         (541, "Bc+", "f_Bc", "V_cb", ("e", "mu", "tau")),
     )
     return [
-        HNLMode(f"{name} -> {a}+ N", pdg, a, (-LEPTONS[a],), "leptonic", _SRC + "eq. (3.4)", f, v)
+        HNLMode(f"{name} -> {a}+ N", pdg, a, (-LEPTONS[a],), "leptonic", _SRC + "sec. 2.1 (P -> l N)", f, v)
         for pdg, name, f, v, flavours in parents for a in flavours
     ]
 
 
-_C1 = "appendix C.1 (full V-A matrix element with f+, f0)"
-_C2 = "appendix C.2 (full V-A matrix element with V, A0, A1, A2)"
+_C1 = "sec. 2.1 and appendix (full V-A matrix element with f+, f0)"
+_C2 = "sec. 2.1 and appendix (full V-A matrix element with V, A0, A1, A2)"
 
 
 def _semileptonic() -> list[HNLMode]:
@@ -204,15 +204,15 @@ def _tau() -> list[HNLMode]:
     out = [
         HNLMode(f"tau- -> {mname} N", TAU, "tau", (pdg,), "tau_hadronic", _SRC + eq, f, v)
         for pdg, mname, f, v, eq in (
-            (-211, "pi-", "f_pi", "V_ud", "eq. (3.6)"), (-321, "K-", "f_K", "V_us", "eq. (3.6)"),
-            (-213, "rho-", "f_rho", "V_ud", "eq. (3.7)"), (-323, "K*-", "f_Kstar", "V_us", "eq. (3.7)"),
+            (-211, "pi-", "f_pi", "V_ud", "sec. 2.2 (tau -> N P)"), (-321, "K-", "f_K", "V_us", "sec. 2.2 (tau -> N P)"),
+            (-213, "rho-", "f_rho", "V_ud", "sec. 2.2 (tau -> N V)"), (-323, "K*-", "f_Kstar", "V_us", "sec. 2.2 (tau -> N V)"),
         )
     ]
     for a in ("e", "mu"):
         out.append(HNLMode(f"tau- -> N {a}- nubar_{a}", TAU, "tau", (LEPTONS[a], -NEUTRINOS[a]), "tau_leptonic",
-                           _SRC + "sec. 3.3 eq. (3.8) (muon-decay matrix element, N in place of nu_tau)"))
+                           _SRC + "sec. 2.2 (muon-decay matrix element, N in place of nu_tau)"))
         out.append(HNLMode(f"tau- -> nu_tau {a}- N", TAU, a, (NEUTRINOS["tau"], LEPTONS[a]), "tau_leptonic",
-                           _SRC + "sec. 3.3 eq. (3.9) (muon-decay matrix element, N in place of nubar_l)"))
+                           _SRC + "sec. 2.2 (muon-decay matrix element, N in place of nubar_l)"))
     return out
 
 

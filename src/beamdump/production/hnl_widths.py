@@ -1,14 +1,15 @@
 """Widths of the decays that produce a heavy neutral lepton N, at U² = 1 (GeV), and the N's energy
 spectrum in the parent frame.
 
-Sources: Bondarenko, Boyarsky, Gorbunov, Ruchayskiy arXiv:1805.08567 (sec. 3, appendix C) and
+Sources: Bondarenko, Boyarsky, Gorbunov, Ruchayskiy arXiv:1805.08567 (sec. 2.1 production from mesons, sec. 2.2 from τ, and the
+appendix with the production widths; equation numbers below are [check: not re-read]) and
 Gorbunov & Shaposhnikov arXiv:0705.1729; every mass in GeV, y_i = m_i/M.
 
-* P⁺ → ℓ⁺N (1805.08567 eq. (3.4)):
+* P⁺ → ℓ⁺N (1805.08567 sec. 2.1):
   Γ = G_F² f_P² |V|² M³/(8π) · [y_N² + y_ℓ² − (y_N² − y_ℓ²)²] · λ^½(1, y_N², y_ℓ²) — symmetric in
   m_N ↔ m_ℓ; at m_N = 0 the SM Γ(P → ℓν) = G_F² f_P² |V|² M m_ℓ² (1 − y_ℓ²)²/(8π).
-* τ → N P⁻ (eq. (3.6)): Γ = G_F² f_P² |V|² m_τ³/(16π) · [(1 − y_N²)² − y_P²(1 + y_N²)] λ^½(1, y_N², y_P²).
-* τ → N V⁻ (eq. (3.7)), ⟨0|q̄′γ^μq|V⟩ = f_V m_V ε^μ:
+* τ → N P⁻ (sec. 2.2): Γ = G_F² f_P² |V|² m_τ³/(16π) · [(1 − y_N²)² − y_P²(1 + y_N²)] λ^½(1, y_N², y_P²).
+* τ → N V⁻ (sec. 2.2), ⟨0|q̄′γ^μq|V⟩ = f_V m_V ε^μ:
   Γ = G_F² f_V² |V|² m_τ³/(16π) · [(1 − y_N²)² + y_V²(1 + y_N² − 2y_V²)] λ^½(1, y_N², y_V²).
 * Three-body decays (P → P′ℓN, P → VℓN, τ → Nℓν̄, τ → ν_τℓN̄): computed from the spin-summed
   squared matrix element on the Dalitz plane, dΓ = |M|²/(256π³M³) ds₁₂ ds₂₃ (PDG eq. 49.22), with
@@ -17,11 +18,11 @@ Gorbunov & Shaposhnikov arXiv:0705.1729; every mass in GeV, y_i = m_i/M.
   its CDF and Γ. The matrix elements:
 
   - P → P′ℓN with ⟨P′|q̄′γ^μq|P⟩ = f₊(p + p′)^μ + f₋q^μ, f₋ = (M² − M′²)(f₀ − f₊)/q² (1805.08567
-    appendix C.1, eq. (C.3)–(C.4)); the V−A lepton trace has no mass term, so
+    sec. 2.1 and appendix); the V−A lepton trace has no mass term, so
     |M|² = 4 G_F² |V|² C² [2(H·p_N)(H·p_ℓ) − H²(p_ℓ·p_N)] with H = f₊(p + p′) + f₋q (exact in m_ℓ, m_N,
-    symmetric in ℓ ↔ N; it integrates to the q² formula of eq. (C.6));
+    symmetric in ℓ ↔ N; identical to the paper's dΓ/dq²dE_N, as the tests check);
   - τ⁻ → N ℓ⁻ ν̄_ℓ (U_τ):  |M|² = 64 G_F² (p_τ·p_ν̄)(p_ℓ·p_N);  τ⁻ → ν_τ ℓ⁻ N̄ (U_ℓ): 64 G_F² (p_τ·p_N)(p_ℓ·p_ν)
-    (the muon-decay matrix element with one neutrino massive; 1805.08567 sec. 3.3, eq. (3.8)–(3.9)).
+    (the muon-decay matrix element with one neutrino massive; 1805.08567 sec. 2.2).
 
 The numbers (decay constants, |V_CKM|, form factors) are those of ``data/production/hnl_production.toml``
 and, for G_F, |V_ud|, |V_us|, |V_cd|, |V_cs|, f_π, f_K, f_ρ, f_K*, of ``data/models/hnl.toml``.
@@ -207,7 +208,7 @@ def _sqrt_kallen1(x: FloatArray, y: FloatArray | float) -> FloatArray:
 
 
 def leptonic_width(m: ArrayLike, M: float, m_lepton: float, f: float, ckm: float, fermi: float) -> FloatArray:
-    """Γ(P → ℓN) (GeV) at U² = 1 for N masses ``m`` (1805.08567 eq. (3.4)); 0 at and above M − m_ℓ."""
+    """Γ(P → ℓN) (GeV) at U² = 1 for N masses ``m`` (1805.08567 sec. 2.1); 0 at and above M − m_ℓ."""
     m = np.asarray(m, dtype=float)
     yn, yl = (m / M) ** 2, (m_lepton / M) ** 2
     kin = (yn + yl - (yn - yl) ** 2) * _sqrt_kallen1(yn, yl)
@@ -216,7 +217,7 @@ def leptonic_width(m: ArrayLike, M: float, m_lepton: float, f: float, ckm: float
 
 
 def tau_to_pseudoscalar_width(m: ArrayLike, m_tau: float, m_meson: float, f: float, ckm: float, fermi: float) -> FloatArray:
-    """Γ(τ → N P) (GeV) at U_τ² = 1 (1805.08567 eq. (3.6)); 0 at and above m_τ − m_P."""
+    """Γ(τ → N P) (GeV) at U_τ² = 1 (1805.08567 sec. 2.2); 0 at and above m_τ − m_P."""
     m = np.asarray(m, dtype=float)
     yn, yp = (m / m_tau) ** 2, (m_meson / m_tau) ** 2
     kin = ((1.0 - yn) ** 2 - yp * (1.0 + yn)) * _sqrt_kallen1(yn, yp)
@@ -225,7 +226,7 @@ def tau_to_pseudoscalar_width(m: ArrayLike, m_tau: float, m_meson: float, f: flo
 
 
 def tau_to_vector_width(m: ArrayLike, m_tau: float, m_meson: float, f: float, ckm: float, fermi: float) -> FloatArray:
-    """Γ(τ → N V) (GeV) at U_τ² = 1, ⟨0|q̄′γ^μq|V⟩ = f_V m_V ε^μ (1805.08567 eq. (3.7)); 0 at and above m_τ − m_V."""
+    """Γ(τ → N V) (GeV) at U_τ² = 1, ⟨0|q̄′γ^μq|V⟩ = f_V m_V ε^μ (1805.08567 sec. 2.2); 0 at and above m_τ − m_V."""
     m = np.asarray(m, dtype=float)
     yn, yv = (m / m_tau) ** 2, (m_meson / m_tau) ** 2
     kin = ((1.0 - yn) ** 2 + yv * (1.0 + yn - 2.0 * yv)) * _sqrt_kallen1(yn, yv)
@@ -266,7 +267,7 @@ def _mdot(a: FloatArray, b: FloatArray) -> FloatArray:
 
 def vector_amp2(M: float, M_v: float, ffs: Mapping[str, FormFactor], coupling2: float) -> Amplitude2:
     """|M|² of P → VℓN (daughters 1 = V, 2 = ℓ, 3 = N) for ``coupling2`` = G_F²|V|²C² (GeV⁻⁴), summed over
-    the V polarisations and the lepton spins, from the currents (1805.08567 appendix C.2, eq. (C.13)):
+    the V polarisations and the lepton spins, from the currents (1805.08567 sec. 2.1 and appendix; CLN hep-ph/9712417):
 
         ⟨V|q̄′γ^μq|P⟩ ∝ 2V/(M + M_V) ε^{μνρσ} ε*_ν p_ρ p′_σ,
         ⟨V|q̄′γ^μγ₅q|P⟩ ∝ (M + M_V)A₁ ε*^μ − A₂ (ε*·q)/(M + M_V) (p + p′)^μ − 2M_V (ε*·q)/q² (A₃ − A₀) q^μ,
