@@ -148,14 +148,14 @@ def test_charm_fragmentation_against_the_ee_combination(e, tune) -> None:
 
 
 def test_parent_spectra_errors_are_one_line() -> None:
-    for call in (lambda: fs.parent_spectra(450, 321), lambda: fs.parent_spectra(400, 111),
+    for call in (lambda: fs.parent_spectra(350, 321), lambda: fs.parent_spectra(400, 111),
                  lambda: fs.parent_spectra(13600, 321, collider_tune="forward"),
                  lambda: fs.parent_spectra(float("nan"), 521), lambda: fs.flavour_settings(400, "top")):
         with pytest.raises(BeamdumpInputError) as exc:
             call()
         assert "\n" not in str(exc.value)
     with pytest.raises(BeamdumpInputError, match="shipped: .*pythia8_p400gev_kaons"):
-        fs.parent_spectra(450, 321)
+        fs.parent_spectra(350, 321)
 
 
 def test_acceptance_yield_selects_by_pseudorapidity_and_rapidity() -> None:
