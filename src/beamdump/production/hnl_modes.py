@@ -146,7 +146,6 @@ def _spectrum(name: str, m: float) -> hw.Spectrum:
 
 # --- the table -------------------------------------------------------------------------------------
 
-_LEPTON_NAME = {"e": "e", "mu": "mu", "tau": "tau"}
 
 
 def _leptonic() -> list[HNLMode]:

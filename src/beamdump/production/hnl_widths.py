@@ -53,7 +53,7 @@ SPECTRUM_NODES = 129
 PHASE_SPACE = 1.0 / (256.0 * np.pi**3)
 
 Dots = Mapping[tuple[int, int], FloatArray]
-#: |M|² (GeV⁰·G_F²) at the Dalitz points: a function of the p_i·p_j (0 = parent) and of q² = s₂₃ … callers close over masses
+#: |M|² at Dalitz points from the p_i·p_j (0 = the parent), s₁₂ and s₂₃ (GeV²); the masses are closed over
 Amplitude2 = Callable[[Dots, FloatArray, FloatArray], FloatArray]
 
 
