@@ -58,9 +58,9 @@ def test_exclusive_semileptonic_sum_stays_below_the_inclusive(parent, inclusive,
     assert total >= lowest * inclusive
 
 
-@pytest.mark.xfail(strict=False, reason="D_s -> phi, eta', K0, K*0 l N not in hnl_modes (only D_s -> eta: 34 % of the inclusive 6.3 %; ~4 % of charm HNLs at low mass)")
-def test_ds_semileptonic_modes_present():
-    assert semileptonic_sum(431, "e") >= 0.6 * 0.0633  # PDG D_s+ -> e+ X = 6.33 % [check]
+def test_ds_semileptonic_modes_make_most_of_the_inclusive():
+    """D_s → η, η′, φ, K⁰, K*⁰ ℓ N at m_N → 0 against PDG D_s⁺ → e⁺X = 6.33 % [check]."""
+    assert 0.7 * 0.0633 <= semileptonic_sum(431, "e") <= 1.05 * 0.0633
 
 
 def test_tau_exclusive_modes_cover_most_of_the_tau_width():
