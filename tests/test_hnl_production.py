@@ -165,6 +165,7 @@ def test_pseudoscalar_massless_width_closed_form():
     ("D0 -> K- e+ N", 0.03549, 0.06), ("D+ -> K0bar e+ N", 0.0872, 0.06), ("D0 -> pi- e+ N", 0.00291, 0.18),
     # Melikhov-Stech quark-model D -> K* form factors (~10-15%)
     ("D0 -> K*- e+ N", 0.0215, 0.18), ("D+ -> K*0bar e+ N", 0.0540, 0.18), ("Ds+ -> eta e+ N", 0.0226, 0.08),
+    ("Ds+ -> phi e+ N", 0.0234, 0.18), ("Ds+ -> K0 e+ N", 0.0034, 0.25), ("Ds+ -> eta' e+ N", 0.0080, 0.30),
     # CLN B -> D, B -> D* with |V_cb| = 41.1e-3 (incl./excl. average: exclusive-only 39.4e-3 is 8% lower in the rate)
     ("B+ -> D0bar e+ N", 0.0235, 0.10), ("B0 -> D- mu+ N", 0.0231, 0.10),
     ("B0 -> D*- e+ N", 0.0505, 0.12), ("B+ -> D*0bar mu+ N", 0.0558, 0.12),
@@ -207,6 +208,38 @@ def test_vector_width_equals_the_helicity_formula(had, parent, daughter):
     M, Mv = mass_gev(parent), mass_gev(daughter)
     got = hw.three_body_spectrum(M, (Mv, 0.0, 0.0), hw.vector_amp2(M, Mv, ffs, 1.0)).width
     assert got == pytest.approx(hw.vector_helicity_width(M, Mv, ffs, 1.0), rel=1e-6)
+
+
+def test_vector_matrix_element_matches_the_double_differential_formula():
+    # dGamma/dq^2 dE_N of P -> V l N in arXiv:1805.08567's appendix (as HNLCalc writes it, with
+    # omega^2 = M^2 - M_V^2 + m_N^2 - m_l^2 - 2 M E_N, Omega^2 = M^2 - M_V^2 - q^2) = the explicit currents;
+    # both massive leptons, so every form factor and the V-A interference sign enter
+    from beamdump.dalitz import dalitz_limits, dot_products
+    ffs = {c: K.form_factors[f"B_Dstar_{c}"] for c in ("V", "A0", "A1", "A2")}
+    M, Mv, ml, mn = mass_gev(511), mass_gev(413), mass_gev(13), 1.5
+    s12 = np.array([8.0, 10.0, 12.0])
+    a, b = dalitz_limits(M, Mv, ml, mn, s12)
+    q = 0.4 * a + 0.6 * b
+    got = hw.vector_amp2(M, Mv, ffs, 1.0)(dot_products(M, (Mv, ml, mn), s12, q), s12, q)
+    E = (M * M + mn * mn - s12) / (2 * M)
+    A0, A1, A2, V = (ffs[c](q) for c in ("A0", "A1", "A2", "V"))
+    f1, f2, f3 = V / (M + Mv), (M + Mv) * A1, -A2 / (M + Mv)
+    f5 = f3 + (Mv * (2 * A0 - A1 - A2) + M * (A2 - A1)) / q
+    om = M**2 - Mv**2 + mn**2 - ml**2 - 2 * M * E
+    Om = M**2 - Mv**2 - q
+    k2 = Om**2 / (4 * Mv**2) - q
+    x = ((f2**2 / 2) * (q - mn**2 - ml**2 + om * (Om - om) / Mv**2)
+         + (f5**2 / 2) * (mn**2 + ml**2) * (q - mn**2 + ml**2) * k2
+         + 2 * f3**2 * Mv**2 * k2 * (mn**2 + ml**2 - q + om * (Om - om) / Mv**2)
+         + 2 * f3 * f5 * (mn**2 * om + (Om - om) * ml**2) * k2
+         + 2 * f1 * f2 * (q * (2 * om - Om) + Om * (mn**2 - ml**2))
+         + (f2 * f5 / 2) * (om * Om / Mv**2 * (mn**2 - ml**2) + Om**2 / Mv**2 * ml**2 + 2 * (mn**2 - ml**2) ** 2
+                            - 2 * q * (mn**2 + ml**2))
+         + f2 * f3 * (Om * om * (Om - om) / Mv**2 + 2 * om * (ml**2 - mn**2) + Om * (mn**2 - ml**2 - q))
+         + f1**2 * (Om**2 * (q - mn**2 + ml**2) - 2 * Mv**2 * (q**2 - (mn**2 - ml**2) ** 2)
+                    + 2 * om * Om * (mn**2 - q - ml**2) + 2 * om**2 * q))
+    # dGamma/dE dq^2 = |M|^2 / (128 pi^3 M^2) = G^2 |V|^2 x / (32 pi^3 M^2)
+    assert np.allclose(got / 4, x, rtol=1e-5)
 
 
 def test_vector_width_with_a_massive_lepton_equals_the_helicity_formula():

@@ -5,8 +5,8 @@ its width at U_α² = 1, its branching fraction and the N's momentum in the pare
 parent (PDG id > 0; the antiparticle decays the C-conjugate way at the same rate). Kinds:
 
 * ``leptonic``: P⁺ → ℓ⁺N (π⁺, K⁺, D⁺, D_s⁺, B⁺, B_c⁺);
-* ``semileptonic_P``: P → P′ℓ⁺N (K⁺ → π⁰, K_L → π∓ℓ±, D → K̄, π; D_s → η; B → D̄, π; B_s → D_s⁻);
-* ``semileptonic_V``: P → Vℓ⁺N (D → K̄*, B → D̄*, B_s → D_s*⁻);
+* ``semileptonic_P``: P → P′ℓ⁺N (K⁺ → π⁰, K_L → π∓ℓ±, D → K̄, π; D_s → η, η′, K⁰; B → D̄, π; B_s → D_s⁻);
+* ``semileptonic_V``: P → Vℓ⁺N (D → K̄*, D_s → φ, K*⁰, B → D̄*, B_s → D_s*⁻);
 * ``tau_hadronic``: τ⁻ → N π⁻, N K⁻, N ρ⁻, N K*⁻ (U_τ);
 * ``tau_leptonic``: τ⁻ → N ℓ⁻ν̄_ℓ (U_τ) and τ⁻ → ν_τ ℓ⁻N̄ (U_ℓ).
 
@@ -177,6 +177,10 @@ def _semileptonic() -> list[HNLMode]:
         (421, "D0", -211, "pi-", "D_pi", "V_cd", 1.0, -1, "P"),
         (411, "D+", 111, "pi0", "D_pi", "V_cd", 0.5, -1, "P"),
         (431, "Ds+", 221, "eta", "Ds_eta", "V_cs", 1.0, -1, "P"),
+        (431, "Ds+", 331, "eta'", "Ds_etap", "V_cs", 1.0, -1, "P"),
+        (431, "Ds+", 311, "K0", "Ds_K", "V_cd", 1.0, -1, "P"),
+        (431, "Ds+", 333, "phi", "Ds_phi", "V_cs", 1.0, -1, "V"),
+        (431, "Ds+", 313, "K*0", "Ds_Kstar", "V_cd", 1.0, -1, "V"),
         (421, "D0", -323, "K*-", "D_Kstar", "V_cs", 1.0, -1, "V"),
         (411, "D+", -313, "K*0bar", "D_Kstar", "V_cs", 1.0, -1, "V"),
         (521, "B+", -421, "D0bar", "B_D", "V_cb", 1.0, -1, "P"),
