@@ -76,8 +76,8 @@ class HNLMode:
             raise BeamdumpInputError(f"HNLMode {self.name!r} mass: allowed finite values >= 0 GeV")
         if self.kind in TWO_BODY:
             return self._two_body_width(m)
-        flat = np.array([_spectrum(self.name, float(x)).width for x in m.reshape(-1)])
-        return flat.reshape(m.shape)
+        flat = np.array([_spectrum(self.name, float(x)).width for x in m.reshape(-1)]).reshape(m.shape)
+        return np.where(m < self.max_mass(), flat, 0.0)
 
     def branching(self, m: ArrayLike) -> FloatArray:
         """Γ / Γ_total(parent, PDG) at U_flavour² = 1 for N masses ``m`` (GeV)."""
@@ -138,9 +138,7 @@ class HNLMode:
 def _spectrum(name: str, m: float) -> hw.Spectrum:
     """The three-body spectrum of mode ``name`` at N mass ``m`` (GeV) (a pure function, cached)."""
     mode = hnl_modes()[name]
-    if m >= mode.max_mass():
-        return hw.three_body_spectrum(mode.parent_mass, (0.0, 0.0, mode.parent_mass), lambda d, a, b: a)
-    masses, amp2 = mode.three_body(m)
+    masses, amp2 = mode.three_body(m)  # a closed mode (m >= max_mass) gives a zero spectrum
     return hw.three_body_spectrum(mode.parent_mass, masses, amp2)
 
 

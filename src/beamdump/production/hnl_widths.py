@@ -368,8 +368,7 @@ def three_body_spectrum(M: float, masses: tuple[float, float, float], amp2: Ampl
     m1, m2, m3 = masses
     lo, hi = (m1 + m2) ** 2, (M - m3) ** 2
     if hi <= lo:
-        e0 = np.array([m3])
-        return Spectrum(e0, np.zeros(1), np.ones(1), 0.0, float(m3))
+        return Spectrum(np.array([m3]), np.zeros(1), np.ones(1), 0.0, float(m3))
     theta = np.linspace(0.0, np.pi, SPECTRUM_NODES)
     s12 = lo + 0.5 * (hi - lo) * (1.0 - np.cos(theta))
     ds12_dtheta = 0.5 * (hi - lo) * np.sin(theta)
@@ -390,8 +389,11 @@ def three_body_spectrum(M: float, masses: tuple[float, float, float], amp2: Ampl
     first = float(np.sum(0.5 * (weighted[1:] + weighted[:-1]) * np.diff(theta)))
     mean = first / width if width > 0 else float(m3)
     cdf = cum / width if width > 0 else np.linspace(0.0, 1.0, len(cum))
-    # E_N decreases with s12: flip to increasing energy and CDF in energy
-    return Spectrum(energy[::-1].copy(), (2.0 * M * dgam_ds12)[::-1].copy(), (1.0 - cdf)[::-1].copy(), width, mean)
+    # E_N decreases with s12: flip to increasing energy and CDF in energy (read-only: spectra are cached)
+    arrays = [x[::-1].copy() for x in (energy, 2.0 * M * dgam_ds12, 1.0 - cdf)]
+    for x in arrays:
+        x.flags.writeable = False
+    return Spectrum(*arrays, width, mean)
 
 
 def sample_energies(spectrum: Spectrum, n: int, rng: np.random.Generator) -> FloatArray:
