@@ -361,3 +361,44 @@ def test_make_reach_of_a_ship_like_preset_gives_n_proportional_to_u4(tmp_path):
     by = r.grid.by_channel
     assert by["hnl_kaon"][0, 0] > 0 and by["hnl_charm"][1, 0] > 0 and by["hnl_tau"][1, 0] > 0 and by["hnl_beauty"][2, 0] > 0
     assert by["hnl_kaon"][1, 0] == 0 and by["hnl_charm"][2, 0] == 0
+
+
+_PIPE_HNL = """extends = "microboone-numi"
+name = "pipe-hnl-test"
+channels = ["hnl_kaon_in_pipe", "hnl_pion_in_pipe"]
+final_states = ["e_pi"]
+[decay_pipe]
+z_start = { value = 50.0, source = "test" }
+z_end = { value = 725.0, source = "test" }
+radius = { value = 1.0, source = "test" }
+target_length_interaction_lengths = { value = 2.0, source = "test" }
+"""
+
+
+def test_preset_decay_pipe_reaches_the_pipe_channels(tmp_path):
+    """A preset's [decay_pipe] builds the hnl_*_in_pipe channels with its pipe (the thin-target
+    factor t e^−t included); the N are born inside the pipe."""
+    from beamdump.engine.analysis import make_reach
+    from beamdump.experiments.experiment import load_experiment
+
+    path = tmp_path / "pipe.toml"
+    path.write_text(_PIPE_HNL)
+    reach = make_reach(load_experiment(path), "hnl-e")
+    kaon, pion = reach.channels
+    assert (kaon.name, pion.name) == ("hnl_kaon_in_pipe", "hnl_pion_in_pipe")
+    pipe = kaon.source.pipe
+    assert (pipe.z_start, pipe.z_end, pipe.radius, pipe.target_interaction_lengths) == (50.0, 725.0, 1.0, 2.0)
+    s = pion.sample(0.05, np.random.default_rng(0))
+    assert s.total > 0 and np.all((s.origin[:, 2] >= 50.0) & (s.origin[:, 2] <= 725.0))
+
+
+def test_collider_builds_the_prompt_channels_only():
+    from beamdump.models import get_model
+
+    model = get_model("hnl-mu")
+    chans = build_channels(["hnl_charm", "hnl_tau", "hnl_beauty"], "proton", 13600.0, model, collider_tune="forward")
+    assert [c.name for c in chans] == ["hnl_charm", "hnl_tau", "hnl_beauty"]
+    assert all(c.sample(1.0, np.random.default_rng(0)).total > 0 for c in chans)
+    for name in ("hnl_kaon", "hnl_pion_in_pipe"):
+        with pytest.raises(BeamdumpInputError, match="collider"):
+            build_channels([name], "proton", 13600.0, model, collider_tune="forward", decay_pipe=DecayPipe(1.0, 2.0, 1.0))
