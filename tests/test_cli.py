@@ -78,7 +78,7 @@ def test_reach_of_another_model_names_its_coupling(tmp_path):
 @pytest.mark.parametrize(
     "args, field",
     [
-        (["reach", "na62-dump-2099"], "known experiments: belle2-50ab, belle2-bks-2023, charm"),
+        (["reach", "na62-dump-2099"], "known experiments: bebc, belle2-50ab, belle2-bks-2023, charm"),
         (["reach", "e137", "--model", "leptophobic-b"], "leptophobic-b cannot be made by the channels electron_brems"),
         (["reach", "nucal", "--model", "b-l", "--fix", "g_e=1"], "b-l has the one coupling g_BL"),
         (["reach", "nucal", "--model", "b-l", "--fix", "g_e"], "KEY=VALUE"),
