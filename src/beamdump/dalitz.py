@@ -23,7 +23,7 @@ from .kinematics import FloatArray, boost, isotropic_directions
 #: a matrix-element term (i, j, k, l, c): c (p_i·p_j)(p_k·p_l), indices 0 (parent) to 3
 Term = tuple[int, int, int, int, float]
 
-_PILOT = 4096  # Dalitz points that set the accept–reject envelope of a matrix element
+_PILOT = 1024  # Dalitz points that set the accept–reject envelope of a matrix element
 _ENVELOPE = 1.3  # the envelope over the pilot's largest |M|²
 
 
@@ -97,7 +97,7 @@ def sample_dalitz(
     M: float, masses: Sequence[float], n: int, rng: np.random.Generator, terms: Sequence[Term] = ()
 ) -> tuple[FloatArray, FloatArray]:
     """n Dalitz points (s12, s23) (GeV²) of M → m1 m2 m3 distributed as |M|² × phase space
-    (accept–reject against 1.3 × the largest |M|² of a 4096-point pilot; flat without terms)."""
+    (accept–reject against 1.3 × the largest |M|² of a 1024-point pilot, raised if a point exceeds it; flat without terms)."""
     if M <= sum(masses):
         raise ValueError(f"sample_dalitz: {M} GeV cannot decay to {tuple(masses)} GeV")
     if not terms:

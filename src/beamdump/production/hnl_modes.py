@@ -88,7 +88,7 @@ class HNLMode:
         for leptonic and τ → N P/V modes; for three-body modes drawn from dΓ/dE_N of the full
         spin-summed matrix element with the form factors (:func:`.hnl_widths.three_body_spectrum`:
         dΓ/ds₁₂ds₂₃ on the Dalitz plane, integrated over q²/s₂₃ at each E_N, the CDF tabulated on
-        129 energies per (mode, mass) and inverted by linear interpolation)."""
+        65 energies per (mode, mass) and inverted by linear interpolation)."""
         m = float(m)
         if not 0.0 <= m < self.max_mass():
             raise BeamdumpInputError(f"HNLMode {self.name!r} mass: {m:g} GeV; allowed 0 <= m < {self.max_mass():g} GeV")
