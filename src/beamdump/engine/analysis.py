@@ -278,7 +278,7 @@ def make_reach(
         target_length=length, collider_tune=(cfg.beam.tune or "forward") if cfg.beam.collider else None,
         meson_production=cfg.beam.meson_production, converter=_converter(cfg), stopped_kaons=_stopped_kaons(cfg),
         parent_tables=collider_parent_tables(cfg), channel_parents=cfg.parents, decay_pipe=_decay_pipe(cfg),
-        min_energy=min(_visible_energy(experiment.acceptance(f)) for f in fs),
+        heavy_flavour_cascade=cfg.beam.heavy_flavour_cascade, min_energy=min(_visible_energy(experiment.acceptance(f)) for f in fs),
     )
     return Reach(experiment, model, chans, fs, seed=seed)
 

@@ -54,6 +54,10 @@ class BeamConfig(_Strict):
     # p+A collision on beam.target's nucleus (Pythia Angantyr), or of the whole hadronic cascade
     # in the dump (PythiaCascade)
     meson_production: Literal["nucleon", "nucleus", "cascade"] = "nucleon"
+    # proton fixed target: whether the charm and beauty parent tables carry the thick dump's
+    # hadronic-cascade enhancement (heavy_flavour.toml's cascade_charm, cascade_beauty; SHiP's x2.3,
+    # x1.7 at 400 GeV) without changing the light-meson tables; unset: only with meson_production = "cascade"
+    heavy_flavour_cascade: bool | None = None
 
     @model_validator(mode="after")
     def _check(self) -> "BeamConfig":
@@ -84,6 +88,8 @@ class BeamConfig(_Strict):
                     f"beam.meson_production = '{how}' needs beam.target to name a nucleus; "
                     f"got {self.target!r}, allowed: {', '.join(known_nuclei())}"
                 )
+        if self.heavy_flavour_cascade is not None and (self.particle != "proton" or self.collider):
+            raise ValueError("beam.heavy_flavour_cascade: the thick dump's cascade is for a proton beam on a fixed target; remove it")
         if self.particle == "proton" and not self.collider:
             from ..sources.materials import known_materials
             from ..sources.nuclear_targets import known_nuclei

@@ -98,6 +98,7 @@ def build_channels(
     parent_tables: Mapping[int, MesonSpectra] | None = None,
     channel_parents: Mapping[str, Sequence[int]] | None = None,
     decay_pipe: DecayPipe | None = None,
+    heavy_flavour_cascade: bool | None = None,
 ) -> list[ProductionChannel]:
     """Production channels ``names`` for a beam and a model.
 
@@ -127,17 +128,21 @@ def build_channels(
     needs ``decay_pipe`` (kaons leaving a thin target and decaying in a neutrino beam's decay pipe).
     The heavy neutral lepton's channels (:data:`~.hnl_channels.HNL_CHANNELS`) read
     ``model.production.mixing`` and take the same parent tables (π, K, D, B; τ from D_s), the
-    ``hnl_*_in_pipe`` ones ``decay_pipe``.
+    ``hnl_*_in_pipe`` ones ``decay_pipe``. ``heavy_flavour_cascade`` (None: as ``meson_production``)
+    sets whether the charm and beauty parent tables carry the thick dump's cascade enhancement.
     """
     defs = load_definitions()
     known = channel_descriptions()
     unknown = [n for n in names if n not in known]
     if unknown:
         raise BeamdumpInputError(f"channel: {', '.join(map(repr, unknown))} not known; known channels: {', '.join(known)}")
+    # the charm and beauty parents: with the thick dump's cascade enhancement where the preset says
+    # so (beam.heavy_flavour_cascade), else as the meson tables (meson_production = "cascade")
+    cascade = meson_production == "cascade" if heavy_flavour_cascade is None else heavy_flavour_cascade
     hnl_names = [n for n in names if n in HNL_CHANNELS]
     if hnl_names:
         made = coupled(build_hnl_channels(
-            hnl_names, beam_particle, beam_energy_gev, model, target, collider_tune, meson_production,
+            hnl_names, beam_particle, beam_energy_gev, model, target, collider_tune, cascade,
             parent_tables, channel_parents, decay_pipe,
         ), model)
         rest = [n for n in names if n not in HNL_CHANNELS]
@@ -145,12 +150,13 @@ def build_channels(
             made += build_channels(
                 rest, beam_particle, beam_energy_gev, model, spectra, brems, target, target_length, collider_tune,
                 meson_production, converter, min_energy, stopped_kaons, parent_tables, channel_parents, decay_pipe,
+                heavy_flavour_cascade,
             )
         return made
     flavour_names = [n for n in names if n in FLAVOUR_CHANNELS]
     if flavour_names:
         made = coupled(build_flavour_channels(
-            flavour_names, beam_particle, beam_energy_gev, model, target, collider_tune, meson_production,
+            flavour_names, beam_particle, beam_energy_gev, model, target, collider_tune, cascade,
             stopped_kaons, parent_tables, channel_parents, decay_pipe,
         ), model)
         rest = [n for n in names if n not in FLAVOUR_CHANNELS]

@@ -38,13 +38,14 @@ def flavour_descriptions() -> dict[str, str]:
 
 def build_flavour_channels(
     names: Sequence[str], beam_particle: str, beam_energy_gev: float, model: Model, target: str | None,
-    collider_tune: str | None, meson_production: str, stopped_kaons: StoppedKaons | None,
+    collider_tune: str | None, cascade: bool, stopped_kaons: StoppedKaons | None,
     parent_tables: Mapping[int, MesonSpectra] | None, channel_parents: Mapping[str, Sequence[int]] | None = None,
     decay_pipe: DecayPipe | None = None,
 ) -> list[ProductionChannel]:
     """The K and B decay channels ``names`` (of :data:`FLAVOUR_CHANNELS`) for a model with
     flavour-changing couplings, in the order given; the arguments are :func:`.channels.build_channels`'
-    (``beam_energy_gev`` is √s at a collider). Whether the model couples is left to the caller."""
+    (``beam_energy_gev`` is √s at a collider; ``cascade``: the charm and beauty tables carry the thick
+    dump's cascade enhancement). Whether the model couples is left to the caller."""
     fc = model.production.flavour
     if fc is None:
         raise BeamdumpInputError(
@@ -68,7 +69,7 @@ def build_flavour_channels(
             from ..sources.flavour_spectra import parent_spectra  # the heavy-flavour tables load only when asked for
 
             tables[pdg] = parent_spectra(
-                beam_energy_gev, pdg, collider_tune=collider_tune, target=target, cascade=meson_production == "cascade"
+                beam_energy_gev, pdg, collider_tune=collider_tune, target=target, cascade=cascade
             )
         return tables[pdg]
 

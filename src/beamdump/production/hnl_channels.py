@@ -216,12 +216,13 @@ def _modes_by_parent(parents: Sequence[int]) -> dict[int, tuple[HNLMode, ...]]:
 
 def build_hnl_channels(
     names: Sequence[str], beam_particle: str, beam_energy_gev: float, model: Model, target: str | None,
-    collider_tune: str | None, meson_production: str, parent_tables: Mapping[int, MesonSpectra] | None = None,
+    collider_tune: str | None, cascade: bool, parent_tables: Mapping[int, MesonSpectra] | None = None,
     channel_parents: Mapping[str, Sequence[int]] | None = None, decay_pipe: DecayPipe | None = None,
 ) -> list[ProductionChannel]:
     """The HNL channels ``names`` (of :data:`HNL_CHANNELS`) for a model with ``production.mixing``,
     in the order given; the arguments are :func:`.channels.build_channels`' (``beam_energy_gev``
-    is √s at a collider; ``parent_tables``: parent PDG id → table, e.g. the B of the Υ(4S)).
+    is √s at a collider; ``cascade``: the charm and beauty tables carry the thick dump's cascade
+    enhancement; ``parent_tables``: parent PDG id → table, e.g. the B of the Υ(4S)).
     Whether the model couples is left to the caller."""
     mixing = model.production.mixing
     if mixing is None:
@@ -280,7 +281,6 @@ def build_hnl_channels(
         if light and (collider_tune is not None or not target):
             raise BeamdumpInputError(f"channel: {n} follows mesons until they are absorbed in a dump (beam.target); a collider has none")
         length = interaction_length_m(target) if target else float("inf")
-        cascade = meson_production == "cascade"
         per_bin = TAU_PARENTS_PER_BIN if n == HNL_TAU else DumpParents.parents_per_bin
         dump = DumpParents({p: table(p, cascade) for p in parents}, interaction_length=length, parents_per_bin=per_bin)
         source = TauParents(dump) if n == HNL_TAU else dump
