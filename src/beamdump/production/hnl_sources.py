@@ -49,15 +49,10 @@ def ds_to_tau_nu() -> float:
 
 
 @dataclass(frozen=True, eq=False)
-class DumpParents:
-    """The parents of ``tables`` (parent PDG id > 0 → its table; the id and its antiparticle) decaying
-    in flight in a dump of ``interaction_length`` (m; ``inf``: free flight, e.g. at a collider),
-    ``parents_per_bin`` drawn per table bin (``seed``)."""
+class _TabulatedParents:
+    """Parents drawn from ``tables`` (parent PDG id > 0 → its table; the id and its antiparticle)."""
 
     tables: Mapping[int, MesonSpectra]
-    interaction_length: float = np.inf
-    parents_per_bin: int = 2
-    seed: int = 13
 
     @property
     def spectra(self) -> MesonSpectra:
@@ -69,6 +64,17 @@ class DumpParents:
         """The decaying parents' PDG ids (> 0)."""
         return tuple(self.tables)
 
+
+@dataclass(frozen=True, eq=False)
+class DumpParents(_TabulatedParents):
+    """The parents of ``tables`` (parent PDG id > 0 → its table; the id and its antiparticle) decaying
+    in flight in a dump of ``interaction_length`` (m; ``inf``: free flight, e.g. at a collider),
+    ``parents_per_bin`` drawn per table bin (``seed``)."""
+
+    interaction_length: float = np.inf
+    parents_per_bin: int = 2
+    seed: int = 13
+
     @cached_property
     def species(self) -> tuple[ParentSpecies, ...]:
         """Every parent species drawn once, weighted by P(decay before absorption), with decay points."""
@@ -76,25 +82,14 @@ class DumpParents:
 
 
 @dataclass(frozen=True, eq=False)
-class PipeParents:
+class PipeParents(_TabulatedParents):
     """First-collision parents of ``tables`` leaving a thin target at the origin and decaying in
     flight in ``pipe`` (lines that miss it are dropped); ``parents_per_bin`` per bin: the pipe
     takes the forward few mrad."""
 
-    tables: Mapping[int, MesonSpectra]
     pipe: DecayPipe
     parents_per_bin: int = 8
     seed: int = 13
-
-    @property
-    def spectra(self) -> MesonSpectra:
-        """The first parent's table."""
-        return next(iter(self.tables.values()))
-
-    @property
-    def parents(self) -> tuple[int, ...]:
-        """The decaying parents' PDG ids (> 0)."""
-        return tuple(self.tables)
 
     @cached_property
     def species(self) -> tuple[ParentSpecies, ...]:
