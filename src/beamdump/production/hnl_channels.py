@@ -191,15 +191,9 @@ class ParentGroup:
 
 def joined(species: Sequence[ParentSpecies]) -> tuple[ParentFrame, FloatArray]:
     """The frames (one parent mass) and decay points of ``species`` as one."""
-    fs = [s.frame for s in species]
-    if len(fs) == 1:
-        return fs[0], species[0].origin
-
-    def cat(name: str) -> FloatArray:
-        return np.concatenate([getattr(f, name) for f in fs], axis=-1)
-
-    frame = ParentFrame(cat("weights"), cat("theta"), fs[0].mass, cat("beta"), cat("speed"), cat("gamma"), cat("coef"), cat("direction"))
-    return frame, np.concatenate([s.origin for s in species])
+    if len(species) == 1:
+        return species[0].frame, species[0].origin
+    return ParentFrame.joined([s.frame for s in species]), np.concatenate([s.origin for s in species])
 
 
 @lru_cache(maxsize=None)

@@ -11,6 +11,7 @@ flavour-changing K and B decays (:mod:`.flavour_decays`). Units: GeV, rad.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 
@@ -62,6 +63,21 @@ class ParentFrame:
         gamma = e / mass
         speed = np.sqrt(beta[0] * beta[0] + beta[1] * beta[1] + beta[2] * beta[2])
         return cls(w, theta, mass, beta, speed, gamma, gamma * gamma / (gamma + 1.0), np.ascontiguousarray(direction.T))
+
+    @classmethod
+    def joined(cls, frames: "Sequence[ParentFrame]") -> "ParentFrame":
+        """Frames of parents of one mass as one frame (their parents in order)."""
+        if len({f.mass for f in frames}) != 1:
+            raise ValueError("ParentFrame.joined: only frames of one parent mass can be joined")
+
+        def cat(arrays: list[FloatArray]) -> FloatArray:
+            return np.concatenate(arrays, axis=-1)
+
+        return cls(
+            cat([f.weights for f in frames]), cat([f.theta for f in frames]), frames[0].mass, cat([f.beta for f in frames]),
+            cat([f.speed for f in frames]), cat([f.gamma for f in frames]), cat([f.coef for f in frames]),
+            cat([f.direction for f in frames]),
+        )
 
     def max_daughter_angle(self, mass: float, partner_mass: float) -> FloatArray:
         """Largest lab angle (rad) of a daughter of ``mass`` (GeV) to its parent's direction
