@@ -132,3 +132,20 @@ def test_legends_name_experiments_and_papers_not_files():
     assert reference_label(no_paper, "charm.csv") == "CHARM: published"
     assert short_description("π⁰ → γA′ (proton beams; PDG 2024)") == "π$^0$ → γA'"
     assert short_description("hadrons (R-ratio; pi+ pi- kinematics above 2 m_pi, pi0 gamma below)") == "hadrons"
+
+
+def test_a_long_legend_entry_wraps_and_stays_inside_the_figure():
+    """An HNL analysis lists many final states: its legend entry wraps onto several lines (at
+    LEGEND_WIDTH characters) and the legend lies inside the figure, above the band."""
+    from beamdump.report.plotting import LEGEND_WIDTH, figure_bands
+
+    label = "beamdump: BEBC WA66 beam dump (nu e- e+ + nu e- mu+ + nu mu- mu+ + e- pi+ + e- rho+ + nu pi0)"
+    fig = figure_bands([(label, band())])
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert len(texts) == 1 and texts[0].count("\n") >= 1
+    assert all(len(line) <= LEGEND_WIDTH for line in texts[0].splitlines())
+    box = ax.get_legend().get_window_extent(fig.canvas.get_renderer())
+    whole = fig.bbox
+    assert box.x0 >= whole.x0 and box.x1 <= whole.x1 and box.y0 >= whole.y0 and box.y1 <= whole.y1

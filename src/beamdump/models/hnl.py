@@ -113,10 +113,10 @@ def _default_coupling(ratios: Mapping[str, float]) -> Coupling:
     if single:
         f = single[0]
         sym = {"e": "e", "mu": "\\mu", "tau": "\\tau"}[f]
-        return Coupling(f"U2_{f}", f"$|U_{{{sym}}}|^2$", "", (1e-12, 1e-1),
+        return Coupling(f"U2_{f}", f"$|U_{{{sym}}}|^2$", "", (1e-12, 1.0),
                         f"mixing |U_{f}|^2 of the heavy neutral lepton with nu_{f}", physical_max=1.0)
     text = ":".join(f"{ratios[f]:.4g}" for f in FLAVOURS)
-    return Coupling("U2", "$U^2 = \\sum_\\alpha |U_\\alpha|^2$", "", (1e-12, 1e-1),
+    return Coupling("U2", "$U^2 = \\sum_\\alpha |U_\\alpha|^2$", "", (1e-12, 1.0),
                     f"total mixing U^2 = sum_a |U_a|^2 at fixed U_e^2:U_mu^2:U_tau^2 = {text}", physical_max=1.0)
 
 

@@ -36,6 +36,7 @@ ENVELOPE_COLOUR = "darkorange"  # the --band region: hatched orange, apart from 
 
 
 LEGEND_LINE = 0.045  # fraction of the axes height one legend line takes (12 pt on the default figure)
+LEGEND_WIDTH = 46  # characters of a legend entry per line before it wraps
 
 
 def _mantissa(x: float) -> int:
@@ -256,6 +257,7 @@ def draw_bands(
             continue
         if per_band_cl:
             label = f"{label} ({format_cl(cl if cl is not None else band.cl)} CL)"
+        label = textwrap.fill(label, LEGEND_WIDTH)  # a long entry (an HNL's many final states) wraps inside the axes
         c = colours[i % len(colours)]
         ls = ("-", "--")[(i // len(colours)) % 2]
         artists += _draw_band(ax, band, c, ls, 2, label, 0.35 if filled else None)
@@ -275,7 +277,7 @@ def draw_bands(
     if len(edges):
         ax.set_xlim(min(b.masses[0] for b in shown) / 1.5, max(b.masses[-1] for b in shown) * 1.5)
         lo, hi = edges.min() / 8.0, edges.max() * 8.0
-        entries = len(ax.get_legend_handles_labels()[0]) + 2  # + the legend's title and its padding
+        entries = sum(lab.count("\n") + 1 for lab in ax.get_legend_handles_labels()[1]) + 2  # + the title and padding
         frac = min(0.45, LEGEND_LINE * entries)  # room at the top for the legend, above the bands
         ax.set_ylim(lo, hi * 10 ** (np.log10(hi / lo) * frac / (1.0 - frac)))
     if xlim is not None:
